@@ -1,0 +1,3 @@
+from kslint.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Built-in checks: one module per rule. Metadata and docs live in ``rules/<id>.yaml``."""

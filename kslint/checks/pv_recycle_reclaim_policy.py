@@ -1,0 +1,20 @@
+"""pv-recycle-reclaim-policy: the deprecated Recycle policy scrubs the volume (rm -rf)."""
+
+from collections.abc import Iterator
+
+from kslint.findings import Finding
+from kslint.graph import Graph
+from kslint.model import PersistentVolume
+from kslint.rules import rule
+
+
+@rule("pv-recycle-reclaim-policy", kinds=("PersistentVolume",))
+def check(volume: PersistentVolume, graph: Graph) -> Iterator[Finding]:
+    if volume.reclaim_policy == "Recycle":
+        yield volume.obj.finding(
+            "pv-recycle-reclaim-policy",
+            f"{volume.obj} uses the deprecated Recycle reclaim policy, which deletes every "
+            "file on the volume when its claim is released.",
+            ("spec", "persistentVolumeReclaimPolicy"),
+            key=False,
+        )

@@ -1,0 +1,31 @@
+"""statefulset-service-not-found: the governing Service is not in the set.
+
+Kubernetes does not create it; without it the pods' DNS names never resolve.
+"""
+
+from collections.abc import Iterator
+
+from kslint.findings import Finding
+from kslint.graph import Graph
+from kslint.model import Workload
+from kslint.rules import rule
+
+
+@rule("statefulset-service-not-found", kinds=("StatefulSet",))
+def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
+    name = statefulset.service_name
+    if not name or graph.governing_service(statefulset) is not None:
+        return
+    obj = statefulset.obj
+    elsewhere = sorted(graph.named("Service", name), key=str)
+    hint = ""
+    if elsewhere:
+        hint = f" (a Service of that name exists in namespace {elsewhere[0].namespace})"
+    yield obj.finding(
+        "statefulset-service-not-found",
+        f"{obj} names governing Service {name!r}, but no Service {obj.namespace}/{name} "
+        f"is in the set{hint}.",
+        ("spec", "serviceName"),
+        key=False,
+        related=[s.related(f"{s} is in another namespace") for s in elsewhere],
+    )

@@ -1,0 +1,127 @@
+"""Command line: ``kslint lint``, ``kslint rules``, ``kslint explain``.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 something was; 2 usage error (unknown
+option, missing path, unknown rule); 3 kslint itself failed (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kslint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="Lint Kubernetes manifests for the mistakes that lose data or wedge a rollout.",
+)
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kslint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """kslint: a linter for Kubernetes manifests that hold state."""
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    typer.echo(f"kslint: {message}", err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files or directories to lint; - reads standard input."),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
+    ] = FailOn.warning,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Glob of paths to skip (repeatable)."),
+    ] = None,
+    namespace: Annotated[
+        str, typer.Option("--namespace", "-n", help="Namespace of objects that set none.")
+    ] = "default",
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of rule crashes.")] = False,
+) -> None:
+    """Lint manifests and report each finding at its file, line and column."""
+    from kslint.discover import UsageError
+    from kslint.findings import Severity
+    from kslint.pipeline import LintOptions
+    from kslint.pipeline import lint as run_lint
+    from kslint.report import ReportContext, formats
+
+    renderers = formats()
+    if format not in renderers:
+        raise _fail(f"unknown format {format!r}; choose one of: {', '.join(renderers)}")
+    options = LintOptions(
+        paths=paths or ["."], exclude=exclude or [], namespace=namespace, debug=debug
+    )
+    try:
+        result = run_lint(options)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    report = renderers[format](result, ReportContext(fail_on=threshold, color=color))
+    if output is not None:
+        try:
+            output.write_text(report, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write {output}: {exc.strerror}") from None
+    else:
+        sys.stdout.write(report)
+    failed = threshold is not None and any(
+        finding.severity is not None and finding.severity >= threshold
+        for finding in result.findings
+    )
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def main() -> None:
+    """Entry point: never lets a traceback reach the user unless --debug asks for it."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if "--debug" in sys.argv:
+            raise
+        typer.echo(f"kslint: internal error: {type(exc).__name__}: {exc} "
+                   "(run with --debug for details; please report it)", err=True)
+        sys.exit(EXIT_CRASH)

@@ -1,0 +1,168 @@
+"""Discover stage: which files to read, in which order, and which to leave out.
+
+Directories are walked recursively in sorted order (hidden directories skipped, symlink
+loops harmless); files named on the command line are always read whatever their suffix.
+Files that a ``kustomization.yaml`` names as patches are fragments, not objects.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kslint.load import Source
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+STDIN = "-"
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for (exit code 2)."""
+
+
+@dataclass
+class Discovery:
+    sources: list[Source] = field(default_factory=list)
+    patch_fragments: list[str] = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when below it, so reports and editors agree."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _excluded(path: Path, patterns: list[str]) -> bool:
+    if not patterns:
+        return False
+    shown = display_path(path).replace(os.sep, "/")
+    candidates = (shown, path.name, str(path))
+    return any(
+        fnmatch.fnmatch(candidate, pattern) or fnmatch.fnmatch(candidate, pattern.rstrip("/") + "/*")
+        for pattern in patterns
+        for candidate in candidates
+    )
+
+
+def _walk(root: Path, exclude: list[str]) -> Iterator[Path]:
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            stat = directory.stat()
+        except OSError:
+            continue
+        identity = (stat.st_dev, stat.st_ino)
+        if identity in seen:  # a symlink loop, or the same tree reached twice
+            continue
+        seen.add(identity)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        subdirectories = []
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith(".") or _excluded(path, exclude):
+                continue
+            try:
+                if entry.is_dir():
+                    subdirectories.append(path)
+                elif entry.is_file() and entry.name.endswith(MANIFEST_SUFFIXES):
+                    yield path
+            except OSError:
+                continue
+        stack.extend(reversed(subdirectories))
+
+
+def _is_chart_template(path: Path) -> bool:
+    """A file below a ``templates/`` folder whose parent holds a ``Chart.yaml``."""
+    for parent in path.parents:
+        if parent.name == "templates" and (parent.parent / "Chart.yaml").is_file():
+            return True
+    return False
+
+
+def _kustomize_patches(path: Path, data: bytes) -> Iterator[Path]:
+    """Files a kustomization names as patches (strategic merge or JSON 6902)."""
+    from ruamel.yaml import YAML
+
+    try:
+        config: Any = YAML(typ="safe", pure=False).load(data)
+    except Exception:
+        return  # the loader reports the broken file itself
+    if not isinstance(config, dict):
+        return
+    entries: list[Any] = []
+    for key in ("patchesStrategicMerge", "patches", "patchesJson6902"):
+        value = config.get(key)
+        if isinstance(value, list):
+            entries += value
+    for entry in entries:
+        target = entry.get("path") if isinstance(entry, dict) else entry
+        # An inline patch is a YAML string with newlines, not a path.
+        if isinstance(target, str) and "\n" not in target:
+            yield (path.parent / target).resolve()
+
+
+def discover(
+    paths: Iterable[str], exclude: list[str] | None = None, stdin: Any = None
+) -> Discovery:
+    """Read every input (each once) in a stable order; raise UsageError for a bad path."""
+    exclude = exclude or []
+    found: list[tuple[str, Path | None]] = []
+    for raw in paths:
+        if raw == STDIN:
+            found.append((STDIN, None))
+            continue
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"path does not exist: {raw}")
+        if path.is_dir():
+            found += [(display_path(p), p) for p in _walk(path, exclude)]
+        elif not _excluded(path, exclude):
+            found.append((display_path(path), path))
+
+    discovery = Discovery()
+    seen: set[str] = set()
+    contents: list[tuple[str, Path | None, bytes]] = []
+    for shown, path in found:
+        key = str(path.resolve()) if path is not None else STDIN
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            data = _read(path, stdin)
+        except OSError as exc:
+            discovery.sources.append(Source(shown, b"", error=f"cannot read the file: {exc.strerror}"))
+            continue
+        contents.append((shown, path, data))
+
+    patches: set[str] = set()
+    for _, path, data in contents:
+        if path is not None and path.name in KUSTOMIZATION_NAMES:
+            patches.update(str(p) for p in _kustomize_patches(path, data))
+    for shown, path, data in contents:
+        if path is not None and str(path.resolve()) in patches:
+            discovery.patch_fragments.append(shown)
+            continue
+        name = "<stdin>" if path is None else shown
+        chart_template = path is not None and _is_chart_template(path.resolve())
+        discovery.sources.append(Source(name, data, chart_template))
+    return discovery
+
+
+def _read(path: Path | None, stdin: Any) -> bytes:
+    if path is None:
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        return stream.read()
+    return path.read_bytes()

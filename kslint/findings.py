@@ -1,0 +1,63 @@
+"""What every stage after the loader passes along: findings and the objects they name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from kslint.nodes import Span
+
+
+class Severity(IntEnum):
+    """Ordered so that ``>=`` means "at least as serious"."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.strip().upper()]
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class ObjectRef:
+    """Identity of a Kubernetes object (``namespace`` is None when cluster-scoped)."""
+
+    kind: str
+    namespace: str | None
+    name: str
+    api_version: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        if self.namespace is None:
+            return f"{self.kind} {self.name}"
+        return f"{self.kind} {self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place involved in a finding: the Service, the PVC, the other users."""
+
+    file: str
+    span: Span
+    message: str
+
+
+@dataclass
+class Finding:
+    rule: str
+    message: str
+    file: str
+    span: Span
+    obj: ObjectRef | None = None
+    severity: Severity | None = None  # None: the rule's default, filled in by the engine
+    fix: str | None = None  # None: the rule's generic fix, filled in by the engine
+    related: list[Related] = field(default_factory=list)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.span.line, self.span.column, self.rule, self.message)

@@ -1,0 +1,565 @@
+"""Load stage: bytes in, Kubernetes objects with positions out.
+
+Parsing uses libyaml through ruamel.yaml's C parser, which composes nodes carrying line and
+column marks; this module turns them into ``YMap``/``YSeq`` trees. Bad input never raises:
+it becomes an ``invalid-yaml``, ``duplicate-key``, ``invalid-object`` or
+``unrendered-template`` finding and the next file is loaded as usual.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gc
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kslint.findings import Finding, Span
+from kslint.nodes import YMap, YSeq
+from kslint.objects import CLUSTER_SCOPED_KINDS, CORE_KINDS, K8sObject, SourceFile
+
+# Limits that keep hostile input from hanging or crashing the run. Real manifests are far
+# below each: the deepest document in the shared corpus nests 35 levels.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_DEPTH = 200
+MAX_EXPANDED_NODES = 2_000_000  # per document, counting every alias expansion
+# libyaml's composer recurses in C; at this bound of nesting it is known to be safe.
+SAFE_COMPOSE_DEPTH = 1000
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL, _MERGE = (
+    _TAG + t for t in ("str", "int", "float", "bool", "null", "merge")
+)
+
+# Go template actions as Helm writes them. A file that has one and does not load as plain
+# Kubernetes YAML is an unrendered template, not broken YAML.
+TEMPLATE_ACTION = re.compile(
+    r"\{\{-?\s*(?:\.[A-Za-z$]|\$|if\b|else\b|end\b|range\b|with\b|include\b|template\b"
+    r"|define\b|tpl\b|toYaml\b|block\b|printf\b|required\b|default\b|lookup\b|/\*)"
+)
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass
+class Source:
+    """One input as discovery hands it over."""
+
+    path: str
+    data: bytes
+    chart_template: bool = False  # under a Helm chart's templates/ folder
+    error: str | None = None  # the file could not be read
+
+
+@dataclass
+class LoadResult:
+    files: list[SourceFile] = field(default_factory=list)
+    objects: list[K8sObject] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    documents: int = 0
+    skipped: int = 0
+
+    def extend(self, other: LoadResult) -> None:
+        self.files += other.files
+        self.objects += other.objects
+        self.findings += other.findings
+        self.documents += other.documents
+        self.skipped += other.skipped
+
+
+class _DocumentError(Exception):
+    """A document that parsed but cannot be a Kubernetes object tree."""
+
+    def __init__(self, message: str, span: Span) -> None:
+        super().__init__(message)
+        self.span = span
+
+
+def _span(node: Any) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _scalar(node: Any) -> Any:
+    """The JSON-like value of a scalar node, by the tag the YAML 1.2 resolver gave it."""
+    tag, text = node.tag, node.value
+    if tag == _STR:
+        return text
+    try:
+        if tag == _INT:
+            return _int(text)
+        if tag == _FLOAT:
+            return _float(text)
+    except ValueError:
+        return text
+    if tag == _BOOL:
+        return text.lower() in ("true", "yes", "on", "y")
+    if tag == _NULL:
+        return None
+    return text  # timestamps, binary and custom tags stay text, as Kubernetes sees them
+
+
+def _int(text: str) -> int:
+    digits = text.replace("_", "")
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+        if digits.lower().startswith(prefix):
+            return sign * int(digits[2:], base)
+    return sign * int(digits, 10)
+
+
+def _float(text: str) -> float:
+    lowered = text.lower().replace("_", "")
+    if lowered.endswith((".inf", ".nan")):
+        return float(lowered.replace(".", ""))
+    return float(lowered)
+
+
+class _Converter:
+    """Turns one composed document into YMap/YSeq trees.
+
+    An alias is the same node object composed twice; it is converted once and shared, so
+    alias bombs cost nothing to convert, and ``_size`` counts what they would expand to.
+    """
+
+    def __init__(self, file: SourceFile) -> None:
+        self.file = file
+        self.done: dict[int, tuple[Any, int]] = {}  # id(node) -> (value, expanded size)
+        self.active: set[int] = set()
+        self.duplicates: list[Finding] = []
+
+    def convert(self, node: Any) -> Any:
+        value, size = self._convert(node, 0)
+        if size > MAX_EXPANDED_NODES:
+            raise _DocumentError(
+                f"document expands to more than {MAX_EXPANDED_NODES:,} nodes through aliases",
+                _span(node),
+            )
+        return value
+
+    def _convert(self, node: Any, depth: int) -> tuple[Any, int]:
+        key = id(node)
+        known = self.done.get(key)
+        if known is not None:
+            return known
+        if key in self.active:
+            raise _DocumentError("recursive alias: a node contains itself", _span(node))
+        if depth > MAX_DEPTH:
+            raise _DocumentError(f"nesting deeper than {MAX_DEPTH} levels", _span(node))
+        node_id = node.id
+        if node_id == "scalar":
+            result = (_scalar(node), 1)
+        else:
+            self.active.add(key)
+            if node_id == "mapping":
+                result = self._mapping(node, depth)
+            else:
+                result = self._sequence(node, depth)
+            self.active.discard(key)
+        self.done[key] = result
+        return result
+
+    def _sequence(self, node: Any, depth: int) -> tuple[YSeq, int]:
+        seq = YSeq(_span(node))
+        size = 1
+        spans = seq.item_spans
+        for item in node.value:
+            value, item_size = self._convert(item, depth + 1)
+            seq.append(value)
+            spans.append(_span(item))
+            size += item_size
+        return seq, size
+
+    def _mapping(self, node: Any, depth: int) -> tuple[YMap, int]:
+        mapping = YMap(_span(node))
+        size = 1
+        merges = []
+        key_spans, value_spans = mapping.key_spans, mapping.value_spans
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merges.append(value_node)
+                continue
+            if key_node.id != "scalar":
+                raise _DocumentError(
+                    "a mapping key is a collection; Kubernetes accepts only string keys",
+                    _span(key_node),
+                )
+            key = key_node.value
+            if key in mapping:
+                self.duplicates.append(
+                    Finding(
+                        rule="duplicate-key",
+                        message=f"Duplicate key {key!r}: YAML forbids it and the first value "
+                        f"(line {key_spans[key].line}) would be silently replaced.",
+                        file=self.file.path,
+                        span=_span(key_node),
+                    )
+                )
+            value, value_size = self._convert(value_node, depth + 1)
+            mapping[key] = value
+            key_spans[key] = _span(key_node)
+            value_spans[key] = _span(value_node)
+            size += value_size + 1
+        for merge in merges:
+            size += self._merge(mapping, merge, depth)
+        return mapping, size
+
+    def _merge(self, mapping: YMap, source_node: Any, depth: int) -> int:
+        """Apply a ``<<`` merge key: explicit keys win, then earlier merged mappings."""
+        sources = source_node.value if source_node.id == "sequence" else [source_node]
+        size = 0
+        for item in sources:
+            value, value_size = self._convert(item, depth + 1)
+            if not isinstance(value, YMap):
+                raise _DocumentError("a merge key (<<) must name a mapping", _span(item))
+            size += value_size
+            for key, entry in value.items():
+                if key not in mapping:
+                    mapping[key] = entry
+                    mapping.key_spans[key] = value.key_spans[key]
+                    mapping.value_spans[key] = value.value_spans[key]
+        return size
+
+
+def _decode(data: bytes) -> tuple[str | None, Finding | None, str]:
+    """Decode a file, or explain (with a position) why it is not text."""
+    head = data[:8192]
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            try:
+                return data.decode(codec), None, codec
+            except UnicodeDecodeError as exc:
+                return None, _encoding_error(data, exc, codec), codec
+    if b"\x00" in head:
+        return None, None, "binary"
+    try:
+        return data.decode("utf-8"), None, "utf-8"
+    except UnicodeDecodeError as exc:
+        return None, _encoding_error(data, exc, "utf-8"), "utf-8"
+
+
+def _encoding_error(data: bytes, exc: UnicodeDecodeError, codec: str) -> Finding:
+    before = data[: exc.start]
+    line = before.count(b"\n") + 1
+    column = len(before) - (before.rfind(b"\n") + 1) + 1
+    return Finding(
+        rule="invalid-yaml",
+        message=f"The file is not valid {codec.upper().replace('-SIG', '')} text "
+        f"(byte 0x{data[exc.start]:02x} cannot be decoded); save it as UTF-8.",
+        file="",
+        span=Span(line, column, line, column + 1),
+    )
+
+
+def _file_finding(file: SourceFile, message: str, span: Span, rule: str = "invalid-yaml") -> Finding:
+    return Finding(rule=rule, message=message, file=file.path, span=span)
+
+
+def _max_depth(data: bytes | str) -> int:
+    """Exact nesting depth from libyaml's event stream (which does not recurse)."""
+    from ruamel.yaml.cyaml import CSafeLoader
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    parser = CSafeLoader(data)
+    depth = deepest = 0
+    while parser.check_event():
+        event = parser.get_event()
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    break
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    return deepest
+
+
+def _depth_bound(data: bytes | str) -> int:
+    """A cheap upper bound on nesting depth.
+
+    A level opens with ``[``, ``{``, ``-``, ``?`` or deeper indentation, so their count
+    plus the longest line bounds the depth. Almost every file is far under the bound at
+    which composing in C is safe, so the exact (slower) event scan is rarely needed.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8", "replace")
+    longest = max(map(len, data.split(b"\n")), default=0)
+    return 1 + longest + sum(data.count(c) for c in (b"[", b"{", b"-", b"?"))
+
+
+def _yaml_error(file: SourceFile, exc: Exception) -> Finding:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    message = f"{problem} ({context})" if context else str(problem)
+    if mark is not None:
+        line, column = mark.line + 1, mark.column + 1
+    else:
+        line = column = 1
+    return _file_finding(file, f"YAML syntax error: {message}.", Span(line, column, line, column))
+
+
+def _first_template_action(text: str) -> Span | None:
+    match = TEMPLATE_ACTION.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    return Span(line, column, line, column + 2)
+
+
+def _template_finding(file: SourceFile, span: Span) -> Finding:
+    return _file_finding(
+        file,
+        "This file is an unrendered Helm template; render it first "
+        "(helm template ... | kslint lint -).",
+        span,
+        rule="unrendered-template",
+    )
+
+
+def load_source(source: Source, default_namespace: str = "default") -> LoadResult:
+    """Load one input. Never raises on bad input."""
+    result = LoadResult()
+    file = SourceFile(source.path)
+    result.files.append(file)
+    data = source.data
+    if source.error is not None:
+        result.findings.append(_file_finding(file, f"The {source.error}.", Span(1, 1, 1, 1)))
+        return result
+    if len(data) > MAX_FILE_BYTES:
+        result.findings.append(
+            _file_finding(
+                file,
+                f"The file is {len(data):,} bytes, over the {MAX_FILE_BYTES // 2**20} MiB limit.",
+                Span(1, 1, 1, 1),
+            )
+        )
+        return result
+    text, problem, codec = _decode(data)
+    if problem is not None:
+        problem.file = file.path
+        result.findings.append(problem)
+        return result
+    if text is None:
+        result.findings.append(
+            _file_finding(file, "This is a binary file, not YAML or JSON.", Span(1, 1, 1, 1))
+        )
+        return result
+    file.text = text
+    if source.chart_template:
+        span = _first_template_action(text) or Span(1, 1, 1, 1)
+        result.findings.append(_template_finding(file, span))
+        result.skipped += 1
+        return result
+    # libyaml reads UTF-8 bytes directly (BOM included); other encodings go in as text.
+    parse_input: bytes | str = data if codec.startswith("utf-8") else text
+    return _parse(file, parse_input, default_namespace, result)
+
+
+def _parse(
+    file: SourceFile, data: bytes | str, default_namespace: str, result: LoadResult
+) -> LoadResult:
+    from ruamel.yaml.cyaml import CSafeLoader
+
+    if _depth_bound(data) > SAFE_COMPOSE_DEPTH:
+        try:
+            deepest = _max_depth(data)
+        except Exception as exc:  # a syntax error: report it like any other
+            return _failed(file, exc, result)
+        if deepest > MAX_DEPTH:
+            result.findings.append(
+                _file_finding(
+                    file, f"The YAML nests deeper than {MAX_DEPTH} levels.", Span(1, 1, 1, 1)
+                )
+            )
+            return result
+    documents: list[tuple[Any, Any]] = []
+    converter = _Converter(file)
+    try:
+        parser = CSafeLoader(data)
+        while parser.check_node():
+            node = parser.get_node()
+            if node is None:
+                continue
+            try:
+                documents.append((node, converter.convert(node)))
+            except _DocumentError as exc:
+                documents.append((node, exc))
+    except Exception as exc:
+        # A syntax error ends the stream. Documents before it still count, but a file
+        # that is half-parsed is more likely a template; decide once, below.
+        return _failed(file, exc, result)
+
+    if _looks_templated(file, documents):
+        span = _first_template_action(file.text)
+        assert span is not None
+        result.findings.append(_template_finding(file, span))
+        result.skipped += 1
+        return result
+    result.findings += converter.duplicates
+    for node, value in documents:
+        if node.tag == _NULL and node.id == "scalar" and not node.value:
+            continue  # an empty document
+        result.documents += 1
+        if isinstance(value, _DocumentError):
+            result.findings.append(_file_finding(file, f"{value}.", value.span))
+            continue
+        if not isinstance(value, YMap):
+            result.skipped += 1
+            continue
+        objects = _objects(value, file, default_namespace, result.findings)
+        if objects is None:
+            result.skipped += 1
+        else:
+            result.objects += objects
+    return result
+
+
+def _failed(file: SourceFile, exc: Exception, result: LoadResult) -> LoadResult:
+    span = _first_template_action(file.text)
+    if span is not None:
+        result.findings.append(_template_finding(file, span))
+        result.skipped += 1
+    else:
+        result.findings.append(_yaml_error(file, exc))
+    return result
+
+
+def _looks_templated(file: SourceFile, documents: list[tuple[Any, Any]]) -> bool:
+    """Template actions plus a structure no Kubernetes object has (``{{ x }}`` parses as
+    a mapping used as a key)."""
+    if not any(isinstance(value, _DocumentError) for _, value in documents):
+        return False
+    return _first_template_action(file.text) is not None
+
+
+def _objects(
+    doc: YMap, file: SourceFile, default_namespace: str, findings: list[Finding]
+) -> list[K8sObject] | None:
+    """The objects a document holds (a List holds several); None if it holds none."""
+    api_version, kind = doc.get("apiVersion"), doc.get("kind")
+    if api_version is None or kind is None:
+        return None  # values files, Chart.yaml, CI configuration
+
+    def invalid(message: str, *path: str) -> None:
+        spans = doc.value_spans if path else {}
+        span = spans.get(path[0], doc.span) if path else doc.span
+        findings.append(Finding("invalid-object", message, file.path, span))
+
+    if not isinstance(kind, str) or not kind:
+        invalid(f"`kind` must be a non-empty string, not {_describe(kind)}.", "kind")
+        return []
+    if not isinstance(api_version, str) or not api_version:
+        invalid(f"`apiVersion` must be a non-empty string, not {_describe(api_version)}.",
+                "apiVersion")
+        return []
+    items = doc.get("items")
+    if kind == "List" or (kind.endswith("List") and isinstance(items, list)):
+        return _list_items(doc, file, default_namespace, findings)
+    metadata = doc.get("metadata")
+    if metadata is None:
+        if kind in CORE_KINDS:
+            invalid(f"{kind} has no `metadata`; every object needs `metadata.name`.", "kind")
+            return []
+        return None  # Kustomization, kubeconfig, kubeadm and similar tool configuration
+    if not isinstance(metadata, YMap):
+        invalid(f"`metadata` must be a mapping, not {_describe(metadata)}.", "metadata")
+        return []
+    name = metadata.get("name")
+    if name is None:
+        name = metadata.get("generateName")
+    if not isinstance(name, str) or not name:
+        span = metadata.value_spans.get("name", doc.key_spans.get("metadata", doc.span))
+        what = "is missing" if name is None else f"must be a string, not {_describe(name)}"
+        findings.append(
+            Finding("invalid-object", f"{kind} `metadata.name` {what}.", file.path, span)
+        )
+        return []
+    namespace = metadata.get("namespace")
+    if kind in CLUSTER_SCOPED_KINDS:
+        namespace = None
+    elif namespace is None or namespace == "":
+        namespace = default_namespace
+    elif not isinstance(namespace, str):
+        span = metadata.value_spans.get("namespace", doc.span)
+        findings.append(
+            Finding(
+                "invalid-object",
+                f"{kind} {name}: `metadata.namespace` must be a string, not "
+                f"{_describe(namespace)}.",
+                file.path,
+                span,
+            )
+        )
+        return []
+    return [K8sObject(api_version, kind, name, namespace, doc, file)]
+
+
+def _list_items(
+    doc: YMap, file: SourceFile, default_namespace: str, findings: list[Finding]
+) -> list[K8sObject]:
+    items = doc.get("items")
+    if items is None:
+        return []
+    if not isinstance(items, YSeq):
+        span = doc.value_spans.get("items", doc.span)
+        findings.append(Finding("invalid-object", "`items` of a List must be a list.", file.path,
+                                span))
+        return []
+    objects: list[K8sObject] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, YMap):
+            findings.append(
+                Finding("invalid-object", f"List item {index} is not an object.", file.path,
+                        items.item_spans[index])
+            )
+            continue
+        found = _objects(item, file, default_namespace, findings)
+        if found is None:
+            findings.append(
+                Finding("invalid-object",
+                        f"List item {index} has no `apiVersion` and `kind`.", file.path,
+                        item.span)
+            )
+        else:
+            objects += found
+    return objects
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"the string {value!r}"
+
+
+def load_sources(sources: Iterable[Source], default_namespace: str = "default") -> LoadResult:
+    """Load every source. The garbage collector is paused while trees are built: they
+    hold no cycles, and collecting during allocation-heavy parsing doubles its cost."""
+    result = LoadResult()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for source in sources:
+            result.extend(load_source(source, default_namespace))
+    finally:
+        if enabled:
+            gc.enable()
+    return result

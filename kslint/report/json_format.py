@@ -1,0 +1,59 @@
+"""The JSON report: a contract other tools parse. Keys may be added, never removed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kslint.findings import Finding
+from kslint.pipeline import LintResult
+from kslint.report import ReportContext, severity_counts
+
+VERSION = 1
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    obj = finding.obj
+    return {
+        "rule": finding.rule,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "file": finding.file,
+        "line": finding.span.line,
+        "column": finding.span.column,
+        "end_line": finding.span.end_line,
+        "end_column": finding.span.end_column,
+        "object": None
+        if obj is None
+        else {
+            "apiVersion": obj.api_version,
+            "kind": obj.kind,
+            "namespace": obj.namespace,
+            "name": obj.name,
+        },
+        "fix": finding.fix,
+        "related": [
+            {
+                "file": related.file,
+                "line": related.span.line,
+                "column": related.span.column,
+                "message": related.message,
+            }
+            for related in finding.related
+        ],
+    }
+
+
+def render(result: LintResult, context: ReportContext) -> str:
+    document = {
+        "version": VERSION,
+        "findings": [finding_dict(finding) for finding in result.findings],
+        "summary": {
+            "files": len(result.files),
+            "documents": result.documents,
+            "objects": result.objects,
+            "skipped": result.skipped,
+            "findings": severity_counts(result),
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,74 @@
+"""The human report: ``path:line:col: severity[rule] message``, an excerpt with a caret
+under the offending node, related objects, a fix, and a summary line."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text
+
+from kslint.findings import Finding, Severity
+from kslint.objects import SourceFile
+from kslint.pipeline import LintResult
+from kslint.report import ReportContext, summary_line
+
+STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+MAX_EXCERPT = 160
+
+
+def _excerpt(finding: Finding, source: SourceFile | None) -> list[Text]:
+    if source is None or not 0 < finding.span.line <= len(source.lines):
+        return []
+    line_number = finding.span.line
+    line = source.lines[line_number - 1].replace("\t", " ").rstrip("\r")
+    start = max(finding.span.column - 1, 0)
+    if finding.span.end_line == line_number and finding.span.end_column > finding.span.column:
+        width = finding.span.end_column - finding.span.column
+    else:
+        width = max(len(line.rstrip()) - start, 1)
+    if len(line) > MAX_EXCERPT:
+        line = line[:MAX_EXCERPT] + "…"
+        width = max(min(width, MAX_EXCERPT - start), 1)
+    gutter = f"{line_number:>5} | "
+    caret = Text(" " * 5 + " | " + " " * start)
+    caret.append("^" * width, style=STYLES.get(finding.severity or Severity.ERROR, ""))
+    return [Text(gutter, style="dim") + Text(line), caret]
+
+
+def _finding(finding: Finding, sources: dict[str, SourceFile]) -> list[Text]:
+    severity = finding.severity or Severity.ERROR
+    head = Text(f"{finding.file}:{finding.span.line}:{finding.span.column}: ", style="bold")
+    head.append(f"{severity}[{finding.rule}]", style=STYLES[severity])
+    head.append(f" {finding.message}")
+    lines = [head, *_excerpt(finding, sources.get(finding.file))]
+    for related in finding.related:
+        lines.append(
+            Text(f"      = related: {related.file}:{related.span.line}:{related.span.column}: "
+                 f"{related.message}", style="dim")
+        )
+    if finding.fix:
+        lines.append(Text(f"      = fix: {finding.fix}", style="green"))
+    return lines
+
+
+def render(result: LintResult, context: ReportContext) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=context.color,
+        no_color=not context.color,
+        color_system="standard" if context.color else None,
+        highlight=False,
+        soft_wrap=True,
+        width=10_000,
+        emoji=False,
+        markup=False,
+    )
+    sources = result.sources
+    for finding in result.findings:
+        for line in _finding(finding, sources):
+            console.print(line)
+        console.print()
+    console.print(Text(summary_line(result), style="bold"))
+    return buffer.getvalue()
