@@ -15,6 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ruamel.yaml.cyaml import CParser
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode
+from ruamel.yaml.tag import Tag
+
 from kslint.findings import Finding, Span
 from kslint.nodes import YMap, YSeq
 from kslint.objects import CLUSTER_SCOPED_KINDS, CORE_KINDS, K8sObject, SourceFile
@@ -31,6 +36,41 @@ _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL, _MERGE = (
     _TAG + t for t in ("str", "int", "float", "bool", "null", "merge")
 )
+
+# Scalars are resolved here rather than by ruamel.yaml's regex resolver: the composer asks
+# for a tag per node, and answering with prebuilt Tag objects (plain or quoted) skips both
+# the regex pass and a Tag allocation per node. Plain scalars are typed by ``_plain``
+# following the YAML 1.2 core schema, as ruamel.yaml's safe loader does.
+_PLAIN = Tag(suffix="tag:kslint,2025:plain")
+_QUOTED = Tag(suffix=_STR)
+_MAP_TAG = Tag(suffix=_TAG + "map")
+_SEQ_TAG = Tag(suffix=_TAG + "seq")
+_INT_RE = re.compile(r"[-+]?(?:[0-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+)")
+_FLOAT_RE = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+    r"|\.(?:nan|NaN|NAN)"
+)
+_KEYWORDS: dict[str, Any] = {
+    "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+}
+_NUMBER_START = frozenset("0123456789+-.")
+
+
+class _Composer(CParser):  # type: ignore[misc]
+    """libyaml's composer, with kslint's own (cheap) tag resolution."""
+
+    def descend_resolver(self, *args: Any) -> None:
+        pass
+
+    def ascend_resolver(self, *args: Any) -> None:
+        pass
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Tag:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _QUOTED
+        return _MAP_TAG if kind is MappingNode else _SEQ_TAG
+
 
 # Go template actions as Helm writes them. A file that has one and does not load as plain
 # Kubernetes YAML is an unrendered template, not broken YAML.
@@ -82,14 +122,39 @@ class _DocumentError(Exception):
         self.span = span
 
 
+_new_tuple = tuple.__new__
+
+
 def _span(node: Any) -> Span:
     start, end = node.start_mark, node.end_mark
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    # tuple.__new__ directly: NamedTuple's own __new__ is a Python call per node.
+    return _new_tuple(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+
+
+def _plain(text: str) -> Any:
+    """The value of an untagged plain scalar (YAML 1.2 core schema)."""
+    first = text[:1]
+    if not first:
+        return None
+    if first in _NUMBER_START:
+        try:
+            if _INT_RE.fullmatch(text):
+                return _int(text)
+            if _FLOAT_RE.fullmatch(text):
+                return _float(text)
+        except ValueError:
+            return text
+    return _KEYWORDS.get(text, text) if len(text) <= 5 else text
 
 
 def _scalar(node: Any) -> Any:
-    """The JSON-like value of a scalar node, by the tag the YAML 1.2 resolver gave it."""
-    tag, text = node.tag, node.value
+    """The JSON-like value of a scalar node."""
+    ctag, text = node.ctag, node.value
+    if ctag is _PLAIN:
+        return _plain(text)
+    if ctag is _QUOTED:
+        return text
+    tag = str(ctag)
     if tag == _STR:
         return text
     try:
@@ -184,7 +249,7 @@ class _Converter:
         merges = []
         key_spans, value_spans = mapping.key_spans, mapping.value_spans
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if (key_node.ctag is _PLAIN and key_node.value == "<<") or key_node.tag == _MERGE:
                 merges.append(value_node)
                 continue
             if key_node.id != "scalar":
@@ -265,10 +330,7 @@ def _file_finding(file: SourceFile, message: str, span: Span, rule: str = "inval
 
 def _max_depth(data: bytes | str) -> int:
     """Exact nesting depth from libyaml's event stream (which does not recurse)."""
-    from ruamel.yaml.cyaml import CSafeLoader
-    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
-
-    parser = CSafeLoader(data)
+    parser = _Composer(data)
     depth = deepest = 0
     while parser.check_event():
         event = parser.get_event()
@@ -293,7 +355,8 @@ def _depth_bound(data: bytes | str) -> int:
     if isinstance(data, str):
         data = data.encode("utf-8", "replace")
     longest = max(map(len, data.split(b"\n")), default=0)
-    return 1 + longest + sum(data.count(c) for c in (b"[", b"{", b"-", b"?"))
+    openers = (b"[", b"{", b"- ", b"-\n", b"-\r", b"? ", b"?\n", b"?\r")
+    return 1 + longest + sum(data.count(opener) for opener in openers)
 
 
 def _yaml_error(file: SourceFile, exc: Exception) -> Finding:
@@ -369,8 +432,6 @@ def load_source(source: Source, default_namespace: str = "default") -> LoadResul
 def _parse(
     file: SourceFile, data: bytes | str, default_namespace: str, result: LoadResult
 ) -> LoadResult:
-    from ruamel.yaml.cyaml import CSafeLoader
-
     if _depth_bound(data) > SAFE_COMPOSE_DEPTH:
         try:
             deepest = _max_depth(data)
@@ -386,7 +447,7 @@ def _parse(
     documents: list[tuple[Any, Any]] = []
     converter = _Converter(file)
     try:
-        parser = CSafeLoader(data)
+        parser = _Composer(data)
         while parser.check_node():
             node = parser.get_node()
             if node is None:
@@ -408,7 +469,7 @@ def _parse(
         return result
     result.findings += converter.duplicates
     for node, value in documents:
-        if node.tag == _NULL and node.id == "scalar" and not node.value:
+        if node.id == "scalar" and value is None:
             continue  # an empty document
         result.documents += 1
         if isinstance(value, _DocumentError):
@@ -560,6 +621,8 @@ def load_sources(sources: Iterable[Source], default_namespace: str = "default") 
         for source in sources:
             result.extend(load_source(source, default_namespace))
     finally:
+        # What was loaded lives until the run ends: keep the collector from rescanning it.
+        gc.freeze()
         if enabled:
             gc.enable()
     return result
