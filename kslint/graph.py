@@ -25,14 +25,16 @@ from kslint.model import (
     Workload,
 )
 from kslint.objects import K8sObject
+from kslint.rules import RuleOptions
 from kslint.selectors import LabelSelector
 
 Key = tuple[str, str | None, str]  # (kind, namespace, name)
 
 
 class Graph:
-    def __init__(self, objects: Iterable[K8sObject]) -> None:
+    def __init__(self, objects: Iterable[K8sObject], options: RuleOptions | None = None) -> None:
         self.objects: list[K8sObject] = list(objects)
+        self.options = options or RuleOptions()
         self.by_key: dict[Key, K8sObject] = {}
         self.by_kind: dict[str, list[K8sObject]] = defaultdict(list)
         self.by_name: dict[tuple[str, str], list[K8sObject]] = defaultdict(list)
@@ -133,7 +135,9 @@ class Graph:
         return index
 
     def hpas(self, workload: Workload) -> list[HorizontalPodAutoscaler]:
-        return self._hpas_by_target.get((workload.kind, workload.obj.namespace, workload.obj.name), [])
+        return self._hpas_by_target.get(
+            (workload.kind, workload.obj.namespace, workload.obj.name), []
+        )
 
     def max_replicas(self, workload: Workload) -> int | None:
         """Replicas, raised to an autoscaler's maxReplicas; None when unknown."""

@@ -51,8 +51,16 @@ _FLOAT_RE = re.compile(
     r"|\.(?:nan|NaN|NAN)"
 )
 _KEYWORDS: dict[str, Any] = {
-    "~": None, "null": None, "Null": None, "NULL": None,
-    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
 }
 _NUMBER_START = frozenset("0123456789+-.")
 
@@ -324,7 +332,9 @@ def _encoding_error(data: bytes, exc: UnicodeDecodeError, codec: str) -> Finding
     )
 
 
-def _file_finding(file: SourceFile, message: str, span: Span, rule: str = "invalid-yaml") -> Finding:
+def _file_finding(
+    file: SourceFile, message: str, span: Span, rule: str = "invalid-yaml"
+) -> Finding:
     return Finding(rule=rule, message=message, file=file.path, span=span)
 
 
@@ -521,8 +531,9 @@ def _objects(
         invalid(f"`kind` must be a non-empty string, not {_describe(kind)}.", "kind")
         return []
     if not isinstance(api_version, str) or not api_version:
-        invalid(f"`apiVersion` must be a non-empty string, not {_describe(api_version)}.",
-                "apiVersion")
+        invalid(
+            f"`apiVersion` must be a non-empty string, not {_describe(api_version)}.", "apiVersion"
+        )
         return []
     items = doc.get("items")
     if kind == "List" or (kind.endswith("List") and isinstance(items, list)):
@@ -574,23 +585,31 @@ def _list_items(
         return []
     if not isinstance(items, YSeq):
         span = doc.value_spans.get("items", doc.span)
-        findings.append(Finding("invalid-object", "`items` of a List must be a list.", file.path,
-                                span))
+        findings.append(
+            Finding("invalid-object", "`items` of a List must be a list.", file.path, span)
+        )
         return []
     objects: list[K8sObject] = []
     for index, item in enumerate(items):
         if not isinstance(item, YMap):
             findings.append(
-                Finding("invalid-object", f"List item {index} is not an object.", file.path,
-                        items.item_spans[index])
+                Finding(
+                    "invalid-object",
+                    f"List item {index} is not an object.",
+                    file.path,
+                    items.item_spans[index],
+                )
             )
             continue
         found = _objects(item, file, default_namespace, findings)
         if found is None:
             findings.append(
-                Finding("invalid-object",
-                        f"List item {index} has no `apiVersion` and `kind`.", file.path,
-                        item.span)
+                Finding(
+                    "invalid-object",
+                    f"List item {index} has no `apiVersion` and `kind`.",
+                    file.path,
+                    item.span,
+                )
             )
         else:
             objects += found

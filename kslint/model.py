@@ -19,13 +19,34 @@ SINGLE_NODE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
 
 # Volume sources that are persistent disks or network shares declared inline in a pod.
 INLINE_PERSISTENT_SOURCES = (
-    "awsElasticBlockStore", "gcePersistentDisk", "azureDisk", "azureFile", "cinder", "nfs",
-    "iscsi", "rbd", "cephfs", "glusterfs", "fc", "flocker", "portworxVolume", "quobyte",
-    "scaleIO", "storageos", "vsphereVolume", "photonPersistentDisk", "flexVolume",
+    "awsElasticBlockStore",
+    "gcePersistentDisk",
+    "azureDisk",
+    "azureFile",
+    "cinder",
+    "nfs",
+    "iscsi",
+    "rbd",
+    "cephfs",
+    "glusterfs",
+    "fc",
+    "flocker",
+    "portworxVolume",
+    "quobyte",
+    "scaleIO",
+    "storageos",
+    "vsphereVolume",
+    "photonPersistentDisk",
+    "flexVolume",
 )
 
-_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a mapping",
-               bool: "a boolean"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    list: "a list",
+    dict: "a mapping",
+    bool: "a boolean",
+}
 
 
 def describe(value: Any) -> str:
@@ -79,8 +100,9 @@ def items(obj: K8sObject, path: Path) -> list[tuple[Path, Any]]:
         if isinstance(item, dict):
             found.append((item_path, item))
         else:
-            obj.problems.setdefault(item_path, f"`{dotted(item_path)}` must be a mapping, "
-                                               f"not {describe(item)}")
+            obj.problems.setdefault(
+                item_path, f"`{dotted(item_path)}` must be a mapping, not {describe(item)}"
+            )
     return found
 
 
@@ -266,7 +288,6 @@ class Workload:
     def claim_volumes(self) -> list[Volume]:
         """Pod volumes backed by a PVC (claim templates excluded)."""
         return [volume for volume in self.volumes if volume.claim_name is not None]
-
 
 
 # ---------------------------------------------------------------------------------------

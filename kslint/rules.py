@@ -38,6 +38,19 @@ CheckFunction = Callable[[Any, Any], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
+class RuleOptions:
+    """The documented rule options: the only configuration checks may read. The policy
+    layer fills them from the config file and CLI; checks find them at ``graph.options``."""
+
+    # Overrides the built-in stateful image list when set (config ``stateful_images``).
+    stateful_images: frozenset[str] | None = None
+    # Objects that exist in the cluster, not in the repository (config ``cluster``).
+    cluster_storage_classes: frozenset[str] | None = None  # None: inventory not declared
+    cluster_claims: frozenset[tuple[str, str]] = frozenset()  # (namespace, name)
+    cluster_services: frozenset[tuple[str, str]] = frozenset()  # (namespace, name)
+
+
+@dataclass(frozen=True)
 class Check:
     """A rule's logic: called once per subject object of one of ``kinds``."""
 

@@ -43,7 +43,10 @@ def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
             "volume the old pod holds, and the rollout stalls.",
             path,
             key=False,
-            related=[claim.obj.related(f"{claim.obj} is {'/'.join(claim.access_modes)}",
-                                       "spec", "accessModes")],
+            related=[
+                claim.obj.related(
+                    f"{claim.obj} is {'/'.join(claim.access_modes)}", "spec", "accessModes"
+                )
+            ],
         )
         return  # one finding per Deployment: the fix (Recreate) is the same for every claim
