@@ -75,7 +75,9 @@ def lint(
     namespace: Annotated[
         str, typer.Option("--namespace", "-n", help="Namespace of objects that set none.")
     ] = "default",
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of rule crashes.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of rule crashes.")
+    ] = False,
 ) -> None:
     """Lint manifests and report each finding at its file, line and column."""
     from kslint.discover import UsageError
@@ -122,6 +124,9 @@ def main() -> None:
     except Exception as exc:
         if "--debug" in sys.argv:
             raise
-        typer.echo(f"kslint: internal error: {type(exc).__name__}: {exc} "
-                   "(run with --debug for details; please report it)", err=True)
+        typer.echo(
+            f"kslint: internal error: {type(exc).__name__}: {exc} "
+            "(run with --debug for details; please report it)",
+            err=True,
+        )
         sys.exit(EXIT_CRASH)

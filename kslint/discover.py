@@ -46,7 +46,8 @@ def _excluded(path: Path, patterns: list[str]) -> bool:
     shown = display_path(path).replace(os.sep, "/")
     candidates = (shown, path.name, str(path))
     return any(
-        fnmatch.fnmatch(candidate, pattern) or fnmatch.fnmatch(candidate, pattern.rstrip("/") + "/*")
+        fnmatch.fnmatch(candidate, pattern)
+        or fnmatch.fnmatch(candidate, pattern.rstrip("/") + "/*")
         for pattern in patterns
         for candidate in candidates
     )
@@ -143,7 +144,9 @@ def discover(
         try:
             data = _read(path, stdin)
         except OSError as exc:
-            discovery.sources.append(Source(shown, b"", error=f"cannot read the file: {exc.strerror}"))
+            discovery.sources.append(
+                Source(shown, b"", error=f"cannot read the file: {exc.strerror}")
+            )
             continue
         contents.append((shown, path, data))
 

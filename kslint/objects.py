@@ -43,8 +43,16 @@ CLUSTER_SCOPED_KINDS = frozenset(
 # malformed object; other kinds without metadata are usually tool configuration
 # (Kustomization, kubeconfig, kubeadm) and are skipped rather than reported.
 POD_TEMPLATE_KINDS = frozenset(
-    {"Pod", "Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet",
-     "Job", "CronJob"}
+    {
+        "Pod",
+        "Deployment",
+        "ReplicaSet",
+        "ReplicationController",
+        "StatefulSet",
+        "DaemonSet",
+        "Job",
+        "CronJob",
+    }
 )
 CORE_KINDS = POD_TEMPLATE_KINDS | {
     "Service",

@@ -91,7 +91,8 @@ def parse_label_selector(value: Any) -> LabelSelector:
         values = expression.get("values") or []
         if not isinstance(key, str) or operator not in OPERATORS:
             raise SelectorError(
-                f"matchExpressions[{index}] needs a key and an operator among {', '.join(OPERATORS)}"
+                f"matchExpressions[{index}] needs a key and an operator "
+                f"among {', '.join(OPERATORS)}"
             )
         if not isinstance(values, list):
             raise SelectorError(f"matchExpressions[{index}].values must be a list")

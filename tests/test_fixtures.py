@@ -17,9 +17,7 @@ SCENARIOS = sorted(p.parent.name for p in FIXTURES.glob("*/expected.yaml"))
 
 def _expected(scenario: Path) -> list[tuple]:
     entries = YAML(typ="safe").load((scenario / "expected.yaml").read_text()) or []
-    return sorted(
-        (e["file"], e["line"], e["column"], e["rule"], e.get("object")) for e in entries
-    )
+    return sorted((e["file"], e["line"], e["column"], e["rule"], e.get("object")) for e in entries)
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

@@ -33,10 +33,7 @@ def _plural(count: int, word: str) -> str:
 def summary_line(result: LintResult) -> str:
     counts = severity_counts(result)
     found = ", ".join(_plural(counts[name], name) for name in ("error", "warning", "info"))
-    return (
-        f"{found} in {_plural(len(result.files), 'file')}, "
-        f"{_plural(result.objects, 'object')}"
-    )
+    return f"{found} in {_plural(len(result.files), 'file')}, {_plural(result.objects, 'object')}"
 
 
 def formats() -> dict[str, Callable[[LintResult, ReportContext], str]]:

@@ -44,8 +44,11 @@ def _finding(finding: Finding, sources: dict[str, SourceFile]) -> list[Text]:
     lines = [head, *_excerpt(finding, sources.get(finding.file))]
     for related in finding.related:
         lines.append(
-            Text(f"      = related: {related.file}:{related.span.line}:{related.span.column}: "
-                 f"{related.message}", style="dim")
+            Text(
+                f"      = related: {related.file}:{related.span.line}:{related.span.column}: "
+                f"{related.message}",
+                style="dim",
+            )
         )
     if finding.fix:
         lines.append(Text(f"      = fix: {finding.fix}", style="green"))
