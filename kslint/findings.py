@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 from kslint.nodes import Span
 
@@ -57,6 +58,9 @@ class Finding:
     severity: Severity | None = None  # None: the rule's default, filled in by the engine
     fix: str | None = None  # None: the rule's generic fix, filled in by the engine
     related: list[Related] = field(default_factory=list)
+    # Where in the object the finding points (keys and list indexes): unlike a line
+    # number, it survives unrelated edits, so baselines and fingerprints key on it.
+    path: tuple[Any, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

@@ -135,6 +135,7 @@ class K8sObject:
         """A finding about this object at the node ``path`` points to."""
         span = self.span(*path, key=key) if path else self.span("kind")
         return Finding(
+            path=path,
             rule=rule,
             message=message,
             file=self.file.path,
