@@ -34,6 +34,10 @@ class LintResult:
     objects: int
     skipped: int
     graph: Graph | None = None
+    # Findings the policy layer suppressed, each with the reason (annotation, config,
+    # baseline). Not in ``findings`` and never part of the gate; reports may show them
+    # (SARIF ``suppressions``) when the user asks with --show-suppressed.
+    suppressed: list[tuple[Finding, str]] = field(default_factory=list)
 
     @property
     def sources(self) -> dict[str, SourceFile]:
@@ -53,6 +57,8 @@ def lint_loaded(loaded: LoadResult, options: LintOptions) -> LintResult:
     graph = Graph(loaded.objects)
     findings = run_checks(graph, checks().values(), rules, debug=options.debug)
     findings += [apply_defaults(finding, rules) for finding in loaded.findings]
+    for finding in findings:  # input order must not show through
+        finding.related.sort(key=lambda r: (r.file, r.span.line, r.span.column, r.message))
     findings.sort(key=lambda finding: finding.sort_key)
     return LintResult(
         findings=findings,

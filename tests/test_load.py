@@ -1,0 +1,265 @@
+"""The loader: positions on tricky YAML, and bad input as findings, never a traceback."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kslint import load
+from kslint.load import Source, load_source
+from kslint.nodes import Span
+
+
+def _load(text: str | bytes, path: str = "m.yaml", **kwargs: object) -> load.LoadResult:
+    data = text.encode() if isinstance(text, str) else text
+    return load_source(Source(path, data, **kwargs))  # type: ignore[arg-type]
+
+
+def _rules(result: load.LoadResult) -> list[tuple[str, int, int]]:
+    return [(f.rule, f.span.line, f.span.column) for f in result.findings]
+
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: db
+spec:
+  containers:
+    - {name: db, image: "postgres:16", args: [a, b]}
+  volumes:
+    - name: data
+      nfs:
+        server: nfs.example.com
+        path: /exports/db
+"""
+
+
+def test_block_and_flow_positions() -> None:
+    (obj,) = _load(POD).objects
+    assert obj.span("kind") == Span(2, 1, 2, 5)
+    assert obj.span("metadata", "name", key=False) == Span(4, 9, 4, 11)
+    assert obj.span("spec", "containers", 0, "image") == Span(7, 18, 7, 23)
+    assert obj.span("spec", "containers", 0, "image", key=False) == Span(7, 25, 7, 38)
+    assert obj.span("spec", "containers", 0, "args", 1, key=False) == Span(7, 50, 7, 51)
+    assert obj.span("spec", "volumes", 0, "nfs") == Span(10, 7, 10, 10)
+    # A path past what exists points at the deepest node that does exist.
+    assert obj.span("spec", "volumes", 0, "nfs", "readOnly") == Span(11, 9, 13, 1)
+
+
+def test_crlf_bom_and_tabs_keep_columns() -> None:
+    text = "\ufeff" + POD.replace("name: db\n", "name: db\t\n").replace("\n", "\r\n")
+    result = _load(text.encode("utf-8"))
+    assert not result.findings
+    (obj,) = result.objects
+    assert obj.name == "db"
+    assert obj.span("metadata", "name", key=False) == Span(4, 9, 4, 11)
+    assert obj.span("spec", "volumes", 0, "nfs") == Span(10, 7, 10, 10)
+
+
+def test_utf16_with_bom_loads() -> None:
+    (obj,) = _load(POD.encode("utf-16")).objects
+    assert obj.span("spec", "volumes", 0, "nfs") == Span(10, 7, 10, 10)
+
+
+def test_block_scalars_and_json() -> None:
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: |\n    x\n    y\n  b: 1\n"
+    (obj,) = _load(text).objects
+    assert obj.get("data", "a") == "x\ny\n"
+    assert obj.span("data", "b") == Span(9, 3, 9, 4)
+    json_text = '{\n  "apiVersion": "v1",\n  "kind": "Service",\n  "metadata": {"name": "s"}\n}\n'
+    (service,) = _load(json_text, "s.json").objects
+    assert service.span("metadata", "name", key=False) == Span(4, 24, 4, 27)
+
+
+def test_anchors_aliases_and_merge_keys() -> None:
+    text = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: &labels
+    app: web
+spec:
+  selector:
+    matchLabels: *labels
+  template:
+    metadata:
+      labels:
+        <<: *labels
+        tier: front
+"""
+    (obj,) = _load(text).objects
+    assert obj.get("spec", "selector", "matchLabels") == {"app": "web"}
+    assert obj.get("spec", "template", "metadata", "labels") == {"app": "web", "tier": "front"}
+    # Merged keys point where they were written: at the anchor.
+    assert obj.span("spec", "template", "metadata", "labels", "app") == Span(6, 5, 6, 8)
+    assert obj.span("spec", "template", "metadata", "labels", "tier") == Span(14, 9, 14, 13)
+
+
+def test_list_items_are_objects_with_their_own_positions() -> None:
+    text = """\
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: a}
+  - apiVersion: v1
+    kind: PersistentVolumeClaim
+    metadata:
+      name: b
+      namespace: data
+"""
+    result = _load(text)
+    assert [(o.kind, o.namespace, o.name) for o in result.objects] == [
+        ("Service", "default", "a"),
+        ("PersistentVolumeClaim", "data", "b"),
+    ]
+    assert result.objects[1].span("metadata", "name", key=False) == Span(10, 13, 10, 14)
+    assert result.objects[1].span("kind") == Span(8, 5, 8, 9)
+
+
+def test_scalar_types() -> None:
+    text = "apiVersion: v1\nkind: X\nmetadata: {name: x}\nv: [1, 0x1f, 1.5, true, null, ~, '3', yes, 1e3, 012]\n"
+    (obj,) = _load(text).objects
+    assert obj.get("v") == [1, 31, 1.5, True, None, None, "3", "yes", 1000.0, 12]
+
+
+def test_documents_without_kind_are_skipped_and_counted() -> None:
+    text = "replicaCount: 3\n---\n---\n# only a comment\n---\n- a\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n"
+    result = _load(text)
+    assert (result.documents, result.skipped, len(result.objects)) == (3, 2, 1)
+    assert result.objects[0].namespace is None  # cluster-scoped
+
+
+def test_tool_configuration_without_metadata_is_skipped() -> None:
+    text = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n"
+    result = _load(text, "kustomization.yaml")
+    assert (result.findings, result.skipped) == ([], 1)
+
+
+def test_syntax_error_has_the_parser_position() -> None:
+    result = _load("apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n")
+    assert _rules(result)[0][0] == "invalid-yaml"
+    assert result.findings[0].span.line == 5
+
+
+def test_duplicate_key_points_at_the_second_key() -> None:
+    result = _load("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n")
+    assert _rules(result) == [("duplicate-key", 5, 3)]
+    assert result.objects[0].name == "b"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        ("apiVersion: v1\nkind: Pod\nspec: {}\n", 2, 7, "metadata"),
+        ("apiVersion: v1\nkind: Pod\nmetadata:\n  labels: {}\n", 3, 1, "metadata.name"),
+        ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: [a]\n", 4, 9, "must be a string"),
+        ("apiVersion: v1\nkind: [Pod]\nmetadata: {name: a}\n", 2, 7, "kind"),
+        ("apiVersion: 1\nkind: Pod\nmetadata: {name: a}\n", 1, 13, "apiVersion"),
+        ("apiVersion: v1\nkind: Pod\nmetadata: x\n", 3, 11, "mapping"),
+    ],
+)
+def test_invalid_objects(text: str, line: int, column: int, words: str) -> None:
+    result = _load(text)
+    (finding,) = result.findings
+    assert (finding.rule, finding.span.line, finding.span.column) == (
+        "invalid-object",
+        line,
+        column,
+    )
+    assert words in finding.message
+    assert not result.objects
+
+
+def test_invalid_utf8_points_at_the_byte() -> None:
+    result = _load(b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: caf\xe9\n")
+    assert _rules(result) == [("invalid-yaml", 4, 12)]
+    assert "0xe9" in result.findings[0].message
+
+
+def test_binary_file() -> None:
+    result = _load(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert _rules(result) == [("invalid-yaml", 1, 1)]
+    assert "binary" in result.findings[0].message
+
+
+def test_alias_bomb_is_bounded() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 10):
+        previous = f"*a{level - 1}"
+        lines.append(f"a{level}: &a{level} [{', '.join([previous] * 10)}]")
+    started = time.monotonic()
+    result = _load("\n".join(lines) + "\n")
+    assert time.monotonic() - started < 30  # a guard against a hang, not a benchmark
+    assert [f.rule for f in result.findings] == ["invalid-yaml"]
+    assert "aliases" in result.findings[0].message
+
+
+def test_recursive_alias() -> None:
+    result = _load("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: &s {x: *s}\n")
+    assert [f.rule for f in result.findings] == ["invalid-yaml"]
+    assert "recursive" in result.findings[0].message
+
+
+@pytest.mark.parametrize("opener", ["[", "{a: ", "- "])
+def test_deep_nesting_is_refused_not_crashed(opener: str) -> None:
+    closer = {"[": "]", "{a: ": "}", "- ": ""}[opener]
+    result = _load(opener * 100_000 + "x" + closer * 100_000)
+    assert [f.rule for f in result.findings] == ["invalid-yaml"]
+
+
+def test_moderate_nesting_loads() -> None:
+    result = _load(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: " + "[" * 150 + "]" * 150
+    )
+    assert not result.findings
+
+
+def test_file_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 100)
+    result = _load(POD)
+    assert [f.rule for f in result.findings] == ["invalid-yaml"]
+    assert "limit" in result.findings[0].message
+
+
+HELM = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "app.fullname" . }}
+spec:
+  {{- if .Values.replicas }}
+  replicas: {{ .Values.replicas }}
+  {{- end }}
+"""
+
+
+def test_unrendered_helm_template() -> None:
+    result = _load(HELM)
+    assert _rules(result) == [("unrendered-template", 4, 9)]
+    assert "helm template" in result.findings[0].message
+
+
+def test_chart_templates_folder_is_not_parsed() -> None:
+    result = _load("kind: {{ .Values.kind }}\n", chart_template=True)
+    assert _rules(result) == [("unrendered-template", 1, 7)]
+
+
+def test_braces_inside_strings_are_ordinary_yaml() -> None:
+    text = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: alerts
+data:
+  rule: "{{ $value }} is high"
+  tpl: |
+    {{- if .Values.enabled }}
+"""
+    result = _load(text)
+    assert result.findings == []
+    assert result.objects[0].get("data", "rule") == "{{ $value }} is high"
