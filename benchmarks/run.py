@@ -1,0 +1,111 @@
+"""Benchmark: ``python benchmarks/run.py DIR [--repeat N]``.
+
+Prints, for ``kslint lint DIR`` run as users run it (a subprocess): files, documents,
+objects, wall seconds, documents/s, MB/s and peak RSS; in the same run, the cost of
+parsing the same files alone with ruamel.yaml's C-accelerated safe loader, and the ratio of
+the two; and the wall time of linting one small file (start-up cost). Best of N runs.
+Not a test: timings belong here, never in assertions of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from kslint.discover import discover
+
+SMALL = """\
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+"""
+
+
+def c_loader() -> YAML:
+    yaml = YAML(typ="safe", pure=False)
+    parser = yaml.Parser
+    if "clib" not in getattr(parser, "__module__", "") and "_ruamel_yaml" not in str(parser):
+        sys.exit(f"ruamel.yaml is not using its C parser (Parser is {parser!r}); "
+                 "install ruamel.yaml.clib")
+    return yaml
+
+
+def parse_only(paths: list[Path]) -> float:
+    yaml = c_loader()
+    started = time.perf_counter()
+    for path in paths:
+        try:
+            for _ in yaml.load_all(path.read_bytes()):
+                pass
+        except Exception:
+            pass  # the same files kslint reports as invalid
+    return time.perf_counter() - started
+
+
+def lint_once(args: list[str]) -> tuple[float, dict]:
+    with tempfile.NamedTemporaryFile(suffix=".json") as report:
+        command = [sys.executable, "-m", "kslint", "lint", *args, "--format", "json",
+                   "--fail-on", "never", "--output", report.name]
+        started = time.perf_counter()
+        subprocess.run(command, check=True)
+        elapsed = time.perf_counter() - started
+        return elapsed, json.loads(Path(report.name).read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory")
+    parser.add_argument("--repeat", type=int, default=3)
+    options = parser.parse_args()
+
+    paths = [Path(source.path) for source in discover([options.directory]).sources]
+    size = sum(p.stat().st_size for p in paths)
+
+    lint_times, summary = [], {}
+    for _ in range(options.repeat):
+        elapsed, report = lint_once([options.directory])
+        lint_times.append(elapsed)
+        summary = report["summary"]
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    gc.collect()
+    parse_times = [parse_only(paths) for _ in range(options.repeat)]
+
+    with tempfile.TemporaryDirectory() as scratch:
+        small = Path(scratch) / "small.yaml"
+        small.write_text(SMALL)
+        small_times = [lint_once([str(small)])[0] for _ in range(max(options.repeat, 5))]
+
+    lint_s, parse_s = min(lint_times), min(parse_times)
+    rows = [
+        ("files", f"{summary['files']:,}"),
+        ("documents", f"{summary['documents']:,}"),
+        ("objects", f"{summary['objects']:,}"),
+        ("bytes", f"{size / 1e6:.1f} MB"),
+        ("kslint lint wall", f"{lint_s:.2f} s (best of {options.repeat})"),
+        ("documents/s", f"{summary['documents'] / lint_s:,.0f}"),
+        ("MB/s", f"{size / 1e6 / lint_s:.1f}"),
+        ("peak RSS", f"{peak_rss_mb:.0f} MB"),
+        ("parse only (ruamel C safe loader)", f"{parse_s:.2f} s"),
+        ("ratio lint / parse", f"{lint_s / parse_s:.2f}x"),
+        ("one small file", f"{min(small_times):.3f} s"),
+        ("cpu count", str(os.cpu_count())),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()
