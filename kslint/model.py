@@ -8,11 +8,13 @@ and reads as absent, so one malformed field never crashes a rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
 from kslint.nodes import Path
 from kslint.objects import POD_TEMPLATE_KINDS, K8sObject
+from kslint.quantity import QuantityError, parse_quantity
 from kslint.selectors import LabelSelector, SelectorError, parse_equality, parse_label_selector
 
 SINGLE_NODE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
@@ -115,6 +117,41 @@ def selector(obj: K8sObject, path: Path, *, equality: bool = False) -> LabelSele
     except SelectorError as exc:
         obj.problems.setdefault(path, f"`{dotted(path)}` {exc}")
         return None
+
+
+def quantity(obj: K8sObject, path: Path) -> Fraction | None:
+    """A resource quantity (``10Gi``) as an exact number; None when absent or malformed
+    (a malformed one is recorded). YAML reads unquoted ``1e3`` or ``1.5`` as floats: their
+    source text is parsed instead, so no float ever takes part in a comparison."""
+    value = obj.get(*path)
+    if value is None:
+        return None
+    if isinstance(value, float):
+        value = _source_text(obj, path) or value
+    try:
+        return parse_quantity(value)
+    except QuantityError as exc:
+        obj.problems.setdefault(path, f"`{dotted(path)}`: {exc}")
+        return None
+
+
+def quantity_text(obj: K8sObject, path: Path) -> str | None:
+    """A quantity as written, for messages (None when absent)."""
+    value = obj.get(*path)
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, float):
+        return _source_text(obj, path) or repr(value)
+    return str(value)
+
+
+def _source_text(obj: K8sObject, path: Path) -> str | None:
+    """The text of a one-line scalar exactly as written in its file."""
+    span = obj.span(*path, key=False)
+    lines = obj.file.lines
+    if span.line != span.end_line or not 0 < span.line <= len(lines):
+        return None
+    return lines[span.line - 1][span.column - 1 : span.end_column - 1] or None
 
 
 # ---------------------------------------------------------------------------------------
@@ -347,10 +384,45 @@ class Claim:
     def volume_mode(self) -> str:
         return text(self.obj, self.path("spec", "volumeMode")) or "Filesystem"
 
+    @property
+    def storage_request_path(self) -> Path:
+        return self.path("spec", "resources", "requests", "storage")
+
+    @cached_property
+    def storage_request(self) -> Fraction | None:
+        """``resources.requests.storage`` as an exact byte count; None: absent or malformed."""
+        return quantity(self.obj, self.storage_request_path)
+
+    @cached_property
+    def storage_request_text(self) -> str | None:
+        """The request as written (``10Gi``), for messages."""
+        return quantity_text(self.obj, self.storage_request_path)
+
+    @cached_property
+    def claim_selector(self) -> LabelSelector | None:
+        """``spec.selector``: the labels a statically bound PV must carry."""
+        return selector(self.obj, self.path("spec", "selector"))
+
 
 class PersistentVolumeClaim(Claim):
     def __init__(self, obj: K8sObject) -> None:
         super().__init__(obj)
+
+
+# The fields of a PersistentVolume spec that are not its volume source.
+PV_SPEC_FIELDS = frozenset(
+    {
+        "accessModes",
+        "capacity",
+        "claimRef",
+        "mountOptions",
+        "nodeAffinity",
+        "persistentVolumeReclaimPolicy",
+        "storageClassName",
+        "volumeAttributesClassName",
+        "volumeMode",
+    }
+)
 
 
 class PersistentVolume:
@@ -380,6 +452,32 @@ class PersistentVolume:
             text(self.obj, ("spec", "claimRef", "namespace")),
             text(self.obj, ("spec", "claimRef", "name")),
         )
+
+    CAPACITY_PATH = ("spec", "capacity", "storage")
+
+    @cached_property
+    def capacity(self) -> Fraction | None:
+        """``spec.capacity.storage`` as an exact byte count; None: absent or malformed."""
+        return quantity(self.obj, self.CAPACITY_PATH)
+
+    @cached_property
+    def capacity_text(self) -> str | None:
+        return quantity_text(self.obj, self.CAPACITY_PATH)
+
+    @cached_property
+    def volume_mode(self) -> str:
+        return text(self.obj, ("spec", "volumeMode")) or "Filesystem"
+
+    @cached_property
+    def source(self) -> str | None:
+        """The volume source key of the PV's spec: local, hostPath, nfs, csi, ..."""
+        spec = typed(self.obj, ("spec",), dict) or {}
+        return next((key for key in spec if key not in PV_SPEC_FIELDS), None)
+
+    @cached_property
+    def node_affinity_required(self) -> bool:
+        """Whether ``spec.nodeAffinity.required`` is set."""
+        return typed(self.obj, ("spec", "nodeAffinity", "required"), dict) is not None
 
 
 class StorageClass:
