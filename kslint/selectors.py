@@ -77,10 +77,12 @@ def parse_label_selector(value: Any) -> LabelSelector:
     """A ``matchLabels`` / ``matchExpressions`` selector."""
     if not isinstance(value, Mapping):
         raise SelectorError("must be a mapping with matchLabels and/or matchExpressions")
-    match_labels = value.get("matchLabels") or {}
+    match_labels = value.get("matchLabels")
+    match_labels = {} if match_labels is None else match_labels
     if not isinstance(match_labels, Mapping):
         raise SelectorError("matchLabels must be a mapping")
-    expressions = value.get("matchExpressions") or []
+    expressions = value.get("matchExpressions")
+    expressions = [] if expressions is None else expressions
     if not isinstance(expressions, list):
         raise SelectorError("matchExpressions must be a list")
     requirements = []

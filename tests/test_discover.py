@@ -1,0 +1,43 @@
+"""Discovery: kustomize patch fragments, Helm chart templates, excludes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kslint.pipeline import LintOptions, lint
+
+
+def test_kustomize_patches_are_fragments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources: [deploy.yaml]\npatchesStrategicMerge: [patch.yaml]\n"
+        "patches:\n  - path: patches/replicas.yaml\n  - patch: |\n      - op: add\n"
+    )
+    (tmp_path / "patches").mkdir()
+    fragment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n"
+    (tmp_path / "patch.yaml").write_text(fragment.replace("spec", "metadata"))
+    (tmp_path / "patches" / "replicas.yaml").write_text(fragment)
+    (tmp_path / "deploy.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name: h, hostPath: {path: /}}]\n"
+    )
+    result = lint(LintOptions(paths=["."]))
+    assert [(f.rule, f.file) for f in result.findings] == [("pod-host-path-volume", "deploy.yaml")]
+    assert result.objects == 1
+    assert result.skipped == 3  # two patch fragments and the kustomization itself
+
+
+def test_chart_templates_get_one_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 1.0.0\n")
+    (chart / "values.yaml").write_text("replicas: 3\n")
+    (chart / "templates" / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n"
+    )
+    result = lint(LintOptions(paths=["chart"]))
+    assert [(f.rule, f.file, f.span.line, str(f.severity)) for f in result.findings] == [
+        ("unrendered-template", "chart/templates/svc.yaml", 4, "info")
+    ]
