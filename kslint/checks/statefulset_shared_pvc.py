@@ -1,0 +1,56 @@
+"""statefulset-shared-pvc: every replica of a StatefulSet shares one claim.
+
+A StatefulSet gives each replica its own claim only through ``volumeClaimTemplates``; a
+``persistentVolumeClaim`` pod volume is one claim for all replicas. With a single-node
+claim and more than one replica (an autoscaler's maxReplicas counts) the other replicas
+cannot attach it, so the finding is an error; otherwise (one replica, a shared-access
+claim, a claim not in the set, an unknown replica count) it is information: the
+replicas still share the data instead of each having its own.
+"""
+
+from collections.abc import Iterator
+
+from kslint.findings import Finding, Related, Severity
+from kslint.graph import Graph
+from kslint.model import Workload
+from kslint.rules import rule
+
+
+@rule("statefulset-shared-pvc", kinds=("StatefulSet",))
+def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
+    obj = statefulset.obj
+    replicas = graph.max_replicas(statefulset)
+    scalers = [
+        hpa.obj.related(
+            f"{hpa.obj} scales it up to {hpa.max_replicas} replicas", "spec", "maxReplicas"
+        )
+        for hpa in graph.hpas(statefulset)
+        if hpa.max_replicas is not None and hpa.max_replicas > 1
+    ]
+    for volume, claim in graph.claims(statefulset):
+        related: list[Related] = []
+        severity = Severity.INFO
+        if claim is None:
+            named = f"claim {volume.claim_name!r}"
+        else:
+            named = str(claim.obj)
+            modes = "/".join(claim.access_modes) or "no access modes"
+            related.append(claim.obj.related(f"{claim.obj} is {modes}", "spec", "accessModes"))
+        if claim is not None and claim.single_node and replicas is not None and replicas > 1:
+            severity = Severity.ERROR
+            detail = (
+                f"its {replicas} replicas share {'/'.join(claim.access_modes)} {named}; "
+                "replicas on other nodes cannot attach it"
+            )
+            related += scalers
+        else:
+            detail = f"all its replicas share {named} instead of each getting its own"
+        yield obj.finding(
+            "statefulset-shared-pvc",
+            f"{obj} mounts a PersistentVolumeClaim through pod volume {volume.name!r} rather "
+            f"than volumeClaimTemplates, so {detail}.",
+            volume.claim_name_path,
+            key=False,
+            severity=severity,
+            related=related,
+        )
