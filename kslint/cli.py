@@ -61,10 +61,28 @@ def lint(
         list[str] | None,
         typer.Argument(help="Files or directories to lint; - reads standard input."),
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="text, json, sarif, junit, github or gitlab."),
+    ] = "text",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
+    reports: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--report",
+            metavar="FORMAT=PATH",
+            help="Also write a FORMAT report to PATH (repeatable): --report sarif=kslint.sarif.",
+        ),
+    ] = None,
+    show_suppressed: Annotated[
+        bool,
+        typer.Option(
+            "--show-suppressed",
+            help="Include suppressed findings, marked as such, in formats that can (SARIF).",
+        ),
+    ] = False,
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
     ] = FailOn.warning,
@@ -89,6 +107,14 @@ def lint(
     renderers = formats()
     if format not in renderers:
         raise _fail(f"unknown format {format!r}; choose one of: {', '.join(renderers)}")
+    report_files: list[tuple[str, Path]] = []
+    for spec in reports or []:
+        name, equals, target = spec.partition("=")
+        if not equals or not target:
+            raise _fail(f"--report wants FORMAT=PATH, got {spec!r}")
+        if name not in renderers:
+            raise _fail(f"unknown report format {name!r}; choose one of: {', '.join(renderers)}")
+        report_files.append((name, Path(target)))
     options = LintOptions(
         paths=paths or ["."], exclude=exclude or [], namespace=namespace, debug=debug
     )
@@ -98,7 +124,15 @@ def lint(
         raise _fail(str(exc)) from None
     threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    report = renderers[format](result, ReportContext(fail_on=threshold, color=color))
+    context = ReportContext(fail_on=threshold, color=color, show_suppressed=show_suppressed)
+    file_context = ReportContext(fail_on=threshold, color=False, show_suppressed=show_suppressed)
+    for name, target in report_files:  # written whether or not the gate fails
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(renderers[name](result, file_context), encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write {target}: {exc.strerror}") from None
+    report = renderers[format](result, context)
     if output is not None:
         try:
             output.write_text(report, encoding="utf-8")

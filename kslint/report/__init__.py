@@ -3,11 +3,13 @@ a rule; each format is one module with a ``render(result, context) -> str``."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kslint.findings import Severity
+from kslint.findings import Finding, Severity
+from kslint.fingerprint import fingerprint
 from kslint.pipeline import LintResult
 
 
@@ -17,6 +19,7 @@ class ReportContext:
 
     fail_on: Severity | None = Severity.WARNING  # None: never fail
     color: bool = False
+    show_suppressed: bool = False  # include LintResult.suppressed where the format can
 
 
 def severity_counts(result: LintResult) -> dict[str, int]:
@@ -36,7 +39,52 @@ def summary_line(result: LintResult) -> str:
     return f"{found} in {_plural(len(result.files), 'file')}, {_plural(result.objects, 'object')}"
 
 
-def formats() -> dict[str, Callable[[LintResult, ReportContext], str]]:
-    from kslint.report import json_format, text
+def gate_failures(result: LintResult, fail_on: Severity | None) -> list[Finding]:
+    """The findings that make the gate fail: at or above ``fail_on`` (none if None)."""
+    if fail_on is None:
+        return []
+    return [f for f in result.findings if f.severity is not None and f.severity >= fail_on]
 
-    return {"text": text.render, "json": json_format.render}
+
+def gate_line(result: LintResult, fail_on: Severity | None) -> str | None:
+    """``failed: 3 findings at or above warning: 2 rule-a, 1 rule-b``, or None if it passed."""
+    failing = gate_failures(result, fail_on)
+    if not failing:
+        return None
+    by_rule = sorted(Counter(finding.rule for finding in failing).items(), key=_by_count)
+    rules = ", ".join(f"{count} {rule}" for rule, count in by_rule)
+    return f"failed: {_plural(len(failing), 'finding')} at or above {fail_on}: {rules}"
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return (-item[1], item[0])
+
+
+def unique_fingerprints(findings: list[Finding]) -> list[str]:
+    """``kslint.fingerprint`` of each finding; repeats of one identity (two duplicate keys
+    in one file, say) get the occurrence number mixed in, so platforms that deduplicate by
+    fingerprint keep each. The first occurrence keeps the plain fingerprint."""
+    seen: Counter[str] = Counter()
+    prints = []
+    for finding in findings:
+        plain = fingerprint(finding)
+        seen[plain] += 1
+        if seen[plain] == 1:
+            prints.append(plain)
+        else:
+            digest = hashlib.sha256(f"{plain}#{seen[plain]}".encode()).hexdigest()
+            prints.append(digest[: len(plain)])
+    return prints
+
+
+def formats() -> dict[str, Callable[[LintResult, ReportContext], str]]:
+    from kslint.report import github, gitlab, json_format, junit, sarif, text
+
+    return {
+        "text": text.render,
+        "json": json_format.render,
+        "sarif": sarif.render,
+        "junit": junit.render,
+        "github": github.render,
+        "gitlab": gitlab.render,
+    }

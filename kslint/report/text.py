@@ -11,7 +11,7 @@ from rich.text import Text
 from kslint.findings import Finding, Severity
 from kslint.objects import SourceFile
 from kslint.pipeline import LintResult
-from kslint.report import ReportContext, summary_line
+from kslint.report import ReportContext, gate_line, summary_line
 
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 MAX_EXCERPT = 160
@@ -74,4 +74,7 @@ def render(result: LintResult, context: ReportContext) -> str:
             console.print(line)
         console.print()
     console.print(Text(summary_line(result), style="bold"))
+    gate = gate_line(result, context.fail_on)
+    if gate is not None:
+        console.print(Text(gate, style="bold red"))
     return buffer.getvalue()
