@@ -29,7 +29,7 @@ def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
             yield obj.finding(
                 "statefulset-pvc-retention-delete",
                 f"{obj} sets persistentVolumeClaimRetentionPolicy.{field}: Delete, so "
-                f"{effect} (and, with a Delete reclaim policy, its data).",
+                f"{effect}, and with a Delete reclaim policy their disks and data.",
                 (*POLICY, field),
                 key=False,
             )

@@ -38,9 +38,12 @@ def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
             related.append(claim.obj.related(f"{claim.obj} is {modes}", "spec", "accessModes"))
         if claim is not None and claim.single_node and replicas is not None and replicas > 1:
             severity = Severity.ERROR
+            if "ReadWriteOncePod" in claim.access_modes:
+                effect = "only one pod at a time can use it"
+            else:
+                effect = "replicas on other nodes cannot attach it"
             detail = (
-                f"its {replicas} replicas share {'/'.join(claim.access_modes)} {named}; "
-                "replicas on other nodes cannot attach it"
+                f"up to {replicas} replicas share {'/'.join(claim.access_modes)} {named}; {effect}"
             )
             related += scalers
         else:
