@@ -18,7 +18,9 @@ EXAMPLES = [
 
 def test_every_rule_has_bad_and_good_examples() -> None:
     for meta in catalog().values():
-        assert meta.bad, f"{meta.id} has no bad example"
+        # internal-error means a rule crashed: no manifest may produce it, so it has none.
+        if meta.id != "internal-error":
+            assert meta.bad, f"{meta.id} has no bad example"
         if meta.family != "input":
             assert meta.good, f"{meta.id} has no good example"
 
