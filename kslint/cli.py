@@ -147,6 +147,41 @@ def lint(
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
+@app.command("rules")
+def rules_command(
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List every rule: id, default severity, family and one-line summary."""
+    from kslint.explain import rules_json, rules_text
+    from kslint.rules import catalog
+
+    renderers = {"text": rules_text, "json": rules_json}
+    if format not in renderers:
+        raise _fail(f"unknown format {format!r}; choose one of: {', '.join(renderers)}")
+    sys.stdout.write(renderers[format](catalog().values()))
+
+
+@app.command("explain")
+def explain_command(
+    rule_id: Annotated[str, typer.Argument(metavar="RULE-ID", help="The rule to explain.")],
+) -> None:
+    """Explain a rule: why it matters, how to fix it, references and examples."""
+    import shutil
+
+    from kslint.explain import render_explanation, resolve, suggestions
+    from kslint.rules import catalog
+
+    rules = catalog()
+    meta = resolve(rule_id, rules)
+    if meta is None:
+        close = suggestions(rule_id, rules)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise _fail(f"unknown rule {rule_id!r}.{hint} Run `kslint rules` to list them all.")
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    sys.stdout.write(render_explanation(meta, width=width, color=color))
+
+
 def main() -> None:
     """Entry point: never lets a traceback reach the user unless --debug asks for it."""
     try:
