@@ -15,6 +15,7 @@ from typing import Any
 from kslint.model import (
     MODELS,
     Claim,
+    ClaimTemplate,
     HorizontalPodAutoscaler,
     PersistentVolume,
     PersistentVolumeClaim,
@@ -119,6 +120,104 @@ class Graph:
                 return found
         return self._volumes_by_claim_ref.get((claim.obj.namespace, claim.obj.name))
 
+    @cached_property
+    def _all_volumes_by_claim_ref(self) -> dict[tuple[str | None, str | None], list[Any]]:
+        refs: dict[tuple[str | None, str | None], list[Any]] = defaultdict(list)
+        for volume in self.of_kind("PersistentVolume"):
+            if volume.claim_ref is not None:
+                refs[volume.claim_ref].append(volume)
+        return refs
+
+    def tied_volumes(self, claim: PersistentVolumeClaim) -> list[tuple[PersistentVolume, str]]:
+        """Every PV in the set tied to a PVC, each once with how: ``"volumeName"`` (the
+        PVC's ``spec.volumeName`` names it) or ``"claimRef"`` (its claimRef names the PVC)."""
+        tied: list[tuple[PersistentVolume, str]] = []
+        if claim.volume_name:
+            named = self.get("PersistentVolume", None, claim.volume_name)
+            if named is not None:
+                tied.append((named, "volumeName"))
+        for volume in self._all_volumes_by_claim_ref.get((claim.obj.namespace, claim.obj.name), []):
+            if all(volume is not other for other, _ in tied):
+                tied.append((volume, "claimRef"))
+        return tied
+
+    @cached_property
+    def _volumes_by_class(self) -> dict[str, list[PersistentVolume]]:
+        index: dict[str, list[PersistentVolume]] = defaultdict(list)
+        for volume in self.of_kind("PersistentVolume"):
+            index[volume.storage_class].append(volume)
+        return index
+
+    def volumes_of_class(self, name: str) -> list[PersistentVolume]:
+        """PVs whose class is ``name`` (``""``: PVs without a class)."""
+        return self._volumes_by_class.get(name, [])
+
+    @cached_property
+    def _claims_by_class(self) -> dict[str, list[Claim]]:
+        index: dict[str, list[Claim]] = defaultdict(list)
+        for claim in self.of_kind("PersistentVolumeClaim"):
+            if claim.storage_class is not None:
+                index[claim.storage_class].append(claim)
+        for workload in self.of_kind("StatefulSet"):
+            for template in workload.claim_templates:
+                if template.claim.storage_class is not None:
+                    index[template.claim.storage_class].append(template.claim)
+        return index
+
+    def claims_of_class(self, name: str) -> list[Claim]:
+        """PVCs and StatefulSet claim templates that name class ``name``."""
+        return self._claims_by_class.get(name, [])
+
+    @cached_property
+    def default_storage_classes(self) -> list[StorageClass]:
+        """StorageClasses annotated as the cluster default."""
+        return [sc for sc in self.of_kind("StorageClass") if sc.is_default]
+
+    @cached_property
+    def _storage_classes_by_lower(self) -> dict[str, list[StorageClass]]:
+        index: dict[str, list[StorageClass]] = defaultdict(list)
+        for storage_class in self.of_kind("StorageClass"):
+            index[storage_class.obj.name.lower()].append(storage_class)
+        return index
+
+    def similar_storage_classes(self, name: str) -> list[StorageClass]:
+        """StorageClasses in the set (other than ``name`` itself) whose name differs from
+        it only by case or by an edit distance of at most 2: typo suggestions, nearest
+        first. Case-only matches come from the index; the distance scan runs only for
+        names that are not in the set, over the (few) classes."""
+        if self.get("StorageClass", None, name) is not None:
+            return []
+        same_case = self._storage_classes_by_lower.get(name.lower(), [])
+        if same_case:
+            return sorted(same_case, key=lambda sc: sc.obj.name)
+        scored = []
+        for lowered, classes in self._storage_classes_by_lower.items():
+            distance = _edit_distance(name.lower(), lowered, limit=2)
+            if distance <= 2:
+                scored += [(distance, sc.obj.name, sc) for sc in classes]
+        return [sc for _, _, sc in sorted(scored, key=lambda item: item[:2])]
+
+    @cached_property
+    def _claim_templates_by_prefix(
+        self,
+    ) -> dict[tuple[str | None, str], tuple[Workload, ClaimTemplate]]:
+        index: dict[tuple[str | None, str], tuple[Workload, ClaimTemplate]] = {}
+        for statefulset in self.of_kind("StatefulSet"):
+            for template in statefulset.claim_templates:
+                key = (statefulset.obj.namespace, f"{template.name}-{statefulset.obj.name}")
+                index.setdefault(key, (statefulset, template))
+        return index
+
+    def claim_template_for(
+        self, namespace: str | None, claim_name: str
+    ) -> tuple[Workload, ClaimTemplate] | None:
+        """The StatefulSet and claim template whose replicas' PVCs are named like
+        ``claim_name`` (``<template>-<statefulset>-<ordinal>``), in ``namespace``."""
+        prefix, _, ordinal = claim_name.rpartition("-")
+        if not prefix or not ordinal.isdigit():
+            return None
+        return self._claim_templates_by_prefix.get((namespace, prefix))
+
     # -- workloads and their neighbours ----------------------------------------------
 
     def governing_service(self, statefulset: Workload) -> Service | None:
@@ -204,3 +303,21 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance between ``a`` and ``b``, or ``limit + 1`` once it exceeds
+    ``limit`` (the length gap alone rules most pairs out without a table)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]

@@ -65,6 +65,15 @@ def describe(value: Any) -> str:
     return f"the string {value!r}"
 
 
+def present(obj: K8sObject, path: Path) -> Path:
+    """The longest prefix of ``path`` that exists in ``obj``: for a missing field, the
+    key of the mapping that lacks it (where a finding about it points)."""
+    for end in range(len(path), 0, -1):
+        if obj.get(*path[:end]) is not None:
+            return path[:end]
+    return ()
+
+
 def dotted(path: Path) -> str:
     text = ""
     for step in path:

@@ -15,9 +15,9 @@ from kslint import __version__
 SHARED_RWO = """\
 apiVersion: v1
 kind: PersistentVolumeClaim
-metadata:
-  name: data
+metadata: {name: data}
 spec:
+  storageClassName: standard
   accessModes: [ReadWriteOnce]
   resources: {requests: {storage: 1Gi}}
 ---

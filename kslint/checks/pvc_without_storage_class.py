@@ -1,0 +1,38 @@
+"""pvc-without-storage-class: the claim depends on whichever class the cluster marks default.
+
+A claim with neither ``storageClassName`` nor the deprecated
+``volume.beta.kubernetes.io/storage-class`` annotation gets the default class written
+into it at admission: the same manifest provisions different storage (or none, when the
+cluster has no default) from one cluster to the next. For a StatefulSet's claim
+templates the finding belongs to the StatefulSet.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from kslint.findings import Finding
+from kslint.graph import Graph
+from kslint.model import Claim, Workload
+from kslint.rules import rule
+
+RULE = "pvc-without-storage-class"
+
+
+@rule(RULE, kinds=("PersistentVolumeClaim", "StatefulSet"))
+def check(view: Any, graph: Graph) -> Iterator[Finding]:
+    if isinstance(view, Workload):
+        for template in view.claim_templates:
+            yield from _check(template.claim, f"Claim template {template.name!r} of ")
+    elif isinstance(view, Claim):
+        yield from _check(view, "")
+
+
+def _check(claim: Claim, prefix: str) -> Iterator[Finding]:
+    if claim.storage_class is not None:
+        return
+    yield claim.obj.finding(
+        RULE,
+        f"{prefix}{claim.obj} has no storageClassName, so it gets whichever class the "
+        "cluster marks default (or stays Pending if there is none).",
+        claim.storage_class_path,
+    )
