@@ -80,19 +80,55 @@ def lint(
         bool,
         typer.Option(
             "--show-suppressed",
-            help="Include suppressed findings, marked as such, in formats that can (SARIF).",
+            help="Include suppressed findings, marked as such, in formats that can (SARIF); "
+            "the text format lists them, with the reason, after the report.",
         ),
     ] = False,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
-    ] = FailOn.warning,
+        FailOn | None,
+        typer.Option(
+            "--fail-on", help="Lowest severity that makes the exit code 1 (default: warning)."
+        ),
+    ] = None,
     exclude: Annotated[
         list[str] | None,
         typer.Option("--exclude", help="Glob of paths to skip (repeatable)."),
     ] = None,
     namespace: Annotated[
-        str, typer.Option("--namespace", "-n", help="Namespace of objects that set none.")
-    ] = "default",
+        str | None,
+        typer.Option("--namespace", "-n", help="Namespace of objects that set none (default)."),
+    ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="Use this .kslint.yaml or pyproject.toml, not a found one."),
+    ] = None,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Ignore configuration files.")
+    ] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Run only these rules or families (comma-separated)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Do not run these rules or families (comma-separated)."),
+    ] = None,
+    severity: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--severity",
+            metavar="RULE=LEVEL",
+            help="Severity of a rule or family: error, warning, info or off (repeatable).",
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Report only findings not recorded in this file."),
+    ] = None,
+    baseline_write: Annotated[
+        Path | None,
+        typer.Option("--baseline-write", help="Record today's findings in this file; exit 0."),
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of rule crashes.")
     ] = False,
@@ -115,14 +151,38 @@ def lint(
         if name not in renderers:
             raise _fail(f"unknown report format {name!r}; choose one of: {', '.join(renderers)}")
         report_files.append((name, Path(target)))
+    from kslint.config import ConfigError, Overrides, resolve, split_list
+    from kslint.policy import Baseline, baseline_summary, suppressed_text, write_baseline
+
+    overrides = Overrides(
+        select=split_list(select) if select else None,
+        ignore=split_list(ignore),
+        severity=tuple(severity or ()),
+        fail_on=fail_on.value if fail_on is not None else None,
+        namespace=namespace,
+    )
+    try:
+        config = resolve(config_file, no_config=no_config, overrides=overrides)
+        known = Baseline.read(baseline) if baseline is not None else None
+    except ConfigError as exc:
+        typer.echo("\n".join(exc.problems), err=True)
+        raise _fail("invalid configuration") from None
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
     options = LintOptions(
-        paths=paths or ["."], exclude=exclude or [], namespace=namespace, debug=debug
+        paths=paths or ["."],
+        exclude=exclude or [],
+        namespace=config.namespace or "default",
+        debug=debug,
+        config=config,
+        baseline=known,
     )
     try:
         result = run_lint(options)
     except UsageError as exc:
         raise _fail(str(exc)) from None
-    threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
+    gate = config.fail_on or FailOn.warning.value
+    threshold = None if gate == FailOn.never.value else Severity.parse(gate)
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     context = ReportContext(fail_on=threshold, color=color, show_suppressed=show_suppressed)
     file_context = ReportContext(fail_on=threshold, color=False, show_suppressed=show_suppressed)
@@ -133,6 +193,8 @@ def lint(
         except OSError as exc:
             raise _fail(f"cannot write {target}: {exc.strerror}") from None
     report = renderers[format](result, context)
+    if show_suppressed and format == "text":
+        report += "\n" + suppressed_text(result.suppressed)
     if output is not None:
         try:
             output.write_text(report, encoding="utf-8")
@@ -140,6 +202,15 @@ def lint(
             raise _fail(f"cannot write {output}: {exc.strerror}") from None
     else:
         sys.stdout.write(report)
+    if result.baseline is not None:
+        typer.echo(f"kslint: {baseline_summary(result.baseline)}", err=True)
+    if baseline_write is not None:
+        try:
+            count = write_baseline(baseline_write, [*result.findings, *result.baselined])
+        except UsageError as exc:
+            raise _fail(str(exc)) from None
+        typer.echo(f"kslint: recorded {count} findings in the baseline {baseline_write}", err=True)
+        raise typer.Exit(EXIT_OK)
     failed = threshold is not None and any(
         finding.severity is not None and finding.severity >= threshold
         for finding in result.findings

@@ -53,7 +53,53 @@ def _excluded(path: Path, patterns: list[str]) -> bool:
     )
 
 
-def _walk(root: Path, exclude: list[str]) -> Iterator[Path]:
+@dataclass(frozen=True)
+class PathFilter:
+    """A configuration file's ``include``/``exclude`` globs, relative to its directory.
+
+    ``*`` matches across directories; a pattern matching a directory matches everything
+    below it; a leading ``**/`` also matches at the top; a pattern without ``/`` matches
+    a file or directory name anywhere.
+    """
+
+    base: Path
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def relative(self, path: Path) -> str | None:
+        try:
+            return path.resolve().relative_to(self.base.resolve()).as_posix()
+        except ValueError:
+            return None
+
+    def excluded(self, path: Path) -> bool:
+        relative = self.relative(path)
+        return relative is not None and any(glob_match(relative, p) for p in self.exclude)
+
+    def included(self, path: Path) -> bool:
+        if not self.include:
+            return True
+        relative = self.relative(path)
+        return relative is not None and any(glob_match(relative, p) for p in self.include)
+
+
+def glob_match(relative: str, pattern: str) -> bool:
+    """Whether a ``/``-separated relative path matches a configuration glob."""
+    pattern = pattern.strip().removeprefix("./").rstrip("/")
+    candidates = [pattern]
+    if pattern.startswith("**/"):
+        candidates.append(pattern[3:])
+    if "/" not in pattern:
+        candidates.append("**/" + pattern)
+    return any(
+        fnmatch.fnmatchcase(relative, candidate) or fnmatch.fnmatchcase(relative, candidate + "/*")
+        for candidate in candidates
+    )
+
+
+def _walk(
+    root: Path, exclude: list[str], path_filter: PathFilter | None = None
+) -> Iterator[Path]:
     seen: set[tuple[int, int]] = set()
     stack = [root]
     while stack:
@@ -75,10 +121,16 @@ def _walk(root: Path, exclude: list[str]) -> Iterator[Path]:
             path = Path(entry.path)
             if entry.name.startswith(".") or _excluded(path, exclude):
                 continue
+            if path_filter is not None and path_filter.excluded(path):
+                continue
             try:
                 if entry.is_dir():
                     subdirectories.append(path)
-                elif entry.is_file() and entry.name.endswith(MANIFEST_SUFFIXES):
+                elif (
+                    entry.is_file()
+                    and entry.name.endswith(MANIFEST_SUFFIXES)
+                    and (path_filter is None or path_filter.included(path))
+                ):
                     yield path
             except OSError:
                 continue
@@ -116,7 +168,10 @@ def _kustomize_patches(path: Path, data: bytes) -> Iterator[Path]:
 
 
 def discover(
-    paths: Iterable[str], exclude: list[str] | None = None, stdin: Any = None
+    paths: Iterable[str],
+    exclude: list[str] | None = None,
+    stdin: Any = None,
+    path_filter: PathFilter | None = None,
 ) -> Discovery:
     """Read every input (each once) in a stable order; raise UsageError for a bad path."""
     exclude = exclude or []
@@ -129,8 +184,10 @@ def discover(
         if not path.exists():
             raise UsageError(f"path does not exist: {raw}")
         if path.is_dir():
-            found += [(display_path(p), p) for p in _walk(path, exclude)]
-        elif not _excluded(path, exclude):
+            found += [(display_path(p), p) for p in _walk(path, exclude, path_filter)]
+        elif not _excluded(path, exclude) and (
+            path_filter is None or (not path_filter.excluded(path) and path_filter.included(path))
+        ):
             found.append((display_path(path), path))
 
     discovery = Discovery()
@@ -169,3 +226,24 @@ def _read(path: Path | None, stdin: Any) -> bytes:
         stream = stdin if stdin is not None else sys.stdin.buffer
         return stream.read()
     return path.read_bytes()
+
+
+def with_context(
+    discovery: Discovery,
+    context: list[str],
+    exclude: list[str] | None = None,
+    path_filter: PathFilter | None = None,
+) -> list[Source]:
+    """The project files to load as context beside ``discovery`` (the files to lint).
+
+    A file the context's kustomizations name as a patch is a fragment even when it is
+    given on the command line (pre-commit passes changed patches too).
+    """
+    extra = discover(context, exclude, path_filter=path_filter)
+    fragments = set(extra.patch_fragments)
+    moved = [source.path for source in discovery.sources if source.path in fragments]
+    if moved:
+        discovery.patch_fragments += moved
+        discovery.sources = [s for s in discovery.sources if s.path not in fragments]
+    known = {source.path for source in discovery.sources} | set(discovery.patch_fragments)
+    return [source for source in extra.sources if source.path not in known]

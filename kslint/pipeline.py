@@ -9,12 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kslint.discover import discover
+from kslint.config import Config
+from kslint.discover import discover, with_context
 from kslint.engine import apply_defaults, run_checks
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.load import LoadResult, load_sources
 from kslint.objects import SourceFile
+from kslint.policy import Baseline, BaselineState, Policy, enabled_checks
 from kslint.rules import catalog, checks
 
 
@@ -24,6 +26,9 @@ class LintOptions:
     exclude: list[str] = field(default_factory=list)
     namespace: str = "default"
     debug: bool = False
+    # The effective configuration (kslint.config.resolve): None behaves like no file.
+    config: Config | None = None
+    baseline: Baseline | None = None  # --baseline: report only findings not listed in it
 
 
 @dataclass
@@ -38,6 +43,8 @@ class LintResult:
     # baseline). Not in ``findings`` and never part of the gate; reports may show them
     # (SARIF ``suppressions``) when the user asks with --show-suppressed.
     suppressed: list[tuple[Finding, str]] = field(default_factory=list)
+    baseline: BaselineState | None = None  # how many findings --baseline hid, how many gone
+    baselined: list[Finding] = field(default_factory=list)  # the findings it hid
 
     @property
     def sources(self) -> dict[str, SourceFile]:
@@ -46,19 +53,41 @@ class LintResult:
 
 def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     """Run every built-in rule over the inputs. Raises ``UsageError`` for a bad path."""
-    discovery = discover(options.paths, options.exclude, stdin=stdin)
+    config = options.config
+    path_filter = config.path_filter() if config is not None else None
+    discovery = discover(options.paths, options.exclude, stdin=stdin, path_filter=path_filter)
+    context_sources = []
+    if config is not None and config.path is not None:
+        # Pre-commit passes only changed files: load the project as context for references.
+        context_paths, context_filter = config.context_paths()
+        context_sources = with_context(discovery, context_paths, options.exclude, context_filter)
     loaded = load_sources(discovery.sources, options.namespace)
     loaded.skipped += len(discovery.patch_fragments)
-    return lint_loaded(loaded, options)
+    context = load_sources(context_sources, options.namespace) if context_sources else None
+    return lint_loaded(loaded, options, context)
 
 
-def lint_loaded(loaded: LoadResult, options: LintOptions) -> LintResult:
+def lint_loaded(
+    loaded: LoadResult, options: LintOptions, context: LoadResult | None = None
+) -> LintResult:
+    """``context``: files loaded only to resolve references; findings are reported only
+    about ``loaded`` files (or naming one of them as related)."""
     rules = catalog()
-    graph = Graph(loaded.objects)
-    findings = run_checks(graph, checks().values(), rules, debug=options.debug)
+    policy = Policy(options.config, rules, options.baseline)
+    rule_options = options.config.rule_options() if options.config is not None else None
+    graph = Graph(loaded.objects + (context.objects if context else []), rule_options)
+    enabled = enabled_checks(policy, checks().values())
+    findings = run_checks(graph, enabled, rules, debug=options.debug)
     findings += [apply_defaults(finding, rules) for finding in loaded.findings]
     for finding in findings:  # input order must not show through
         finding.related.sort(key=lambda r: (r.file, r.span.line, r.span.column, r.message))
+    outcome = policy.apply(
+        findings,
+        [(obj, graph.model(obj)) for obj in graph.objects],
+        loaded.files + (context.files if context else []),
+        targets={file.path for file in loaded.files} if context else None,
+    )
+    findings = outcome.findings
     findings.sort(key=lambda finding: finding.sort_key)
     return LintResult(
         findings=findings,
@@ -67,6 +96,9 @@ def lint_loaded(loaded: LoadResult, options: LintOptions) -> LintResult:
         objects=len(loaded.objects),
         skipped=loaded.skipped,
         graph=graph,
+        suppressed=outcome.suppressed,
+        baseline=outcome.baseline,
+        baselined=outcome.baselined,
     )
 
 

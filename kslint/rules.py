@@ -23,6 +23,7 @@ RESERVED_RULES = (
     "invalid-object",
     "unrendered-template",
     "internal-error",
+    "unused-suppression",  # reported by the policy stage (kslint.policy)
 )
 
 FAMILIES = {
@@ -32,6 +33,7 @@ FAMILIES = {
     "reclaim": "D. Reclaim and retention",
     "binding": "E. Claims, volumes and classes that must fit together",
     "input": "Input problems",
+    "policy": "Suppressions and configuration",
 }
 
 CheckFunction = Callable[[Any, Any], Iterable[Finding]]

@@ -17,6 +17,8 @@ def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
     if not name or graph.governing_service(statefulset) is not None:
         return
     obj = statefulset.obj
+    if (obj.namespace, name) in graph.options.cluster_services:
+        return  # declared in the configuration: it lives in the cluster, not in the repo
     elsewhere = sorted(graph.named("Service", name), key=str)
     hint = ""
     if elsewhere:
