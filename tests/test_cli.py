@@ -93,7 +93,10 @@ def test_text_report_and_exit_code(project: Path) -> None:
     assert "      |                        ^^^^" in out
     assert "= related: k8s/web.yaml:6:3: PersistentVolumeClaim default/data is ReadWriteOnce" in out
     assert "= fix: " in out
-    assert out.rstrip().splitlines()[-1] == "1 error, 0 warnings, 0 info in 2 files, 3 objects"
+    assert out.rstrip().splitlines()[-2:] == [
+        "1 error, 0 warnings, 0 info in 2 files, 3 objects",
+        "failed: 1 finding at or above warning: 1 deployment-shared-rwo-pvc",
+    ]
     assert "\x1b[" not in out  # no colour when not on a terminal
 
 

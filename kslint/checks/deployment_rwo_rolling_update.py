@@ -29,12 +29,15 @@ def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
     for volume, claim in graph.claims(workload):
         if claim is None or not claim.single_node:
             continue
+        # The node to change: maxSurge or the strategy type if written, else the mapping
+        # that lacks them (not the claim: deployment-shared-rwo-pvc reports that one).
+        key = False
         if max_surge is not None:
             path: tuple[Any, ...] = ("spec", "strategy", "rollingUpdate", "maxSurge")
         elif obj.get("spec", "strategy", "type") is not None:
             path = ("spec", "strategy", "type")
         else:
-            path = volume.claim_name_path
+            path, key = (("spec", "strategy") if obj.get("spec", "strategy") else ("spec",)), True
         surge = "the default maxSurge of 25%" if max_surge is None else f"maxSurge {max_surge}"
         yield obj.finding(
             "deployment-rwo-rolling-update",
@@ -42,7 +45,7 @@ def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
             f"{'/'.join(claim.access_modes)} {claim.obj}: the surge pod cannot attach the "
             "volume the old pod holds, and the rollout stalls.",
             path,
-            key=False,
+            key=key,
             related=[
                 claim.obj.related(
                     f"{claim.obj} is {'/'.join(claim.access_modes)}", "spec", "accessModes"

@@ -26,7 +26,7 @@ def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
     yield statefulset.obj.finding(
         "statefulset-service-not-headless",
         f"{statefulset.obj} is governed by {service.obj}, which is not headless "
-        "(clusterIP: None): its pods get no stable DNS names.",
+        "(it needs clusterIP: None): its pods get no stable DNS names.",
         ("spec", "serviceName"),
         key=False,
         related=[related],
