@@ -4,7 +4,8 @@
 ``warning`` and ``notice`` for the lower severities. GitHub decodes ``%25``, ``%0D`` and
 ``%0A`` in the message, and also ``%3A`` and ``%2C`` in property values, so a hostile
 message or file name can neither end the command early nor inject another one. The
-related objects and the fix follow the message on their own (escaped) lines.
+related objects and the fix follow the message on their own (escaped) lines. Positions
+are the SARIF region's (1-based, end column exclusive, columns in code points).
 """
 
 from __future__ import annotations
