@@ -28,6 +28,7 @@ from kslint.nodes import Path
 class Mismatch:
     """One reason a claim cannot bind a PV."""
 
+    check: str  # which check failed: storage class, access modes, capacity, volumeMode, ...
     reason: str  # a clause for the message: "the PV lacks access mode ReadWriteMany"
     claim_path: Path  # where the claim says it (or the mapping that lacks it)
     volume_path: Path  # where the PV says it
@@ -54,6 +55,7 @@ def mismatches(
         offered = "/".join(volume.access_modes) or "no access mode"
         found.append(
             Mismatch(
+                "access modes",
                 f"the PV does not offer access mode {'/'.join(missing)} (it offers {offered})",
                 claim.path("spec", "accessModes", claim.access_modes.index(missing[0])),
                 ("spec", "accessModes"),
@@ -64,6 +66,7 @@ def mismatches(
     if request is not None and capacity is not None and capacity < request:
         found.append(
             Mismatch(
+                "capacity",
                 f"the PV holds {volume.capacity_text}, less than the "
                 f"{claim.storage_request_text} requested",
                 claim.storage_request_path,
@@ -74,6 +77,7 @@ def mismatches(
     if claim.volume_mode != volume.volume_mode:
         found.append(
             Mismatch(
+                "volumeMode",
                 f"the claim's volumeMode is {claim.volume_mode} but the PV's is "
                 f"{volume.volume_mode}",
                 claim.path("spec", "volumeMode"),
@@ -92,6 +96,7 @@ def mismatches(
         other = f"{ref_namespace}/{ref_name}" if ref_namespace else repr(ref_name)
         found.append(
             Mismatch(
+                "claimRef",
                 why,
                 claim.path("spec", "volumeName"),
                 ("spec", "claimRef"),
@@ -102,6 +107,7 @@ def mismatches(
     if selector is not None and not selector.matches(volume.obj.labels):
         found.append(
             Mismatch(
+                "selector",
                 f"the claim's selector {selector.describe()} does not match the PV's labels",
                 claim.path("spec", "selector"),
                 ("metadata", "labels"),
@@ -134,6 +140,7 @@ def _class(
     if wanted is None:
         if not offered:
             return Mismatch(
+                "storage class",
                 "the claim has no storageClassName, so the cluster's default class is "
                 "written into it at admission and it never binds a PV without a class "
                 '(set storageClassName: "")',
@@ -144,6 +151,7 @@ def _class(
         names = sorted(default.obj.name for default in defaults)
         if names and offered not in names:
             return Mismatch(
+                "storage class",
                 f"the claim has no storageClassName, so it gets the default class "
                 f"{' or '.join(repr(n) for n in names)}, not the PV's {offered!r}",
                 claim.storage_class_path,
@@ -154,6 +162,7 @@ def _class(
     if wanted != offered:
         asked = f"storage class {wanted!r}" if wanted else 'no class (storageClassName: "")'
         return Mismatch(
+            "storage class",
             f"the claim asks for {asked} but the PV has {shown}",
             claim.storage_class_path,
             volume_path,

@@ -33,19 +33,24 @@ def check(claim: PersistentVolumeClaim, graph: Graph) -> Iterator[Finding]:
             return
         rejected.append((volume, reasons))
     if rejected:
-        shown = "; ".join(
-            f"{volume.obj.name}: {', '.join(reason.reason for reason in reasons)}"
-            for volume, reasons in rejected[:SHOWN]
-        )
-        more = f"; and {len(rejected) - SHOWN} more" if len(rejected) > SHOWN else ""
-        detail = (
-            f"none of the {len(rejected)} PVs without a class can bind it ({shown}{more})"
-            if len(rejected) > 1
-            else f"the only PV without a class cannot bind it ({shown})"
-        )
+        if len(rejected) == 1:
+            volume, reasons = rejected[0]
+            why = "; ".join(reason.reason for reason in reasons)
+            detail = f"the only PV without a class, {volume.obj.name}, cannot bind it: {why}"
+        else:
+            shown = ", ".join(
+                f"{volume.obj.name} ({', '.join(reason.check for reason in reasons)})"
+                for volume, reasons in rejected[:SHOWN]
+            )
+            more = f" and {len(rejected) - SHOWN} more" if len(rejected) > SHOWN else ""
+            detail = (
+                f"none of the {len(rejected)} PVs without a class can bind it: "
+                f"{shown}{more} do not fit"
+            )
         related = [
             volume.obj.related(
-                f"{volume.obj} cannot bind it: {reasons[0].reason}", *reasons[0].volume_path
+                f"{volume.obj} cannot bind it: {'; '.join(reason.reason for reason in reasons)}",
+                *reasons[0].volume_path,
             )
             for volume, reasons in rejected
         ]
