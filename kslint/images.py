@@ -137,11 +137,6 @@ def command_program(command: Iterable[str] | None) -> str | None:
     return None
 
 
-def is_server(container: Container, options: RuleOptions | None = None) -> bool:
-    """A container (not an initContainer) that runs a stateful image's server."""
-    return server_image(container, options) is not None
-
-
 def server_image(container: Container, options: RuleOptions | None = None) -> ImageRef | None:
     """The stateful image a container runs as a server; None for clients and the rest."""
     if container.init:
