@@ -55,6 +55,36 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
+PolicyDirs = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--policy-dir",
+        help="Load every policy (rule file with `match`) in this folder or file (repeatable).",
+    ),
+]
+Plugins = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--plugin",
+        help="Load the Python rules of this installed plugin (entry point group kslint.rules). "
+        "This runs the plugin's code (repeatable).",
+    ),
+]
+
+
+def _use_policies(policy_dirs: list[Path] | None, plugins: list[str] | None) -> None:
+    """Make policies and plugin rules part of the catalog; exit 2 listing every problem."""
+    if not policy_dirs and not plugins:
+        return
+    from kslint.policies import PolicyError, load_and_activate
+
+    try:
+        load_and_activate(policy_dirs or [], plugins or [])
+    except PolicyError as exc:
+        typer.echo("\n".join(exc.problems), err=True)
+        raise _fail("invalid policies") from None
+
+
 @app.command()
 def lint(
     paths: Annotated[
@@ -94,6 +124,8 @@ def lint(
         list[str] | None,
         typer.Option("--exclude", help="Glob of paths to skip (repeatable)."),
     ] = None,
+    policy_dir: PolicyDirs = None,
+    plugin: Plugins = None,
     namespace: Annotated[
         str | None,
         typer.Option("--namespace", "-n", help="Namespace of objects that set none (default)."),
@@ -153,6 +185,8 @@ def lint(
         report_files.append((name, Path(target)))
     from kslint.config import ConfigError, Overrides, resolve, split_list
     from kslint.policy import Baseline, baseline_summary, suppressed_text, write_baseline
+
+    _use_policies(policy_dir, plugin)  # before the config, which may name policy ids
 
     overrides = Overrides(
         select=split_list(select) if select else None,
@@ -221,10 +255,14 @@ def lint(
 @app.command("rules")
 def rules_command(
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    policy_dir: PolicyDirs = None,
+    plugin: Plugins = None,
 ) -> None:
     """List every rule: id, default severity, family and one-line summary."""
     from kslint.explain import rules_json, rules_text
     from kslint.rules import catalog
+
+    _use_policies(policy_dir, plugin)
 
     renderers = {"text": rules_text, "json": rules_json}
     if format not in renderers:
@@ -235,12 +273,16 @@ def rules_command(
 @app.command("explain")
 def explain_command(
     rule_id: Annotated[str, typer.Argument(metavar="RULE-ID", help="The rule to explain.")],
+    policy_dir: PolicyDirs = None,
+    plugin: Plugins = None,
 ) -> None:
     """Explain a rule: why it matters, how to fix it, references and examples."""
     import shutil
 
     from kslint.explain import render_explanation, resolve, suggestions
     from kslint.rules import catalog
+
+    _use_policies(policy_dir, plugin)
 
     rules = catalog()
     meta = resolve(rule_id, rules)
@@ -251,6 +293,38 @@ def explain_command(
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     sys.stdout.write(render_explanation(meta, width=width, color=color))
+
+
+policy_app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Policies: your own rules, written as data (docs/policies.md).",
+)
+app.add_typer(policy_app, name="policy")
+
+
+@policy_app.command("test")
+def policy_test(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Policy files or folders (rules/ tests the built-in rules)."),
+    ],
+) -> None:
+    """Run each rule's examples: bad ones must fire at their line, good ones must not.
+
+    Exit 0 when every example passes, 1 when one fails, 2 when a policy is invalid."""
+    from kslint.policies import PolicyError
+    from kslint.policies.testing import run_tests, summary
+
+    try:
+        results = run_tests(paths)
+    except PolicyError as exc:
+        typer.echo("\n".join(exc.problems), err=True)
+        raise _fail("invalid policies") from None
+    for result in results:
+        typer.echo(result.line())
+    typer.echo(summary(results))
+    raise typer.Exit(EXIT_FINDINGS if any(not r.passed for r in results) else EXIT_OK)
 
 
 def main() -> None:

@@ -28,7 +28,8 @@ def run_checks(
         for kind in sorted(check.kinds):
             for obj in graph.by_kind.get(kind, ()):
                 try:
-                    findings.extend(check.function(graph.model(obj), graph))
+                    subject = obj if check.raw else graph.model(obj)
+                    findings.extend(check.function(subject, graph))
                 except Exception as exc:
                     if debug:
                         traceback.print_exc(file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -59,6 +60,9 @@ class Check:
     rule_id: str
     kinds: frozenset[str]
     function: CheckFunction
+    # True: ``function`` receives the K8sObject itself rather than its typed view (data
+    # rules and policies, which may match kinds kslint does not model).
+    raw: bool = False
 
 
 @dataclass
@@ -80,6 +84,9 @@ class RuleMeta:
     bad: list[Example] = field(default_factory=list)
     good: list[Example] = field(default_factory=list)
     source: Path | None = None
+    # The whole rule document when it holds its own check (``match``): a data rule or a
+    # policy, compiled by ``kslint.policies``.
+    data: Any = None
 
 
 _CHECKS: dict[str, Check] = {}
@@ -98,13 +105,61 @@ def rule(rule_id: str, kinds: Iterable[str]) -> Callable[[CheckFunction], CheckF
 
 
 @cache
-def checks() -> dict[str, Check]:
-    """Every built-in check, importing each module of ``kslint.checks`` once."""
+def builtin_checks() -> dict[str, Check]:
+    """Every built-in check: each module of ``kslint.checks`` (imported once), and each
+    ``rules/<id>.yaml`` that holds its own check (``match``), compiled by kslint.policies."""
     import kslint.checks as package
 
     for module in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{package.__name__}.{module.name}")
-    return dict(sorted(_CHECKS.items()))
+    found = dict(_CHECKS)
+    data_rules = [meta for meta in builtin_catalog().values() if meta.data is not None]
+    if data_rules:
+        from kslint.policies import builtin_check
+
+        for meta in data_rules:
+            if meta.id in found:
+                raise ValueError(f"rule {meta.id} has both a Python check and `match`")
+            found[meta.id] = builtin_check(meta)
+    return dict(sorted(found.items()))
+
+
+# Policies and plugin rules in use in this process (``use_rules``), by id.
+_EXTRA: dict[str, tuple[RuleMeta, Check | None]] = {}
+
+
+def checks() -> dict[str, Check]:
+    """Every check to run: the built-ins, then the policies and plugins in use."""
+    if not _EXTRA:
+        return builtin_checks()
+    extra = {rule_id: check for rule_id, (_, check) in _EXTRA.items() if check is not None}
+    return dict(sorted({**builtin_checks(), **extra}.items()))
+
+
+def use_rules(rules: Iterable[tuple[RuleMeta, Check | None]]) -> None:
+    """Make these rules (loaded policies, plugin rules) part of ``catalog()`` and
+    ``checks()`` for the rest of the process, replacing any set before. An id that is
+    already a built-in rule, or given twice, raises ``ValueError``."""
+    chosen: dict[str, tuple[RuleMeta, Check | None]] = {}
+    builtin = builtin_catalog()
+    for meta, check in rules:
+        if meta.id in builtin or meta.id in chosen:
+            raise ValueError(f"rule id {meta.id!r} is already in use")
+        chosen[meta.id] = (meta, check)
+    _EXTRA.clear()
+    _EXTRA.update(chosen)
+
+
+@contextmanager
+def rules_in_use(rules: Iterable[tuple[RuleMeta, Check | None]]) -> Iterator[None]:
+    """``use_rules`` for the duration of a ``with`` block (tests, library callers)."""
+    before = dict(_EXTRA)
+    use_rules(rules)
+    try:
+        yield
+    finally:
+        _EXTRA.clear()
+        _EXTRA.update(before)
 
 
 def data_dir(name: str) -> Path:
@@ -137,11 +192,19 @@ def parse_meta(data: dict[str, Any], source: Path | None = None) -> RuleMeta:
         bad=_examples(examples.get("bad")),
         good=_examples(examples.get("good")),
         source=source,
+        data=data if "match" in data else None,
     )
 
 
-@cache
 def catalog() -> dict[str, RuleMeta]:
+    """Metadata of every rule: the built-ins, then the policies and plugins in use."""
+    if not _EXTRA:
+        return builtin_catalog()
+    return {**builtin_catalog(), **{rule_id: meta for rule_id, (meta, _) in _EXTRA.items()}}
+
+
+@cache
+def builtin_catalog() -> dict[str, RuleMeta]:
     """Metadata of every built-in rule, by id, from the ``rules/`` data files."""
     from ruamel.yaml import YAML
 

@@ -1,0 +1,251 @@
+"""Reading policy files: kslint's own YAML loader (so every problem has a position), the
+format's schema (``schemas/rule.schema.json``), then compiling.
+
+Every problem becomes one ``file:line:col: message`` line; nothing here raises on bad
+input except ``PolicyError``, which carries them all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kslint.nodes import Span, YMap, span_of
+from kslint.policies.compile import DEFAULT_FAMILY, CompiledPolicy, compile_policy
+from kslint.rules import RuleMeta, builtin_catalog, data_dir, parse_meta
+
+SUFFIXES = (".yaml", ".yml")
+
+
+class PolicyError(Exception):
+    """Policies that cannot be used: each problem is one ``file:line:col: message``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class LoadedRule:
+    """One rule document from a file: its metadata, and its compiled check (None for a
+    built-in rule's metadata file, whose check is Python)."""
+
+    meta: RuleMeta
+    policy: CompiledPolicy | None
+    data: YMap
+    file: str  # as shown in messages
+    path: Path
+
+    def where(self, *steps: Any, key: bool = True) -> str:
+        span = span_of(self.data, steps, key=key) or self.data.span
+        return f"{self.file}:{span.line}:{span.column}"
+
+
+@cache
+def rule_schema() -> dict[str, Any]:
+    text = (data_dir("schemas") / "rule.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def policy_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """The YAML files under each path (a file is taken as is), in a stable order."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for entry in paths:
+        path = Path(entry)
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            found = [
+                item
+                for item in path.rglob("*")
+                if item.suffix in SUFFIXES
+                and item.is_file()
+                and not any(part.startswith(".") for part in item.relative_to(path).parts)
+            ]
+            files += sorted(found)
+        else:
+            problems.append(f"{entry}:1:1: no such file or directory")
+    return list(dict.fromkeys(files)), problems
+
+
+def read_documents(path: Path, shown: str) -> tuple[list[Any], list[str]]:
+    """The documents of one YAML file as position-carrying trees, or the problems."""
+    from kslint.load import _Composer, _Converter, _decode, _DocumentError, _yaml_error
+    from kslint.objects import SourceFile
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [f"{shown}:1:1: cannot read the file: {exc.strerror}"]
+    text, problem, _ = _decode(data)
+    if text is None:
+        where = f"{problem.span.line}:{problem.span.column}" if problem else "1:1"
+        return [], [f"{shown}:{where}: the file is not UTF-8 text"]
+    file = SourceFile(shown, text)
+    converter = _Converter(file)
+    documents: list[Any] = []
+    try:
+        parser = _Composer(text)
+        while parser.check_node():
+            node = parser.get_node()
+            if node is not None:
+                documents.append(converter.convert(node))
+    except _DocumentError as exc:
+        return [], [f"{shown}:{exc.span.line}:{exc.span.column}: {exc}"]
+    except Exception as exc:
+        finding = _yaml_error(file, exc)
+        return [], [f"{shown}:{finding.span.line}:{finding.span.column}: {finding.message}"]
+    problems = [f"{shown}:{d.span.line}:{d.span.column}: {d.message}" for d in converter.duplicates]
+    return [doc for doc in documents if doc is not None], problems
+
+
+def _dotted(path: Iterable[Any]) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def _format_problems(doc: YMap, shown: str) -> Iterator[str]:
+    """Violations of ``schemas/rule.schema.json``, each at the node it concerns."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    validator = Draft202012Validator(rule_schema())
+    for error in validator.iter_errors(doc):
+        error = best_match([error]) if error.validator not in ("anyOf", "not") else error
+        path = tuple(error.absolute_path)
+        key = True
+        custom = (error.schema.get("errorMessage") or {}) if isinstance(error.schema, dict) else {}
+        if isinstance(custom, dict) and error.validator in custom:
+            message = custom[error.validator]
+        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = list(error.schema.get("properties", {}))
+            extras = [name for name in error.instance if name not in known]
+            path = (*path, extras[0])
+            close = difflib.get_close_matches(str(extras[0]), known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            message = f"unknown field {extras[0]!r}{hint}"
+        elif error.validator == "enum":
+            allowed = ", ".join(str(v) for v in error.validator_value)
+            close = difflib.get_close_matches(str(error.instance), map(str, error.validator_value))
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            message = f"{error.instance!r} is not one of: {allowed}{hint}"
+            key = False
+        elif error.validator == "required":
+            message = error.message
+        else:
+            message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+            key = False
+        span = span_of(doc, path, key=key) or doc.span
+        field = _dotted(path) if error.validator != "required" else _dotted(path) or "the rule"
+        yield (
+            f"{shown}:{span.line}:{span.column}: {field}: {message}"
+            if field
+            else (f"{shown}:{span.line}:{span.column}: {message}")
+        )
+
+
+def _span(doc: YMap, path: tuple[Any, ...], key: bool = True) -> Span:
+    return span_of(doc, path, key=key) or doc.span
+
+
+def load_rule_documents(
+    paths: Iterable[str | Path], *, builtin_sources: bool = False
+) -> list[LoadedRule]:
+    """Read, check and compile every rule document under ``paths``.
+
+    Policies need ``match``; ids must be new (not a built-in's, not given twice). With
+    ``builtin_sources`` (``kslint policy test rules/``) a built-in rule's own data file is
+    accepted, with or without ``match``. Raises ``PolicyError`` listing every problem.
+    """
+    files, problems = policy_files(paths)
+    builtin = builtin_catalog()
+    loaded: list[LoadedRule] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        shown = _display(path)
+        documents, file_problems = read_documents(path, shown)
+        problems += file_problems
+        if not documents and not file_problems:
+            problems.append(f"{shown}:1:1: the file holds no rule")
+        for doc in documents:
+            if not isinstance(doc, YMap):
+                span = getattr(doc, "span", Span(1, 1, 1, 1))
+                problems.append(f"{shown}:{span.line}:{span.column}: a rule must be a mapping")
+                continue
+            format_problems = list(_format_problems(doc, shown))
+            if format_problems:
+                problems += format_problems
+                continue
+            rule_id = str(doc["id"])
+            where = _span(doc, ("id",), key=False)
+            own = builtin.get(rule_id)
+            is_builtin_source = (
+                builtin_sources
+                and own is not None
+                and own.source is not None
+                and own.source.resolve() == path.resolve()
+            )
+            if own is not None and not is_builtin_source:
+                problems.append(
+                    f"{shown}:{where.line}:{where.column}: id: {rule_id!r} is a built-in rule; "
+                    "choose another id"
+                )
+            elif rule_id in seen:
+                problems.append(
+                    f"{shown}:{where.line}:{where.column}: id: {rule_id!r} is already defined "
+                    f"at {seen[rule_id]}"
+                )
+            else:
+                seen[rule_id] = f"{shown}:{where.line}"
+            if "match" not in doc and not is_builtin_source:
+                span = doc.span
+                problems.append(
+                    f"{shown}:{span.line}:{span.column}: a policy needs `match` "
+                    "(with `assert` and/or `related`) to check anything"
+                )
+                continue
+            meta = parse_meta({"family": DEFAULT_FAMILY, **doc}, path)
+            policy = None
+            if "match" in doc:
+                origin = f"{shown}:{doc.span.line}"
+                policy, compile_problems = compile_policy(doc, meta, origin)
+                for problem in compile_problems:
+                    span = _span(doc, problem.path, key=False)
+                    field = _dotted(problem.path)
+                    problems.append(
+                        f"{shown}:{span.line}:{span.column}: {field}: {problem.message}"
+                    )
+                if policy is None:
+                    continue
+            loaded.append(LoadedRule(meta, policy, doc, shown, path))
+    if problems:
+        raise PolicyError(_sorted(problems))
+    return loaded
+
+
+def _sorted(problems: list[str]) -> list[str]:
+    def key(problem: str) -> tuple[str, int, int]:
+        file, _, rest = problem.partition(":")
+        line, _, rest = rest.partition(":")
+        column, _, _ = rest.partition(":")
+        try:
+            return (file, int(line), int(column))
+        except ValueError:
+            return (file, 0, 0)
+
+    return sorted(dict.fromkeys(problems), key=key)

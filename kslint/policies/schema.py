@@ -1,0 +1,308 @@
+"""Bounded JSON Schema evaluation: the schemas inside policies, checked when they are
+loaded and evaluated with ``jsonschema`` so that no policy can hang a run or reach out.
+
+What a policy's schema cannot do:
+
+- reach the network or the file system: every ``$ref`` must point inside the schema
+  (``#...``); anything else is refused when the policy is loaded, and the registry the
+  validator resolves through refuses to retrieve anything (``jsonschema`` would otherwise
+  fetch ``http(s)`` references);
+- run away in a regular expression: ``pattern``, ``patternProperties`` and the
+  ``additionalProperties`` that depends on them match with the ``regex`` package, whose
+  matching takes a timeout. A match that runs longer than ``PATTERN_TIMEOUT`` seconds
+  raises ``PatternTimeout``, which the policy reports (``unevaluatedProperties`` next to
+  ``patternProperties`` would match with unbounded ``re``, so that pairing is refused);
+- recurse forever: a ``$ref`` cycle that never descends into the object raises
+  ``RecursionError`` quickly; the caller reports it like a timeout.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema.exceptions import best_match
+from referencing import Registry
+from referencing.exceptions import NoSuchResource
+
+from kslint.model import describe
+
+# Seconds one regular expression may spend on one string. Real patterns need microseconds.
+PATTERN_TIMEOUT = 0.1
+
+# Dialects a policy may name with ``$schema``; the default is draft 2020-12.
+DIALECTS = {
+    "https://json-schema.org/draft/2020-12/schema": "Draft202012Validator",
+    "https://json-schema.org/draft/2019-09/schema": "Draft201909Validator",
+    "http://json-schema.org/draft-07/schema": "Draft7Validator",
+    "http://json-schema.org/draft-06/schema": "Draft6Validator",
+    "http://json-schema.org/draft-04/schema": "Draft4Validator",
+}
+
+
+class PatternTimeout(Exception):
+    """A regular expression ran longer than ``PATTERN_TIMEOUT`` on one string."""
+
+    def __init__(self, pattern: str, text: str) -> None:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        super().__init__(
+            f"the regular expression {pattern!r} ran longer than {PATTERN_TIMEOUT:g} s on {shown!r}"
+        )
+        self.pattern = pattern
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> Any:
+    return regex.compile(pattern)
+
+
+def search(pattern: str, text: str) -> bool:
+    """``re.search`` semantics, bounded in time."""
+    try:
+        return _compiled(pattern).search(text, timeout=PATTERN_TIMEOUT) is not None
+    except TimeoutError:
+        raise PatternTimeout(pattern, text) from None
+
+
+# -- keywords that match regular expressions, bounded -------------------------------------
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    if validator.is_type(instance, "string") and not search(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            if search(pattern, key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def additional_keys(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+    """Keys neither ``properties`` nor ``patternProperties`` of ``schema`` cover."""
+    properties = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    return [
+        key
+        for key in instance
+        if key not in properties and not any(search(pattern, key) for pattern in patterns)
+    ]
+
+
+def _additional_properties(
+    validator: Any, allowed: Any, instance: Any, schema: Any
+) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    extras = additional_keys(instance, schema)
+    if validator.is_type(allowed, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], allowed, path=extra)
+    elif not allowed and extras:
+        shown = ", ".join(repr(extra) for extra in sorted(extras, key=str))
+        verb = "was" if len(extras) == 1 else "were"
+        yield ValidationError(f"Additional properties are not allowed ({shown} {verb} unexpected)")
+
+
+def _refuse(uri: str) -> Any:
+    raise NoSuchResource(ref=uri)
+
+
+# Resolves ``#...`` references inside the schema only: nothing is ever retrieved.
+SAFE_REGISTRY: Registry[Any] = Registry(retrieve=_refuse)  # type: ignore[call-arg]
+
+
+@functools.cache
+def bounded_validator(name: str) -> Any:
+    """A ``jsonschema`` validator class whose regular expressions are bounded."""
+    base = getattr(validators, name)
+    return validators.extend(
+        base,
+        {
+            "pattern": _pattern,
+            "patternProperties": _pattern_properties,
+            "additionalProperties": _additional_properties,
+        },
+    )
+
+
+# -- compiling (checking) a schema once ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """Why a schema cannot be used, and where in it (keys and indexes from its root)."""
+
+    path: tuple[Any, ...]
+    message: str
+
+
+class Schema:
+    """A compiled, bounded schema: ``is_valid`` for the hot path, ``errors`` to explain."""
+
+    def __init__(self, source: Any, validator: Any) -> None:
+        self.source = source
+        self._validator = validator
+
+    def is_valid(self, instance: Any) -> bool:
+        return next(self._validator.iter_errors(instance), None) is None
+
+    def errors(self, instance: Any) -> list[ValidationError]:
+        """Each failure once, deepest first within a branch; ``anyOf``/``oneOf`` failures
+        keep their own position (the reason comes from their best alternative)."""
+        return sorted(self._validator.iter_errors(instance), key=_error_order)
+
+
+def _error_order(error: ValidationError) -> tuple[str, str]:
+    return (repr(list(error.absolute_path)), repr(list(error.absolute_schema_path)))
+
+
+def compile_schema(source: Any) -> tuple[Schema | None, list[SchemaProblem]]:
+    """Check ``source`` as a JSON Schema a policy may use; compile it if it is one."""
+    problems: list[SchemaProblem] = []
+    name = "Draft202012Validator"
+    if isinstance(source, dict) and "$schema" in source:
+        dialect = str(source["$schema"]).rstrip("#")
+        if dialect not in DIALECTS:
+            known = ", ".join(DIALECTS)
+            problems.append(
+                SchemaProblem(("$schema",), f"unknown $schema {dialect!r}; use one of: {known}")
+            )
+            return None, problems
+        name = DIALECTS[dialect]
+    cls = bounded_validator(name)
+    problems += _static_problems(source, (), source)
+    problems += _meta_problems(source, cls)
+    if problems:
+        unique = {problem.path: problem for problem in reversed(problems)}  # first per place
+        return None, sorted(unique.values(), key=lambda problem: problems.index(problem))
+    validator = cls(source, registry=SAFE_REGISTRY, format_checker=cls.FORMAT_CHECKER)
+    schema = Schema(source, validator)
+    try:  # a $ref cycle that never descends into the instance fails on anything
+        for probe in ({}, [], "", 0, None):
+            schema.is_valid(probe)
+    except RecursionError:
+        return None, [SchemaProblem((), "the schema refers to itself in a loop ($ref cycle)")]
+    except PatternTimeout:
+        pass  # reported when it happens on real input
+    except Exception as exc:  # an unresolvable local $ref, say
+        return None, [SchemaProblem((), f"the schema cannot be evaluated: {_short(exc)}")]
+    return schema, []
+
+
+def _meta_problems(source: Any, cls: Any) -> Iterator[SchemaProblem]:
+    """Violations of the dialect's meta-schema (resolved from the bundled copies)."""
+    meta = validators.validator_for(cls.META_SCHEMA, default=Draft202012Validator)
+    checker = meta(cls.META_SCHEMA, format_checker=meta.FORMAT_CHECKER)
+    for error in checker.iter_errors(source):
+        best = best_match([error])
+        yield SchemaProblem(tuple(best.absolute_path), f"invalid JSON Schema: {reason(best)}")
+
+
+def _static_problems(node: Any, path: tuple[Any, ...], root: Any) -> Iterator[SchemaProblem]:
+    """References that leave the schema (or point nowhere in it), patterns the regex
+    engine rejects, and the one keyword pairing that would match without a time bound."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _static_problems(item, (*path, index), root)
+        return
+    if not isinstance(node, dict):
+        return
+    for keyword in ("$ref", "$dynamicRef", "$recursiveRef"):
+        ref = node.get(keyword)
+        if not isinstance(ref, str):
+            continue
+        if not ref.startswith("#"):
+            yield SchemaProblem(
+                (*path, keyword),
+                f"{keyword} {ref!r} is refused: a policy may only refer inside itself "
+                "(#/$defs/...); it never reads files or the network",
+            )
+        elif ref.startswith("#/") and not _resolves(root, ref[1:]):
+            yield SchemaProblem((*path, keyword), f"{keyword} {ref!r} points to nothing")
+    pattern = node.get("pattern")
+    if isinstance(pattern, str):
+        yield from _pattern_problems(pattern, (*path, "pattern"))
+    patterns = node.get("patternProperties")
+    if isinstance(patterns, dict):
+        for key in patterns:
+            yield from _pattern_problems(str(key), (*path, "patternProperties", key))
+        if "unevaluatedProperties" in node:
+            yield SchemaProblem(
+                (*path, "unevaluatedProperties"),
+                "unevaluatedProperties cannot be combined with patternProperties in a policy "
+                "(use additionalProperties)",
+            )
+    for key, value in node.items():
+        if key in ("enum", "const", "examples", "default"):
+            continue  # data, not schemas
+        yield from _static_problems(value, (*path, key), root)
+
+
+def _resolves(root: Any, pointer: str) -> bool:
+    node = root
+    for part in pointer[1:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
+
+
+def _pattern_problems(pattern: str, path: tuple[Any, ...]) -> Iterator[SchemaProblem]:
+    try:
+        _compiled(pattern)
+    except regex.error as exc:
+        yield SchemaProblem(path, f"invalid regular expression {pattern!r}: {exc}")
+
+
+# -- explaining an error in a sentence ---------------------------------------------------------
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _types(expected: Any) -> str:
+    names = [expected] if isinstance(expected, str) else list(expected)
+    return " or ".join(repr(name) for name in names)
+
+
+def reason(error: ValidationError) -> str:
+    """A one-line reason that never dumps a whole mapping into the message."""
+    keyword, instance = error.validator, error.instance
+    if keyword in ("anyOf", "oneOf") and error.context:
+        inner = best_match(error.context)
+        return f"{reason(inner)} (no alternative of {keyword} matches)"
+    small = not isinstance(instance, (dict, list)) or len(repr(instance)) <= 60
+    if keyword == "type" and not small:
+        return f"{describe(instance)} is not of type {_types(error.validator_value)}"
+    if keyword in ("enum", "const") and not small:
+        return f"{describe(instance)} is not one of the allowed values"
+    message = error.message
+    if len(message) > 160:
+        message = f"{describe(instance)} does not satisfy `{keyword}`"
+    return message
+
+
+def render_value(value: Any) -> str:
+    """``${value}``: scalars as written, collections summarised."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return describe(value)
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
