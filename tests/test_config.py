@@ -425,3 +425,22 @@ def test_empty_configuration_is_valid(tmp_path: Path, name: str) -> None:
     text = "" if name == ".kslint.yaml" else "[tool.kslint]\n"
     repo(tmp_path, {name: text, "c.yaml": HOST_PATH})
     assert rules(".", cwd=tmp_path) == {"pod-host-path-volume"}
+
+
+def _readme_blocks(language: str) -> list[str]:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: configuration -->", 1)[1].split("<!-- section:", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split(f"```{language}\n")[1:]]
+
+
+def test_the_readme_examples_are_valid_configurations(tmp_path: Path) -> None:
+    yaml_example = _readme_blocks("yaml")[0]
+    toml_example = _readme_blocks("toml")[0]
+    assert yaml_example.startswith("# yaml-language-server: $schema=")
+    repo(tmp_path / "a", {".kslint.yaml": yaml_example, "deploy/c.yaml": HOST_PATH})
+    (tmp_path / "a" / "cluster-state").mkdir()
+    result = run("lint", "deploy/c.yaml", cwd=tmp_path / "a")
+    assert result.returncode in (0, 1), result.stderr
+    repo(tmp_path / "b", {"pyproject.toml": toml_example, "c.yaml": HOST_PATH})
+    result = run("lint", "c.yaml", cwd=tmp_path / "b")
+    assert result.returncode in (0, 1), result.stderr
