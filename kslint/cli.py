@@ -161,6 +161,25 @@ def lint(
         Path | None,
         typer.Option("--baseline-write", help="Record today's findings in this file; exit 0."),
     ] = None,
+    kubernetes_version: Annotated[
+        str | None,
+        typer.Option(
+            "--kubernetes-version",
+            metavar="X.Y",
+            help="Validate against this Kubernetes minor version (default: newest bundled).",
+        ),
+    ] = None,
+    schema_dir: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--schema-dir",
+            help="Folder of JSON Schemas for more kinds, named {kind}-{group}-{version}.json "
+            "(repeatable).",
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List the kinds that had no schema.")
+    ] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of rule crashes.")
     ] = False,
@@ -211,6 +230,10 @@ def lint(
         config=config,
         baseline=known,
     )
+    if kubernetes_version is not None:
+        options.kubernetes_version = kubernetes_version
+    if schema_dir:
+        options.schema_dirs = [*options.schema_dirs, *schema_dir]
     try:
         result = run_lint(options)
     except UsageError as exc:
@@ -236,6 +259,11 @@ def lint(
             raise _fail(f"cannot write {output}: {exc.strerror}") from None
     else:
         sys.stdout.write(report)
+    if result.schema is not None and (verbose or format == "text"):
+        from kslint.schema import schema_summary
+
+        for line in schema_summary(result.schema, verbose=verbose):
+            typer.echo(f"kslint: {line}", err=True)
     if result.baseline is not None:
         typer.echo(f"kslint: {baseline_summary(result.baseline)}", err=True)
     if baseline_write is not None:

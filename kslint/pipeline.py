@@ -18,6 +18,8 @@ from kslint.load import LoadResult, load_sources
 from kslint.objects import SourceFile
 from kslint.policy import Baseline, BaselineState, Policy, enabled_checks
 from kslint.rules import catalog, checks
+from kslint.schema import SchemaReport
+from kslint.schema import validate as validate_schemas
 
 
 @dataclass
@@ -29,6 +31,10 @@ class LintOptions:
     # The effective configuration (kslint.config.resolve): None behaves like no file.
     config: Config | None = None
     baseline: Baseline | None = None  # --baseline: report only findings not listed in it
+    # Schema stage: target Kubernetes minor version ("1.36"; None: the newest bundled) and
+    # folders of extra JSON Schemas in kubeconform's file naming (--schema-dir).
+    kubernetes_version: str | None = None
+    schema_dirs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -45,6 +51,7 @@ class LintResult:
     suppressed: list[tuple[Finding, str]] = field(default_factory=list)
     baseline: BaselineState | None = None  # how many findings --baseline hid, how many gone
     baselined: list[Finding] = field(default_factory=list)  # the findings it hid
+    schema: SchemaReport | None = None  # target version, kinds that had no schema
 
     @property
     def sources(self) -> dict[str, SourceFile]:
@@ -78,6 +85,13 @@ def lint_loaded(
     graph = Graph(loaded.objects + (context.objects if context else []), rule_options)
     enabled = enabled_checks(policy, checks().values())
     findings = run_checks(graph, enabled, rules, debug=options.debug)
+    schema_findings, schema_report = validate_schemas(
+        loaded.objects,
+        options.kubernetes_version,
+        options.schema_dirs,
+        context=context.objects if context else (),
+    )
+    findings += [apply_defaults(finding, rules) for finding in schema_findings]
     findings += [apply_defaults(finding, rules) for finding in loaded.findings]
     for finding in findings:  # input order must not show through
         finding.related.sort(key=lambda r: (r.file, r.span.line, r.span.column, r.message))
@@ -99,6 +113,7 @@ def lint_loaded(
         suppressed=outcome.suppressed,
         baseline=outcome.baseline,
         baselined=outcome.baselined,
+        schema=schema_report,
     )
 
 

@@ -34,6 +34,7 @@ FAMILIES = {
     "reclaim": "D. Reclaim and retention",
     "binding": "E. Claims, volumes and classes that must fit together",
     "input": "Input problems",
+    "schema": "F. Schemas and API versions",
     "policy": "Suppressions and configuration",
 }
 

@@ -1,0 +1,186 @@
+"""Custom resources: a CustomResourceDefinition in the linted set supplies the JSON Schema
+of its kinds, one per served version.
+
+A CRD's ``openAPIV3Schema`` is OpenAPI 3.0 with Kubernetes extensions, not JSON Schema.
+``convert`` turns it into JSON Schema that says what the API server accepts:
+
+- ``nullable: true`` adds ``null`` to the type (and to an ``enum``);
+- ``x-kubernetes-int-or-string: true`` is ``type: [integer, string]``;
+- an object that declares ``properties`` and has neither ``additionalProperties`` nor
+  ``x-kubernetes-preserve-unknown-fields`` rejects fields it does not declare, as
+  ``kubectl apply`` (strict field validation) does;
+- ``x-kubernetes-embedded-resource: true`` also allows ``apiVersion``, ``kind`` and
+  ``metadata``;
+- ``exclusiveMinimum: true`` (OpenAPI 3.0) becomes the JSON Schema number form;
+- at the root, ``apiVersion``, ``kind`` and ``metadata`` are always allowed, and
+  ``metadata`` is validated as the built-in ObjectMeta (``#/$defs/...``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kslint.objects import K8sObject
+
+OBJECT_META = "#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+
+# OpenAPI keywords copied as they are (JSON Schema has the same meaning).
+_COPIED = (
+    "enum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "multipleOf",
+    "required",
+)
+
+
+@dataclass
+class CustomSchema:
+    """One served version of a CRD. The OpenAPI schema is converted on first use: a
+    repository often holds many CRDs (operators ship dozens) and few of their resources."""
+
+    api_version: str
+    kind: str
+    openapi: dict[str, Any]
+    crd: K8sObject
+    preserve_all: bool = False
+    _converted: dict[str, Any] | None = None
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        if self._converted is None:
+            self._converted = root_schema(self.openapi, self.preserve_all)
+        return self._converted
+
+
+def crd_schemas(objects: Iterable[K8sObject]) -> dict[tuple[str, str], CustomSchema]:
+    """``(apiVersion, kind) -> schema`` for every served version of every CRD; the first
+    CRD that defines a kind wins."""
+    found: dict[tuple[str, str], CustomSchema] = {}
+    for obj in objects:
+        if obj.kind != "CustomResourceDefinition" or not obj.api_version.startswith(
+            "apiextensions.k8s.io/"
+        ):
+            continue
+        for api_version, kind, schema, preserve in _versions(obj):
+            found.setdefault(
+                (api_version, kind), CustomSchema(api_version, kind, schema, obj, preserve)
+            )
+    return found
+
+
+def _versions(crd: K8sObject) -> Iterable[tuple[str, str, dict[str, Any], bool]]:
+    spec = crd.get("spec")
+    if not isinstance(spec, dict):
+        return
+    group, names = spec.get("group"), spec.get("names")
+    kind = names.get("kind") if isinstance(names, dict) else None
+    if not isinstance(group, str) or not isinstance(kind, str):
+        return
+    preserve = spec.get("preserveUnknownFields") is True  # apiextensions v1beta1
+    shared = _schema_of(spec.get("validation"))  # v1beta1: one schema for all versions
+    versions = spec.get("versions")
+    entries: list[tuple[str, Any]] = []
+    if isinstance(versions, list):
+        for version in versions:
+            if not isinstance(version, dict) or not isinstance(version.get("name"), str):
+                continue
+            if version.get("served", True) is False:
+                continue
+            entries.append((version["name"], _schema_of(version.get("schema")) or shared))
+    elif isinstance(spec.get("version"), str):
+        entries.append((spec["version"], shared))
+    for name, schema in entries:
+        if isinstance(schema, dict):
+            yield f"{group}/{name}", kind, schema, preserve
+
+
+def _schema_of(holder: Any) -> Any:
+    return holder.get("openAPIV3Schema") if isinstance(holder, dict) else None
+
+
+def root_schema(schema: dict[str, Any], preserve_all: bool = False) -> dict[str, Any]:
+    converted = convert(schema, preserve_all)
+    properties = dict(converted.get("properties") or {})
+    properties["apiVersion"] = {"type": "string"}
+    properties["kind"] = {"type": "string"}
+    properties["metadata"] = {"$ref": OBJECT_META}
+    converted["properties"] = properties
+    return converted
+
+
+def convert(node: Any, preserve_all: bool = False) -> Any:
+    """One OpenAPI 3.0 structural schema node as JSON Schema (a new tree)."""
+    if not isinstance(node, dict):
+        return {}
+    result: dict[str, Any] = {}
+    types: list[str] = []
+    if isinstance(node.get("type"), str):
+        types.append(node["type"])
+    int_or_string = node.get("x-kubernetes-int-or-string") is True
+    if int_or_string:
+        types = ["integer", "string"]
+    embedded = node.get("x-kubernetes-embedded-resource") is True
+    preserve = preserve_all or node.get("x-kubernetes-preserve-unknown-fields") is True
+    for key in _COPIED:
+        if key in node:
+            result[key] = _plain(node[key])
+    for key, flag in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        if key in node:
+            if node.get(flag) is True:
+                result[flag] = node[key]
+            else:
+                result[key] = node[key]
+    if isinstance(node.get("properties"), dict):
+        result["properties"] = {
+            str(name): convert(sub, preserve_all) for name, sub in node["properties"].items()
+        }
+    if isinstance(node.get("items"), dict):
+        result["items"] = convert(node["items"], preserve_all)
+    additional = node.get("additionalProperties")
+    if isinstance(additional, dict):
+        result["additionalProperties"] = convert(additional, preserve_all)
+    elif isinstance(additional, bool):
+        result["additionalProperties"] = additional
+    if not int_or_string:
+        # Branches only add constraints to fields the node itself declares: they never
+        # reject other fields.
+        for key in ("allOf", "anyOf", "oneOf"):
+            if isinstance(node.get(key), list):
+                result[key] = [convert(sub, True) for sub in node[key]]
+        if isinstance(node.get("not"), dict):
+            result["not"] = convert(node["not"], True)
+    if embedded:
+        properties = result.setdefault("properties", {})
+        properties.setdefault("apiVersion", {"type": "string"})
+        properties.setdefault("kind", {"type": "string"})
+        properties.setdefault("metadata", {"type": "object"})
+    # Only an object that declares its fields rejects others. ``{type: object}`` alone is
+    # what controller-gen writes for an embedded ``metadata``: the API server prunes what
+    # it holds, but reporting every label there would bury the real findings.
+    if "properties" in result and "additionalProperties" not in result and not preserve:
+        result["additionalProperties"] = False
+    if node.get("nullable") is True:
+        if types:
+            types.append("null")
+        if "enum" in result:
+            result["enum"] = [*result["enum"], None]
+    if types:
+        result["type"] = types[0] if len(types) == 1 else types
+    return result
+
+
+def _plain(value: Any) -> Any:
+    """YMap/YSeq as plain dict/list (schemas are kept apart from the linted trees)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
