@@ -215,3 +215,36 @@ def test_bundled_data_shares_definitions_across_versions() -> None:
             for kind, name in kinds.items():
                 assert name in defs, (version, api_version, kind)
     assert (folder / "LICENSE").is_file()
+
+
+def test_a_pattern_python_cannot_read_leaves_the_resource_unchecked() -> None:
+    from kslint.pipeline import lint_texts
+
+    text = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: things.example.com}
+spec:
+  group: example.com
+  names: {kind: Thing, plural: things}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                name: {type: string, pattern: '^\\p{L}+$'}
+---
+apiVersion: example.com/v1
+kind: Thing
+metadata: {name: t}
+spec: {name: x, other: 1}
+"""
+    result = lint_texts([("things.yaml", text)])
+    assert [f.rule for f in result.findings] == []
