@@ -247,6 +247,7 @@ class CompiledPolicy:
         seen: set[tuple[Path, str]] = set()
         fixed = choose(self.at, obj)
         for error in errors:
+            error = focus(error)
             path, key = error_place(error)
             text = reason(error)
             values = self._values(
@@ -309,7 +310,7 @@ class CompiledPolicy:
             related = []
             first_reason = ""
             for node, _ in steps:
-                error = schema.errors(node.data)[0]
+                error = focus(schema.errors(node.data)[0])
                 path, key = error_place(error)
                 first_reason = first_reason or reason(error)
                 related.append(node.related(f"{node}: {reason(error)}", path, key=key))
@@ -325,7 +326,7 @@ class CompiledPolicy:
             if rule.quantifier == "all":
                 if schema.is_valid(node.data):
                     continue
-                error = schema.errors(node.data)[0]
+                error = focus(schema.errors(node.data)[0])
                 path, key = error_place(error)
                 text = reason(error)
                 where = f" at {dotted(path)}" if path else ""
@@ -333,7 +334,7 @@ class CompiledPolicy:
             else:  # none
                 if not schema.is_valid(node.data):
                     continue
-                path, key, text = (), True, "it matches a forbidden schema"
+                path, key, text = (), True, f"it matches what policy {self.id} forbids"
                 default = f"{obj}: {node} ({rule.edge_name}) must not match policy {self.id}."
             message = render(
                 default,
@@ -344,6 +345,18 @@ class CompiledPolicy:
                 reason=text,
             )
             yield finding(message, anchor, [node.related(f"{node}: {text}", path, key=key)])
+
+
+def focus(error: Any) -> Any:
+    """The error to report: for an ``anyOf``/``oneOf`` failure, the deepest error of its
+    alternatives when it lies deeper than the combinator (the branch that got furthest
+    into the object, past discriminators such as ``kind: {const: ...}``); otherwise the
+    error itself."""
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        inner = max(error.context, key=lambda e: len(e.absolute_path))
+        if len(inner.absolute_path) > len(error.absolute_path):
+            return focus(inner)
+    return error
 
 
 def error_place(error: Any) -> tuple[Path, bool]:
@@ -361,8 +374,9 @@ def error_place(error: Any) -> tuple[Path, bool]:
 
 
 class _Compiler:
-    def __init__(self, data: Any) -> None:
+    def __init__(self, data: Any, trusted: bool = False) -> None:
         self.data = data
+        self.trusted = trusted
         self.problems: list[Problem] = []
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
@@ -370,7 +384,7 @@ class _Compiler:
 
     def schema(self, path: tuple[Any, ...]) -> Schema | None:
         source = walk(self.data, path)
-        compiled, problems = compile_schema(source)
+        compiled, problems = compile_schema(source, trusted=self.trusted)
         for problem in problems:
             self.problem((*path, *problem.path), problem.message)
         return compiled
@@ -491,11 +505,12 @@ def pointer(text: str) -> Path:
 
 
 def compile_policy(
-    data: Any, meta: RuleMeta, origin: str = ""
+    data: Any, meta: RuleMeta, origin: str = "", *, trusted: bool = False
 ) -> tuple[CompiledPolicy | None, list[Problem]]:
     """Compile a rule document that has ``match`` (already valid against the format's
-    schema). Returns the policy, or None and every problem found."""
-    compiler = _Compiler(data)
+    schema). Returns the policy, or None and every problem found. ``trusted``: a built-in
+    rule (its schemas are not checked against their meta-schema at every start)."""
+    compiler = _Compiler(data, trusted)
     match = compiler.match()
     policy = CompiledPolicy(
         meta=meta,

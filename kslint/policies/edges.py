@@ -282,16 +282,17 @@ EDGES: dict[str, Edge] = {
 
 
 def follow(chain: tuple[Edge, ...], start: Node, graph: Graph) -> list[Step]:
-    """The nodes ``chain`` reaches from ``start``, each once, with the anchor (in
-    ``start``'s object) of the first step that led to it."""
+    """The nodes ``chain`` reaches from ``start``, each once, with its anchor in
+    ``start``'s object: the last step's anchor that still lies in that object (for
+    ``claim_templates.storage_class``, the template's storageClassName)."""
     frontier: list[Step] = [(start, ())]
-    for depth, edge in enumerate(chain):
+    for edge in chain:
         reached: dict[tuple[int, Path], Step] = {}
         for node, anchor in frontier:
             if node.kind not in edge.sources or node.view is None:
                 continue
             for found, step_anchor in edge.follow(node, graph):
                 key = (id(found.obj), found.root)
-                reached.setdefault(key, (found, step_anchor if depth == 0 else anchor))
+                reached.setdefault(key, (found, step_anchor if node.obj is start.obj else anchor))
         frontier = list(reached.values())
     return frontier

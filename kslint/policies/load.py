@@ -129,9 +129,11 @@ def _format_problems(doc: YMap, shown: str) -> Iterator[str]:
         error = best_match([error]) if error.validator not in ("anyOf", "not") else error
         path = tuple(error.absolute_path)
         key = True
-        custom = (error.schema.get("errorMessage") or {}) if isinstance(error.schema, dict) else {}
-        if isinstance(custom, dict) and error.validator in custom:
-            message = custom[error.validator]
+        custom = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
+        if isinstance(custom, dict):
+            custom = custom.get(error.validator)
+        if isinstance(custom, str):
+            message = custom
         elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
             known = list(error.schema.get("properties", {}))
             extras = [name for name in error.instance if name not in known]
