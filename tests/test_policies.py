@@ -669,3 +669,28 @@ def test_edges_ids_schemas_and_messages(tmp_path: Path) -> None:
         "clash.yaml:1:5: id: 'pv-missing-reclaim-policy' is a built-in rule; choose another id",
         "twice.yaml:1:5: id: 'bad-edges' is already defined at bad-edges.yaml:1",
     ]
+
+
+# -- kslint policy test -----------------------------------------------------------------------
+
+
+def test_policy_test_checks_the_column_when_given(tmp_path: Path) -> None:
+    from kslint.policies.testing import run_tests, summary
+
+    manifest = "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: a}\nspec: {nfs: {}}\n"
+    example = textwrap.indent(manifest, " " * 8)
+    body = (
+        "match: {kinds: [PersistentVolume]}\n"
+        "assert: {properties: {spec: {properties: {nfs: {required: [path]}}}}}\n"
+        "examples:\n"
+        "  bad:\n"
+        f"    - line: 4\n      column: 8\n      manifest: |\n{example}"
+        f"    - line: 4\n      column: 1\n      manifest: |\n{example}"
+    )
+    policy(tmp_path, "pv-nfs-path", body)
+    results = run_tests([tmp_path])
+    assert [(r.label, r.passed, r.detail) for r in results] == [
+        ("bad[0]", True, "fires at 4:8"),
+        ("bad[1]", False, "expected a finding at 4:1, it fires at 4:8"),
+    ]
+    assert summary(results) == "1 passed, 1 failed (1 rule)"

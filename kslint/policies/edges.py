@@ -104,8 +104,11 @@ def _volumes_path(node: Node) -> Path:
 
 
 def _storage_class(node: Node, graph: Graph) -> list[Step]:
-    # A PV's class reads like a claim's (``storage_class``), so one graph method serves.
-    found = graph.storage_class(node.view)
+    if node.kind == "PersistentVolume":  # a PV's class is its storageClassName ("": none)
+        name = node.view.storage_class
+        found = graph.get("StorageClass", None, name) if name else None
+    else:
+        found = graph.storage_class(node.view)
     return [] if found is None else [(Node.of_view(found), _class_path(node))]
 
 
