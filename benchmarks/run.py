@@ -36,8 +36,10 @@ def c_loader() -> YAML:
     yaml = YAML(typ="safe", pure=False)
     parser = yaml.Parser
     if "clib" not in getattr(parser, "__module__", "") and "_ruamel_yaml" not in str(parser):
-        sys.exit(f"ruamel.yaml is not using its C parser (Parser is {parser!r}); "
-                 "install ruamel.yaml.clib")
+        sys.exit(
+            f"ruamel.yaml is not using its C parser (Parser is {parser!r}); "
+            "install ruamel.yaml.clib"
+        )
     return yaml
 
 
@@ -55,8 +57,19 @@ def parse_only(paths: list[Path]) -> float:
 
 def lint_once(args: list[str]) -> tuple[float, dict]:
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
-        command = [sys.executable, "-m", "kslint", "lint", *args, "--format", "json",
-                   "--fail-on", "never", "--output", report.name]
+        command = [
+            sys.executable,
+            "-m",
+            "kslint",
+            "lint",
+            *args,
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--output",
+            report.name,
+        ]
         started = time.perf_counter()
         subprocess.run(command, check=True)
         elapsed = time.perf_counter() - started

@@ -205,8 +205,6 @@ def lint(
     from kslint.config import ConfigError, Overrides, resolve, split_list
     from kslint.policy import Baseline, baseline_summary, suppressed_text, write_baseline
 
-    _use_policies(policy_dir, plugin)  # before the config, which may name policy ids
-
     overrides = Overrides(
         select=split_list(select) if select else None,
         ignore=split_list(ignore),
@@ -215,11 +213,18 @@ def lint(
         namespace=namespace,
     )
     try:
-        config = resolve(config_file, no_config=no_config, overrides=overrides)
+        # Policies are loaded with the config, which may name their ids.
+        config = resolve(
+            config_file,
+            no_config=no_config,
+            overrides=overrides,
+            policy_dirs=policy_dir or (),
+            plugins=plugin or (),
+        )
         known = Baseline.read(baseline) if baseline is not None else None
     except ConfigError as exc:
         typer.echo("\n".join(exc.problems), err=True)
-        raise _fail("invalid configuration") from None
+        raise _fail(f"invalid {exc.what}") from None
     except UsageError as exc:
         raise _fail(str(exc)) from None
     options = LintOptions(
@@ -230,10 +235,8 @@ def lint(
         config=config,
         baseline=known,
     )
-    if kubernetes_version is not None:
-        options.kubernetes_version = kubernetes_version
-    if schema_dir:
-        options.schema_dirs = [*options.schema_dirs, *schema_dir]
+    options.kubernetes_version = kubernetes_version or config.kubernetes_version
+    options.schema_dirs = [*map(str, config.schema_dirs), *(schema_dir or ())]
     try:
         result = run_lint(options)
     except UsageError as exc:

@@ -38,9 +38,10 @@ ALL = "all"
 class ConfigError(Exception):
     """An invalid configuration or flag: each problem is one ``file:line:col: message``."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], what: str = "configuration") -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.what = what  # "configuration", or "policies" when only policies are at fault
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ class Config:
     cluster_claims: tuple[tuple[str, str], ...] = ()
     cluster_services: tuple[tuple[str, str], ...] = ()
     exemptions: tuple[Exemption, ...] = ()
+    policies: tuple[Path, ...] = ()  # policy files or folders, resolved against ``root``
+    kubernetes_version: str | None = None
+    schema_dirs: tuple[Path, ...] = ()
 
     def path_filter(self) -> PathFilter | None:
         """The file's ``include``/``exclude`` globs (None without a file)."""
@@ -170,13 +174,34 @@ def resolve(
     no_config: bool = False,
     overrides: Overrides | None = None,
     start: Path | None = None,
+    policy_dirs: Iterable[Path] = (),
+    plugins: Iterable[str] = (),
 ) -> Config:
-    """The effective configuration for a run; raises ``ConfigError``."""
+    """The effective configuration for a run; raises ``ConfigError``.
+
+    Policies (``--policy-dir``, ``--plugin`` and the file's ``policies``) are loaded and
+    put in use here, before rule names in the file are checked, since those may name them.
+    """
     path = None if no_config else (config_file or find_config(start))
     if config_file is not None and not no_config and not config_file.is_file():
         raise ConfigError([f"kslint: the configuration file {config_file} does not exist"])
-    config = load_config(path) if path is not None else Config(root=(start or Path.cwd()))
+    if path is None:
+        _use_policies(list(policy_dirs), list(plugins))
+        config = Config(root=(start or Path.cwd()))
+    else:
+        config = load_config(path, policy_dirs=policy_dirs, plugins=plugins)
     return apply_overrides(config, overrides or Overrides())
+
+
+def _use_policies(paths: list[Path], plugins: list[str]) -> None:
+    if not paths and not plugins:
+        return
+    from kslint.policies import PolicyError, load_and_activate
+
+    try:
+        load_and_activate(paths, plugins)
+    except PolicyError as exc:
+        raise ConfigError(exc.problems, what="policies") from None
 
 
 # ---------------------------------------------------------------------------------------
@@ -217,7 +242,9 @@ class _Locator:
         return f"{self.shown}:{span.line}:{span.column}"
 
 
-def load_config(path: Path) -> Config:
+def load_config(
+    path: Path, *, policy_dirs: Iterable[Path] = (), plugins: Iterable[str] = ()
+) -> Config:
     """Read, validate and convert one configuration file; raises ``ConfigError``."""
     shown = _display(path)
     try:
@@ -230,9 +257,16 @@ def load_config(path: Path) -> Config:
         value, locator = _read_yaml(shown, data)
     if value is None:
         value = YMap(Span(1, 1, 1, 1))
+    root = path.parent.resolve()
     problems = [*_schema_problems(value, locator)]
+    problems += _path_problems(value, locator, root)
+    listed = value.get("policies") if isinstance(value, dict) else None
+    named = [root / name for _, name in _strings(listed)]
+    try:  # before rule names are checked: the file may name policy ids
+        _use_policies([*policy_dirs, *(p for p in named if p.exists())], list(plugins))
+    except ConfigError as exc:
+        problems += exc.problems
     problems += _catalog_problems(value, locator)
-    problems += _path_problems(value, locator, path.parent.resolve())
     if problems:
         raise ConfigError(_sorted(problems))
     return _convert(value, path.resolve(), locator)
@@ -487,9 +521,10 @@ def _catalog_problems(value: Any, locator: _Locator) -> Iterator[str]:
 def _path_problems(value: Any, locator: _Locator, root: Path) -> Iterator[str]:
     if not isinstance(value, dict):
         return
-    for index, name in _strings(value.get("context")):
-        if not (root / name).exists():
-            yield f"{locator.where(['context', index])}: context: path {name!r} does not exist"
+    for key in ("context", "policies", "schema_dirs"):
+        for index, name in _strings(value.get(key)):
+            if not (root / name).exists():
+                yield f"{locator.where([key, index])}: {key}: path {name!r} does not exist"
 
 
 # -- conversion -----------------------------------------------------------------------
@@ -536,6 +571,9 @@ def _convert(value: Any, path: Path, locator: _Locator) -> Config:
         cluster_claims=_pairs(cluster.get("persistent_volume_claims") or ()),
         cluster_services=_pairs(cluster.get("services") or ()),
         exemptions=tuple(exemptions),
+        policies=tuple(path.parent / name for name in value.get("policies") or ()),
+        kubernetes_version=value.get("kubernetes_version"),
+        schema_dirs=tuple(path.parent / name for name in value.get("schema_dirs") or ()),
     )
 
 

@@ -97,9 +97,7 @@ def glob_match(relative: str, pattern: str) -> bool:
     )
 
 
-def _walk(
-    root: Path, exclude: list[str], path_filter: PathFilter | None = None
-) -> Iterator[Path]:
+def _walk(root: Path, exclude: list[str], path_filter: PathFilter | None = None) -> Iterator[Path]:
     seen: set[tuple[int, int]] = set()
     stack = [root]
     while stack:

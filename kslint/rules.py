@@ -36,6 +36,7 @@ FAMILIES = {
     "input": "Input problems",
     "schema": "F. Schemas and API versions",
     "policy": "Suppressions and configuration",
+    "custom": "Policies written by your team",
 }
 
 CheckFunction = Callable[[Any, Any], Iterable[Finding]]

@@ -438,7 +438,8 @@ def test_the_readme_examples_are_valid_configurations(tmp_path: Path) -> None:
     toml_example = _readme_blocks("toml")[0]
     assert yaml_example.startswith("# yaml-language-server: $schema=")
     repo(tmp_path / "a", {".kslint.yaml": yaml_example, "deploy/c.yaml": HOST_PATH})
-    (tmp_path / "a" / "cluster-state").mkdir()
+    for folder in ("cluster-state", "policies", "schemas/crds"):  # paths the example names
+        (tmp_path / "a" / folder).mkdir(parents=True)
     result = run("lint", "deploy/c.yaml", cwd=tmp_path / "a")
     assert result.returncode in (0, 1), result.stderr
     repo(tmp_path / "b", {"pyproject.toml": toml_example, "c.yaml": HOST_PATH})

@@ -18,10 +18,22 @@ def graph_of(text: str, namespace: str = "default") -> Graph:
     [
         ({"matchLabels": {"app": "db"}}, {"app": "db", "x": "1"}, True),
         ({"matchLabels": {"app": "db"}}, {"app": "web"}, False),
-        ({"matchExpressions": [{"key": "app", "operator": "In", "values": ["db", "x"]}]}, {"app": "db"}, True),
-        ({"matchExpressions": [{"key": "app", "operator": "In", "values": ["x"]}]}, {"app": "db"}, False),
+        (
+            {"matchExpressions": [{"key": "app", "operator": "In", "values": ["db", "x"]}]},
+            {"app": "db"},
+            True,
+        ),
+        (
+            {"matchExpressions": [{"key": "app", "operator": "In", "values": ["x"]}]},
+            {"app": "db"},
+            False,
+        ),
         ({"matchExpressions": [{"key": "app", "operator": "NotIn", "values": ["x"]}]}, {}, True),
-        ({"matchExpressions": [{"key": "app", "operator": "NotIn", "values": ["db"]}]}, {"app": "db"}, False),
+        (
+            {"matchExpressions": [{"key": "app", "operator": "NotIn", "values": ["db"]}]},
+            {"app": "db"},
+            False,
+        ),
         ({"matchExpressions": [{"key": "app", "operator": "Exists"}]}, {"app": ""}, True),
         ({"matchExpressions": [{"key": "app", "operator": "Exists"}]}, {}, False),
         ({"matchExpressions": [{"key": "app", "operator": "DoesNotExist"}]}, {}, True),
@@ -36,8 +48,12 @@ def test_label_selector(selector: dict, labels: dict, matches: bool) -> None:
 
 @pytest.mark.parametrize(
     "selector",
-    [[], {"matchLabels": []}, {"matchExpressions": [{"key": "a", "operator": "Like"}]},
-     {"matchExpressions": {}}],
+    [
+        [],
+        {"matchLabels": []},
+        {"matchExpressions": [{"key": "a", "operator": "Like"}]},
+        {"matchExpressions": {}},
+    ],
 )
 def test_invalid_selectors(selector: object) -> None:
     with pytest.raises(SelectorError):
@@ -126,7 +142,10 @@ def test_edges() -> None:
     claim_b = graph.get("PersistentVolumeClaim", "b", "data")
 
     claims = graph.claims(web)
-    assert [(v.name, c.obj.namespace if c else None) for v, c in claims] == [("d", "a"), ("e", None)]
+    assert [(v.name, c.obj.namespace if c else None) for v, c in claims] == [
+        ("d", "a"),
+        ("e", None),
+    ]
     # The StatefulSet's pod volume named like its claim template is replaced by it.
     assert graph.claims(db) == []
     assert [w.obj.name for w, _ in graph.claim_users(claim_a)] == ["web"]

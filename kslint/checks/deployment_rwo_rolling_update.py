@@ -26,7 +26,7 @@ def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
     max_surge = obj.get("spec", "strategy", "rollingUpdate", "maxSurge")
     if _is_zero(max_surge):
         return
-    for volume, claim in graph.claims(workload):
+    for _, claim in graph.claims(workload):
         if claim is None or not claim.single_node:
             continue
         # The node to change: maxSurge or the strategy type if written, else the mapping
