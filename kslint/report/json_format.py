@@ -56,4 +56,10 @@ def render(result: LintResult, context: ReportContext) -> str:
             "findings": severity_counts(result),
         },
     }
+    if result.schema is not None:  # objects of kinds no bundled, CRD or --schema-dir schema covers
+        document["summary"]["schema"] = {
+            "kubernetes_version": result.schema.kubernetes_version,
+            "validated": result.schema.validated,
+            "without_schema": sum(result.schema.without_schema.values()),
+        }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
