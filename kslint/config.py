@@ -282,31 +282,11 @@ def _sorted(problems: list[str]) -> list[str]:
 
 
 def _read_yaml(shown: str, data: bytes) -> tuple[Any, _Locator]:
-    """Compose with kslint's own loader so every key and value keeps its position."""
-    from kslint.load import _Composer, _Converter, _decode, _DocumentError, _yaml_error
-    from kslint.objects import SourceFile
+    """Parse with kslint's own loader so every key and value keeps its position."""
+    from kslint.load import parse_yaml
 
-    file = SourceFile(shown)
-    text, problem, _ = _decode(data)
-    if text is None:
-        where = f"{problem.span.line}:{problem.span.column}" if problem else "1:1"
-        raise ConfigError([f"{shown}:{where}: the file is not UTF-8 text"])
-    file.text = text
-    converter = _Converter(file)
-    documents: list[Any] = []
-    try:
-        parser = _Composer(text)
-        while parser.check_node():
-            node = parser.get_node()
-            if node is not None:
-                documents.append(converter.convert(node))
-    except _DocumentError as exc:
-        raise ConfigError([f"{shown}:{exc.span.line}:{exc.span.column}: {exc}"]) from None
-    except Exception as exc:
-        finding = _yaml_error(file, exc)
-        span = finding.span
-        raise ConfigError([f"{shown}:{span.line}:{span.column}: {finding.message}"]) from None
-    problems = [f"{shown}:{d.span.line}:{d.span.column}: {d.message}" for d in converter.duplicates]
+    documents, findings = parse_yaml(shown, data)
+    problems = [f"{shown}:{f.span.line}:{f.span.column}: {f.message}" for f in findings]
     if len(documents) > 1:
         problems.append(f"{shown}:1:1: the configuration must be a single YAML document")
     if problems:

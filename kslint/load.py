@@ -439,36 +439,71 @@ def load_source(source: Source, default_namespace: str = "default") -> LoadResul
     return _parse(file, parse_input, default_namespace, result)
 
 
+class _TooDeep(Exception):
+    """Nesting beyond MAX_DEPTH: refused before libyaml's recursive composer sees it."""
+
+
+def _compose_all(file: SourceFile, data: bytes | str) -> tuple[list[tuple[Any, Any]], _Converter]:
+    """Every document as ``(node, tree or _DocumentError)``. Raises ``_TooDeep`` or the
+    parser's error (a syntax error ends the stream)."""
+    if _depth_bound(data) > SAFE_COMPOSE_DEPTH and _max_depth(data) > MAX_DEPTH:
+        raise _TooDeep(f"The YAML nests deeper than {MAX_DEPTH} levels.")
+    documents: list[tuple[Any, Any]] = []
+    converter = _Converter(file)
+    parser = _Composer(data)
+    while parser.check_node():
+        node = parser.get_node()
+        if node is None:
+            continue
+        try:
+            documents.append((node, converter.convert(node)))
+        except _DocumentError as exc:
+            documents.append((node, exc))
+    return documents, converter
+
+
+def parse_yaml(path: str, data: bytes) -> tuple[list[Any], list[Finding]]:
+    """The documents of one YAML file as YMap/YSeq trees (None for an empty one), and
+    what is wrong with it (``invalid-yaml``, ``duplicate-key`` findings).
+
+    For kslint's own inputs (configuration, policies): the same parser, limits and
+    positions as manifests, without the Kubernetes object layer.
+    """
+    file = SourceFile(path)
+    text, problem, codec = _decode(data)
+    if problem is not None:
+        problem.file = path
+        return [], [problem]
+    if text is None:
+        return [], [_file_finding(file, "This is a binary file, not YAML.", Span(1, 1, 1, 1))]
+    file.text = text
+    try:
+        documents, converter = _compose_all(file, data if codec.startswith("utf-8") else text)
+    except _TooDeep as exc:
+        return [], [_file_finding(file, str(exc), Span(1, 1, 1, 1))]
+    except Exception as exc:
+        return [], [_yaml_error(file, exc)]
+    problems = list(converter.duplicates)
+    values = []
+    for _, value in documents:
+        if isinstance(value, _DocumentError):
+            problems.append(_file_finding(file, f"{value}.", value.span))
+        else:
+            values.append(value)
+    return values, problems
+
+
 def _parse(
     file: SourceFile, data: bytes | str, default_namespace: str, result: LoadResult
 ) -> LoadResult:
-    if _depth_bound(data) > SAFE_COMPOSE_DEPTH:
-        try:
-            deepest = _max_depth(data)
-        except Exception as exc:  # a syntax error: report it like any other
-            return _failed(file, exc, result)
-        if deepest > MAX_DEPTH:
-            result.findings.append(
-                _file_finding(
-                    file, f"The YAML nests deeper than {MAX_DEPTH} levels.", Span(1, 1, 1, 1)
-                )
-            )
-            return result
-    documents: list[tuple[Any, Any]] = []
-    converter = _Converter(file)
     try:
-        parser = _Composer(data)
-        while parser.check_node():
-            node = parser.get_node()
-            if node is None:
-                continue
-            try:
-                documents.append((node, converter.convert(node)))
-            except _DocumentError as exc:
-                documents.append((node, exc))
+        documents, converter = _compose_all(file, data)
+    except _TooDeep as exc:
+        result.findings.append(_file_finding(file, str(exc), Span(1, 1, 1, 1)))
+        return result
     except Exception as exc:
-        # A syntax error ends the stream. Documents before it still count, but a file
-        # that is half-parsed is more likely a template; decide once, below.
+        # A syntax error ends the stream. A file that does not parse and holds template
+        # actions is more likely a template than broken YAML: _failed decides.
         return _failed(file, exc, result)
 
     if _looks_templated(file, documents):

@@ -263,3 +263,30 @@ data:
     result = _load(text)
     assert result.findings == []
     assert result.objects[0].get("data", "rule") == "{{ $value }} is high"
+
+
+def test_parse_yaml_for_kslints_own_files_has_the_same_limits() -> None:
+    documents, problems = load.parse_yaml("cfg.yaml", b"[" * 100_000 + b"]" * 100_000)
+    assert documents == []
+    assert [(p.rule, p.file, p.message) for p in problems] == [
+        ("invalid-yaml", "cfg.yaml", "The YAML nests deeper than 200 levels.")
+    ]
+    documents, problems = load.parse_yaml("cfg.yaml", b"a: 1\na: 2\n---\n")
+    assert documents == [{"a": 2}, None]
+    assert [(p.rule, p.span.line) for p in problems] == [("duplicate-key", 2)]
+
+
+def test_deeply_nested_config_is_a_usage_error(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / ".kslint.yaml").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "a.yaml").write_text(POD)
+    result = subprocess.run(
+        [sys.executable, "-m", "kslint", "lint", "a.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert ".kslint.yaml:1:1: The YAML nests deeper than 200 levels." in result.stderr

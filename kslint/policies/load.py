@@ -83,32 +83,14 @@ def policy_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
 
 def read_documents(path: Path, shown: str) -> tuple[list[Any], list[str]]:
     """The documents of one YAML file as position-carrying trees, or the problems."""
-    from kslint.load import _Composer, _Converter, _decode, _DocumentError, _yaml_error
-    from kslint.objects import SourceFile
+    from kslint.load import parse_yaml
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         return [], [f"{shown}:1:1: cannot read the file: {exc.strerror}"]
-    text, problem, _ = _decode(data)
-    if text is None:
-        where = f"{problem.span.line}:{problem.span.column}" if problem else "1:1"
-        return [], [f"{shown}:{where}: the file is not UTF-8 text"]
-    file = SourceFile(shown, text)
-    converter = _Converter(file)
-    documents: list[Any] = []
-    try:
-        parser = _Composer(text)
-        while parser.check_node():
-            node = parser.get_node()
-            if node is not None:
-                documents.append(converter.convert(node))
-    except _DocumentError as exc:
-        return [], [f"{shown}:{exc.span.line}:{exc.span.column}: {exc}"]
-    except Exception as exc:
-        finding = _yaml_error(file, exc)
-        return [], [f"{shown}:{finding.span.line}:{finding.span.column}: {finding.message}"]
-    problems = [f"{shown}:{d.span.line}:{d.span.column}: {d.message}" for d in converter.duplicates]
+    documents, findings = parse_yaml(shown, data)
+    problems = [f"{shown}:{f.span.line}:{f.span.column}: {f.message}" for f in findings]
     return [doc for doc in documents if doc is not None], problems
 
 
