@@ -145,12 +145,12 @@ def _is_chart_template(path: Path) -> bool:
 
 def _kustomize_patches(path: Path, data: bytes) -> Iterator[Path]:
     """Files a kustomization names as patches (strategic merge or JSON 6902)."""
-    from ruamel.yaml import YAML
+    from kslint.load import parse_yaml
 
-    try:
-        config: Any = YAML(typ="safe", pure=False).load(data)
-    except Exception:
-        return  # the loader reports the broken file itself
+    # The loader's own parser and limits: a kustomization is user input like any manifest
+    # (and when broken, the loader reports it as such).
+    documents, _ = parse_yaml(str(path), data)
+    config: Any = documents[0] if documents else None
     if not isinstance(config, dict):
         return
     entries: list[Any] = []

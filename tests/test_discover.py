@@ -42,3 +42,12 @@ def test_chart_templates_get_one_finding(tmp_path: Path, monkeypatch: pytest.Mon
     assert [(f.rule, f.file, f.span.line, str(f.severity)) for f in result.findings] == [
         ("unrendered-template", "chart/templates/svc.yaml", 4, "info")
     ]
+
+
+def test_hostile_kustomization_is_reported_not_crashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kustomization.yaml").write_text("[" * 100_000 + "]" * 100_000)
+    result = lint(LintOptions(paths=["."]))
+    assert [(f.rule, f.file) for f in result.findings] == [("invalid-yaml", "kustomization.yaml")]
