@@ -5,6 +5,9 @@ objects, wall seconds, documents/s, MB/s and peak RSS; in the same run, the cost
 parsing the same files alone with ruamel.yaml's C-accelerated safe loader, and the ratio of
 the two; and the wall time of linting one small file (start-up cost). Best of N runs.
 Not a test: timings belong here, never in assertions of the test suite.
+
+``--policies N`` also loads N policies (copies of examples/policies/ under unique ids) to
+measure what user policies cost; other options after ``--`` go to ``kslint lint``.
 """
 
 from __future__ import annotations
@@ -76,18 +79,38 @@ def lint_once(args: list[str]) -> tuple[float, dict]:
         return elapsed, json.loads(Path(report.name).read_text())
 
 
+def policy_copies(count: int, folder: Path) -> Path:
+    """``count`` policies cycled from examples/policies/, each under its own id."""
+    examples = sorted((Path(__file__).parent.parent / "examples" / "policies").glob("*.yaml"))
+    target = folder / "policies"
+    target.mkdir()
+    for index in range(count):
+        source = examples[index % len(examples)]
+        text = source.read_text(encoding="utf-8")
+        policy_id = source.stem
+        text = text.replace(f"id: {policy_id}\n", f"id: {policy_id}-{index}\n", 1)
+        (target / f"{policy_id}-{index}.yaml").write_text(text, encoding="utf-8")
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--policies", type=int, default=0, help="load N example policies")
+    parser.add_argument("lint_args", nargs="*", help="more kslint lint options (after --)")
     options = parser.parse_args()
+    scratch = tempfile.TemporaryDirectory()
+    extra = list(options.lint_args)
+    if options.policies:
+        extra += ["--policy-dir", str(policy_copies(options.policies, Path(scratch.name)))]
 
     paths = [Path(source.path) for source in discover([options.directory]).sources]
     size = sum(p.stat().st_size for p in paths)
 
     lint_times, summary = [], {}
     for _ in range(options.repeat):
-        elapsed, report = lint_once([options.directory])
+        elapsed, report = lint_once([options.directory, *extra])
         lint_times.append(elapsed)
         summary = report["summary"]
     peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -113,6 +136,7 @@ def main() -> None:
         ("parse only (ruamel C safe loader)", f"{parse_s:.2f} s"),
         ("ratio lint / parse", f"{lint_s / parse_s:.2f}x"),
         ("one small file", f"{min(small_times):.3f} s"),
+        ("policies loaded", str(options.policies)),
         ("cpu count", str(os.cpu_count())),
     ]
     width = max(len(name) for name, _ in rows)
