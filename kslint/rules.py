@@ -208,12 +208,16 @@ def catalog() -> dict[str, RuleMeta]:
 @cache
 def builtin_catalog() -> dict[str, RuleMeta]:
     """Metadata of every built-in rule, by id, from the ``rules/`` data files."""
-    from ruamel.yaml import YAML
+    from kslint.load import parse_yaml
 
-    yaml = YAML(typ="safe", pure=False)
     found = {}
     for path in sorted(data_dir("rules").glob("*.yaml")):
-        meta = parse_meta(yaml.load(path.read_bytes()), path)
+        # kslint's own parser: several times faster than a ruamel.yaml loader at start-up.
+        documents, problems = parse_yaml(str(path), path.read_bytes())
+        if problems or len(documents) != 1:
+            reason = problems[0].message if problems else "one document expected"
+            raise ValueError(f"{path}: not a valid rule file ({reason})")
+        meta = parse_meta(documents[0], path)
         found[meta.id] = meta
     return found
 

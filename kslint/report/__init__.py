@@ -77,14 +77,27 @@ def unique_fingerprints(findings: list[Finding]) -> list[str]:
     return prints
 
 
-def formats() -> dict[str, Callable[[LintResult, ReportContext], str]]:
-    from kslint.report import github, gitlab, json_format, junit, sarif, text
+_FORMAT_MODULES = {
+    "text": "text",
+    "json": "json_format",
+    "sarif": "sarif",
+    "junit": "junit",
+    "github": "github",
+    "gitlab": "gitlab",
+}
 
-    return {
-        "text": text.render,
-        "json": json_format.render,
-        "sarif": sarif.render,
-        "junit": junit.render,
-        "github": github.render,
-        "gitlab": gitlab.render,
-    }
+
+def _renderer(module: str) -> Callable[[LintResult, ReportContext], str]:
+    """A format's ``render``, importing its module only when a report is made in it (the
+    text format alone pulls in rich)."""
+
+    def render(result: LintResult, context: ReportContext) -> str:
+        from importlib import import_module
+
+        return import_module(f"kslint.report.{module}").render(result, context)  # type: ignore[no-any-return]
+
+    return render
+
+
+def formats() -> dict[str, Callable[[LintResult, ReportContext], str]]:
+    return {name: _renderer(module) for name, module in _FORMAT_MODULES.items()}

@@ -11,12 +11,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from typing import Any
-
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from kslint.findings import Finding
 from kslint.objects import K8sObject
+
+if TYPE_CHECKING:  # imported on first use: only objects that fail their check need it
+    from jsonschema.exceptions import ValidationError
 
 MAX_FINDINGS_PER_OBJECT = 20
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$-]*")
@@ -77,6 +78,8 @@ def suggestion(name: str, known: Iterable[str]) -> str | None:
 def _leaves(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
     for error in errors:
         if error.context:
+            from jsonschema.exceptions import best_match
+
             chosen = best_match([error])
             yield chosen if chosen is not None else error
         else:

@@ -11,17 +11,16 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from jsonschema.validators import validator_for
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
+from typing import TYPE_CHECKING, Any
 
 from kslint.discover import UsageError
 from kslint.rules import data_dir
 from kslint.schema.compile import Check, Compiler, Unsupported
+
+if TYPE_CHECKING:  # jsonschema is imported when an object fails its fast check: most
+    # runs never need it, and importing it costs a small run a sixth of its time.
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
@@ -102,6 +101,9 @@ class Schema:
 
     def validator(self) -> Any:
         if self._validator is None:
+            from jsonschema import Draft202012Validator
+            from jsonschema.validators import validator_for
+
             cls = validator_for(self.root, default=Draft202012Validator)
             if self.registry is not None:
                 self._validator = cls(self.root, registry=self.registry)
@@ -227,6 +229,9 @@ class SchemaDir:
         if not isinstance(root, dict):
             raise SchemaError(f"--schema-dir: {file} is not a JSON Schema object")
         folder = file.parent
+
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT7
 
         def retrieve(uri: str) -> Resource:
             target = folder / uri.split("#")[0].rpartition("/")[2]
