@@ -25,7 +25,7 @@ from typing import Any
 
 from kslint.discover import PathFilter, display_path
 from kslint.findings import Severity
-from kslint.nodes import Span, YMap, span_of
+from kslint.nodes import Span, YMap, describe, dotted, span_of
 from kslint.rules import FAMILIES, RuleOptions, catalog, data_dir
 
 CONFIG_NAMES = (".kslint.yaml", ".kslint.yml")
@@ -362,27 +362,6 @@ def _read_toml(path: Path, shown: str, data: bytes) -> tuple[Any, _Locator]:
 # -- schema ---------------------------------------------------------------------------
 
 
-def _dotted(path: Iterable[Any]) -> str:
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return f"the string {value!r}"
-
-
 _TYPES = {
     "object": "a mapping",
     "array": "a list",
@@ -408,7 +387,7 @@ def _schema_problems(value: Any, locator: _Locator) -> Iterator[str]:
 
 def _explain(error: Any, locator: _Locator) -> Iterator[str]:
     path = list(error.absolute_path)
-    where = _dotted(path)
+    where = dotted(path)
     prefix = f"{where}: " if where else ""
     kind = error.validator
     custom = error.schema.get("errorMessage", {}) if isinstance(error.schema, dict) else {}
@@ -428,7 +407,7 @@ def _explain(error: Any, locator: _Locator) -> Iterator[str]:
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else expected
         wanted = " or ".join(_TYPES.get(name, name) for name in names)
-        message = f"must be {wanted}, not {_describe(instance)}"
+        message = f"must be {wanted}, not {describe(instance)}"
     elif kind == "enum":
         choices = [str(choice) for choice in error.validator_value]
         message = (
@@ -483,7 +462,7 @@ def _catalog_problems(value: Any, locator: _Locator) -> Iterator[str]:
     ) -> Iterator[str]:
         problem = check_rule_name(name, with_all=with_all)
         if problem:
-            yield f"{locator.where(path, key=key)}: {_dotted(path[:-1])}: {problem}"
+            yield f"{locator.where(path, key=key)}: {dotted(path[:-1])}: {problem}"
 
     severity = value.get("severity")
     for name in severity if isinstance(severity, dict) else ():

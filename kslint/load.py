@@ -21,7 +21,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.tag import Tag
 
 from kslint.findings import Finding, Span
-from kslint.nodes import YMap, YSeq
+from kslint.nodes import YMap, YSeq, describe
 from kslint.objects import CLUSTER_SCOPED_KINDS, CORE_KINDS, K8sObject, SourceFile
 
 # Limits that keep hostile input from hanging or crashing the run. Real manifests are far
@@ -563,11 +563,11 @@ def _objects(
         findings.append(Finding("invalid-object", message, file.path, span))
 
     if not isinstance(kind, str) or not kind:
-        invalid(f"`kind` must be a non-empty string, not {_describe(kind)}.", "kind")
+        invalid(f"`kind` must be a non-empty string, not {describe(kind)}.", "kind")
         return []
     if not isinstance(api_version, str) or not api_version:
         invalid(
-            f"`apiVersion` must be a non-empty string, not {_describe(api_version)}.", "apiVersion"
+            f"`apiVersion` must be a non-empty string, not {describe(api_version)}.", "apiVersion"
         )
         return []
     items = doc.get("items")
@@ -580,14 +580,14 @@ def _objects(
             return []
         return None  # Kustomization, kubeconfig, kubeadm and similar tool configuration
     if not isinstance(metadata, YMap):
-        invalid(f"`metadata` must be a mapping, not {_describe(metadata)}.", "metadata")
+        invalid(f"`metadata` must be a mapping, not {describe(metadata)}.", "metadata")
         return []
     name = metadata.get("name")
     if name is None:
         name = metadata.get("generateName")
     if not isinstance(name, str) or not name:
         span = metadata.value_spans.get("name", doc.key_spans.get("metadata", doc.span))
-        what = "is missing" if name is None else f"must be a string, not {_describe(name)}"
+        what = "is missing" if name is None else f"must be a string, not {describe(name)}"
         findings.append(
             Finding("invalid-object", f"{kind} `metadata.name` {what}.", file.path, span)
         )
@@ -602,8 +602,7 @@ def _objects(
         findings.append(
             Finding(
                 "invalid-object",
-                f"{kind} {name}: `metadata.namespace` must be a string, not "
-                f"{_describe(namespace)}.",
+                f"{kind} {name}: `metadata.namespace` must be a string, not {describe(namespace)}.",
                 file.path,
                 span,
             )
@@ -649,20 +648,6 @@ def _list_items(
         else:
             objects += found
     return objects
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return f"the string {value!r}"
 
 
 def load_sources(sources: Iterable[Source], default_namespace: str = "default") -> LoadResult:

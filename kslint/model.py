@@ -12,7 +12,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from kslint.nodes import Path
+from kslint.nodes import Path, describe, dotted
 from kslint.objects import POD_TEMPLATE_KINDS, K8sObject
 from kslint.quantity import QuantityError, parse_quantity
 from kslint.selectors import LabelSelector, SelectorError, parse_equality, parse_label_selector
@@ -51,20 +51,6 @@ _TYPE_NAMES = {
 }
 
 
-def describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return f"the string {value!r}"
-
-
 def present(obj: K8sObject, path: Path) -> Path:
     """The longest prefix of ``path`` that exists in ``obj``: for a missing field, the
     key of the mapping that lacks it (where a finding about it points)."""
@@ -72,13 +58,6 @@ def present(obj: K8sObject, path: Path) -> Path:
         if obj.get(*path[:end]) is not None:
             return path[:end]
     return ()
-
-
-def dotted(path: Path) -> str:
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text
 
 
 def typed(obj: K8sObject, path: Path, expected: type) -> Any:

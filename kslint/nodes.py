@@ -87,3 +87,26 @@ def iter_items(value: Any) -> Iterator[tuple[int, Any]]:
     """Enumerate a list; anything else yields nothing (a wrong type is not iterable)."""
     if isinstance(value, list):
         yield from enumerate(value)
+
+
+def dotted(path: Path) -> str:
+    """A node path as people write it: ``spec.volumes[0].nfs``."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def describe(value: Any) -> str:
+    """A value's type and value, for messages: ``the string 'x'``, ``a mapping``."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"the string {value!r}"

@@ -19,8 +19,8 @@ from typing import Any
 
 from kslint.findings import Finding, Related
 from kslint.graph import Graph
-from kslint.model import Workload, dotted
-from kslint.nodes import Path, walk
+from kslint.model import Workload
+from kslint.nodes import Path, dotted, walk
 from kslint.objects import K8sObject
 from kslint.policies.edges import EDGES, Edge, Node, follow
 from kslint.policies.schema import (

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kslint.nodes import Span, YMap, span_of
+from kslint.nodes import Span, YMap, dotted, span_of
 from kslint.policies.compile import DEFAULT_FAMILY, CompiledPolicy, compile_policy
 from kslint.rules import RuleMeta, builtin_catalog, data_dir, parse_meta
 
@@ -94,13 +94,6 @@ def read_documents(path: Path, shown: str) -> tuple[list[Any], list[str]]:
     return [doc for doc in documents if doc is not None], problems
 
 
-def _dotted(path: Iterable[Any]) -> str:
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text
-
-
 def _format_problems(doc: YMap, shown: str) -> Iterator[str]:
     """Violations of ``schemas/rule.schema.json``, each at the node it concerns."""
     from jsonschema import Draft202012Validator
@@ -135,7 +128,7 @@ def _format_problems(doc: YMap, shown: str) -> Iterator[str]:
             message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
             key = False
         span = span_of(doc, path, key=key) or doc.span
-        field = _dotted(path) if error.validator != "required" else _dotted(path) or "the rule"
+        field = dotted(path) if error.validator != "required" else dotted(path) or "the rule"
         yield (
             f"{shown}:{span.line}:{span.column}: {field}: {message}"
             if field
@@ -210,7 +203,7 @@ def load_rule_documents(
                 policy, compile_problems = compile_policy(doc, meta, origin)
                 for problem in compile_problems:
                     span = _span(doc, problem.path, key=False)
-                    field = _dotted(problem.path)
+                    field = dotted(problem.path)
                     problems.append(
                         f"{shown}:{span.line}:{span.column}: {field}: {problem.message}"
                     )

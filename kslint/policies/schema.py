@@ -28,7 +28,7 @@ from jsonschema.exceptions import best_match
 from referencing import Registry
 from referencing.exceptions import NoSuchResource
 
-from kslint.model import describe
+from kslint.nodes import describe
 
 # Seconds one regular expression may spend on one string. Real patterns need microseconds.
 PATTERN_TIMEOUT = 0.1
