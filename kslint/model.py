@@ -543,6 +543,17 @@ class HorizontalPodAutoscaler:
         return typed(self.obj, ("spec", "maxReplicas"), int)
 
 
+def declared_claims(view: Any) -> list[tuple[Claim, str]]:
+    """The claims an object declares, each with how a message names it: a standalone PVC
+    (``""``) or each of a StatefulSet's claim templates (``Claim template 'data' of ``).
+    The finding belongs to the object that declares the claim."""
+    if isinstance(view, Workload):
+        return [(t.claim, f"Claim template {t.name!r} of ") for t in view.claim_templates]
+    if isinstance(view, Claim):
+        return [(view, "")]
+    return []
+
+
 MODELS: dict[str, type] = {
     **dict.fromkeys(POD_TEMPLATE_KINDS, Workload),
     "PersistentVolumeClaim": PersistentVolumeClaim,

@@ -11,7 +11,7 @@ from typing import Any
 
 from kslint.findings import Finding
 from kslint.graph import Graph
-from kslint.model import Claim, Workload, present
+from kslint.model import Claim, declared_claims, present
 from kslint.rules import rule
 
 RULE = "pvc-missing-storage-request"
@@ -19,11 +19,8 @@ RULE = "pvc-missing-storage-request"
 
 @rule(RULE, kinds=("PersistentVolumeClaim", "StatefulSet"))
 def check(view: Any, graph: Graph) -> Iterator[Finding]:
-    if isinstance(view, Workload):
-        for template in view.claim_templates:
-            yield from _check(template.claim, f"Claim template {template.name!r} of ")
-    elif isinstance(view, Claim):
-        yield from _check(view, "")
+    for claim, prefix in declared_claims(view):
+        yield from _check(claim, prefix)
 
 
 def _check(claim: Claim, prefix: str) -> Iterator[Finding]:

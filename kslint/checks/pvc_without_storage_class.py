@@ -12,7 +12,7 @@ from typing import Any
 
 from kslint.findings import Finding
 from kslint.graph import Graph
-from kslint.model import Claim, Workload
+from kslint.model import Claim, declared_claims
 from kslint.rules import rule
 
 RULE = "pvc-without-storage-class"
@@ -20,11 +20,8 @@ RULE = "pvc-without-storage-class"
 
 @rule(RULE, kinds=("PersistentVolumeClaim", "StatefulSet"))
 def check(view: Any, graph: Graph) -> Iterator[Finding]:
-    if isinstance(view, Workload):
-        for template in view.claim_templates:
-            yield from _check(template.claim, f"Claim template {template.name!r} of ")
-    elif isinstance(view, Claim):
-        yield from _check(view, "")
+    for claim, prefix in declared_claims(view):
+        yield from _check(claim, prefix)
 
 
 def _check(claim: Claim, prefix: str) -> Iterator[Finding]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from kslint.findings import Finding
 from kslint.graph import Graph
-from kslint.model import Claim, Workload
+from kslint.model import Claim, declared_claims
 from kslint.rules import rule
 
 RULE = "rwx-on-block-storage"
@@ -36,11 +36,8 @@ SINGLE_NODE_BLOCK_PROVISIONERS: dict[str, str] = {
 
 @rule(RULE, kinds=("PersistentVolumeClaim", "StatefulSet"))
 def check(view: Any, graph: Graph) -> Iterator[Finding]:
-    if isinstance(view, Workload):
-        for template in view.claim_templates:
-            yield from _check(template.claim, f"Claim template {template.name!r} of ", graph)
-    elif isinstance(view, Claim):
-        yield from _check(view, "", graph)
+    for claim, prefix in declared_claims(view):
+        yield from _check(claim, prefix, graph)
 
 
 def _check(claim: Claim, prefix: str, graph: Graph) -> Iterator[Finding]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from kslint.findings import Finding
 from kslint.graph import Graph
-from kslint.model import Claim, PersistentVolume, Workload
+from kslint.model import Claim, PersistentVolume, declared_claims
 from kslint.nodes import Path
 from kslint.rules import rule
 
@@ -21,15 +21,12 @@ RULE = "storageclass-not-found"
 
 @rule(RULE, kinds=("PersistentVolumeClaim", "StatefulSet", "PersistentVolume"))
 def check(view: Any, graph: Graph) -> Iterator[Finding]:
-    if isinstance(view, Workload):
-        for template in view.claim_templates:
-            yield from _claim(template.claim, f"claim template {template.name!r} of ", graph)
-    elif isinstance(view, PersistentVolume):
+    if isinstance(view, PersistentVolume):
         name = view.storage_class
         if name and not graph.claims_of_class(name):
             yield from _report(view.obj, name, ("spec", "storageClassName"), "", graph)
-    elif isinstance(view, Claim):
-        yield from _claim(view, "", graph)
+    for claim, prefix in declared_claims(view):
+        yield from _claim(claim, prefix, graph)
 
 
 def _claim(claim: Claim, prefix: str, graph: Graph) -> Iterator[Finding]:
