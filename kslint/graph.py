@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
+from kslint.findings import Related
 from kslint.model import (
     MODELS,
     Claim,
@@ -237,6 +238,16 @@ class Graph:
         return self._hpas_by_target.get(
             (workload.kind, workload.obj.namespace, workload.obj.name), []
         )
+
+    def scaler_locations(self, workload: Workload) -> list[Related]:
+        """Related locations of the autoscalers that raise a workload above one replica."""
+        return [
+            hpa.obj.related(
+                f"{hpa.obj} scales it up to {hpa.max_replicas} replicas", "spec", "maxReplicas"
+            )
+            for hpa in self.hpas(workload)
+            if hpa.max_replicas is not None and hpa.max_replicas > 1
+        ]
 
     def max_replicas(self, workload: Workload) -> int | None:
         """Replicas, raised to an autoscaler's maxReplicas; None when unknown."""

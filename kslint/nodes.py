@@ -110,3 +110,18 @@ def describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     return f"the string {value!r}"
+
+
+def json_pointer(root: Any, pointer: str) -> Any:
+    """The node a JSON Pointer (``/$defs/x``, RFC 6901) names in ``root``; raises
+    ``KeyError`` when it names nothing."""
+    node = root
+    for part in pointer[1:].split("/") if pointer else ():
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise KeyError(pointer)
+    return node

@@ -18,13 +18,7 @@ def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
     replicas = graph.max_replicas(workload)
     if replicas is None or replicas <= 1:
         return
-    scalers = [
-        hpa.obj.related(
-            f"{hpa.obj} scales it up to {hpa.max_replicas} replicas", "spec", "maxReplicas"
-        )
-        for hpa in graph.hpas(workload)
-        if hpa.max_replicas is not None and hpa.max_replicas > 1
-    ]
+    scalers = graph.scaler_locations(workload)
     for volume, claim in graph.claims(workload):
         if claim is None or not claim.single_node:
             continue

@@ -20,13 +20,7 @@ from kslint.rules import rule
 def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
     obj = statefulset.obj
     replicas = graph.max_replicas(statefulset)
-    scalers = [
-        hpa.obj.related(
-            f"{hpa.obj} scales it up to {hpa.max_replicas} replicas", "spec", "maxReplicas"
-        )
-        for hpa in graph.hpas(statefulset)
-        if hpa.max_replicas is not None and hpa.max_replicas > 1
-    ]
+    scalers = graph.scaler_locations(statefulset)
     for volume, claim in graph.claims(statefulset):
         related: list[Related] = []
         severity = Severity.INFO

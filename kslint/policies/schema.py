@@ -28,7 +28,7 @@ from jsonschema.exceptions import best_match
 from referencing import Registry
 from referencing.exceptions import NoSuchResource
 
-from kslint.nodes import describe
+from kslint.nodes import describe, json_pointer
 
 # Seconds one regular expression may spend on one string. Real patterns need microseconds.
 PATTERN_TIMEOUT = 0.1
@@ -253,15 +253,10 @@ def _static_problems(node: Any, path: tuple[Any, ...], root: Any) -> Iterator[Sc
 
 
 def _resolves(root: Any, pointer: str) -> bool:
-    node = root
-    for part in pointer[1:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False
+    try:
+        json_pointer(root, pointer)
+    except KeyError:
+        return False
     return True
 
 

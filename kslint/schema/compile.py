@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from kslint.nodes import YMap, YSeq
+from kslint.nodes import YMap, YSeq, json_pointer
 
 Check = Callable[[Any], bool]
 
@@ -167,15 +167,10 @@ class Compiler:
             return node
         if not pointer.startswith("/"):
             raise Unsupported(f"anchor $ref #{pointer}")
-        for part in pointer[1:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                raise Unsupported(f"unresolvable $ref #{pointer}")
-        return node
+        try:
+            return json_pointer(node, pointer)
+        except KeyError:
+            raise Unsupported(f"unresolvable $ref #{pointer}") from None
 
     def compile(self, schema: Any) -> Check:
         if schema is True:
