@@ -4,10 +4,10 @@ edits that move lines and objects."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from helpers import run_kslint
 
 WORKLOADS = """\
 apiVersion: apps/v1
@@ -47,19 +47,8 @@ spec:
 """
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kslint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-        timeout=120,
-    )
-
-
 def write_baseline(cwd: Path, *paths: str) -> subprocess.CompletedProcess[str]:
-    result = run("lint", *paths, "--baseline-write", "kslint-baseline.json", cwd=cwd)
+    result = run_kslint("lint", *paths, "--baseline-write", "kslint-baseline.json", cwd=cwd)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -67,7 +56,7 @@ def write_baseline(cwd: Path, *paths: str) -> subprocess.CompletedProcess[str]:
 def test_round_trip_across_edits_that_move_lines(tmp_path: Path) -> None:
     (tmp_path / "k8s").mkdir()
     (tmp_path / "k8s" / "app.yaml").write_text(WORKLOADS)
-    before = run("lint", "k8s", cwd=tmp_path)
+    before = run_kslint("lint", "k8s", cwd=tmp_path)
     assert before.returncode == 1
     recorded = write_baseline(tmp_path, "k8s")
     assert "recorded 2 findings in the baseline kslint-baseline.json" in recorded.stderr
@@ -94,7 +83,7 @@ def test_round_trip_across_edits_that_move_lines(tmp_path: Path) -> None:
     )
     (tmp_path / "k8s" / "app.yaml").write_text(moved)
     (tmp_path / "k8s" / "cache.yaml").write_text("\n\n" + deployment)
-    after = run("lint", "k8s", "--baseline", "kslint-baseline.json", cwd=tmp_path)
+    after = run_kslint("lint", "k8s", "--baseline", "kslint-baseline.json", cwd=tmp_path)
     assert after.returncode == 0, after.stdout
     assert "0 errors, 0 warnings, 0 info" in after.stdout
     assert "baseline kslint-baseline.json: 2 known findings not shown" in after.stderr
@@ -102,7 +91,7 @@ def test_round_trip_across_edits_that_move_lines(tmp_path: Path) -> None:
     # A new problem is reported; the known ones stay hidden.
     second = deployment.replace("name: cache\n", "name: cache-2\n", 1)
     (tmp_path / "k8s" / "cache-2.yaml").write_text(second)
-    new = run("lint", "k8s", "--baseline", "kslint-baseline.json", cwd=tmp_path)
+    new = run_kslint("lint", "k8s", "--baseline", "kslint-baseline.json", cwd=tmp_path)
     assert new.returncode == 1
     assert "k8s/cache-2.yaml:17:11: warning[pod-host-path-volume] Deployment default/cache-2" in (
         new.stdout
@@ -112,7 +101,7 @@ def test_round_trip_across_edits_that_move_lines(tmp_path: Path) -> None:
     # Fixing a known problem: the baseline says how many entries are gone.
     (tmp_path / "k8s" / "cache-2.yaml").unlink()
     (tmp_path / "k8s" / "app.yaml").write_text(moved.replace("serviceName: db", "serviceName: ''"))
-    fixed = run(
+    fixed = run_kslint(
         "lint", "k8s", "--baseline", "kslint-baseline.json", "--select", "volumes", cwd=tmp_path
     )
     assert fixed.returncode == 0
@@ -128,10 +117,12 @@ def test_repeated_identities_are_counted(tmp_path: Path) -> None:
     write_baseline(tmp_path, ".")
     entries = json.loads((tmp_path / "kslint-baseline.json").read_text())["findings"]
     assert [entry.get("count") for entry in entries] == [2]
-    assert run("lint", ".", "--baseline", "kslint-baseline.json", cwd=tmp_path).returncode == 0
+    assert (
+        run_kslint("lint", ".", "--baseline", "kslint-baseline.json", cwd=tmp_path).returncode == 0
+    )
     third = text.replace("name: a", "name: c")
     (tmp_path / "dup.yaml").write_text(text + "---\n" + third + "---\n" + third)
-    result = run("lint", ".", "--baseline", "kslint-baseline.json", cwd=tmp_path)
+    result = run_kslint("lint", ".", "--baseline", "kslint-baseline.json", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.count("error[duplicate-key]") == 1
 
@@ -141,7 +132,7 @@ def test_rewriting_a_baseline_keeps_known_and_new_findings(tmp_path: Path) -> No
     write_baseline(tmp_path, ".")
     extra = WORKLOADS.split("---\n")[0].replace("name: cache\n", "name: more\n", 1)
     (tmp_path / "more.yaml").write_text(extra)
-    result = run(
+    result = run_kslint(
         "lint",
         ".",
         "--baseline",
@@ -152,7 +143,9 @@ def test_rewriting_a_baseline_keeps_known_and_new_findings(tmp_path: Path) -> No
     )
     assert result.returncode == 0
     assert "recorded 3 findings" in result.stderr
-    assert run("lint", ".", "--baseline", "kslint-baseline.json", cwd=tmp_path).returncode == 0
+    assert (
+        run_kslint("lint", ".", "--baseline", "kslint-baseline.json", cwd=tmp_path).returncode == 0
+    )
 
 
 def test_suppressed_findings_are_not_recorded(tmp_path: Path) -> None:
@@ -169,14 +162,14 @@ def test_suppressed_findings_are_not_recorded(tmp_path: Path) -> None:
 
 def test_an_unusable_baseline_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "app.yaml").write_text(WORKLOADS)
-    missing = run("lint", ".", "--baseline", "nope.json", cwd=tmp_path)
+    missing = run_kslint("lint", ".", "--baseline", "nope.json", cwd=tmp_path)
     assert missing.returncode == 2
     assert "cannot read the baseline nope.json" in missing.stderr
     (tmp_path / "bad.json").write_text("{not json")
-    broken = run("lint", ".", "--baseline", "bad.json", cwd=tmp_path)
+    broken = run_kslint("lint", ".", "--baseline", "bad.json", cwd=tmp_path)
     assert broken.returncode == 2
     assert "the baseline bad.json is not valid JSON" in broken.stderr
     (tmp_path / "other.json").write_text('{"runs": []}')
-    other = run("lint", ".", "--baseline", "other.json", cwd=tmp_path)
+    other = run_kslint("lint", ".", "--baseline", "other.json", cwd=tmp_path)
     assert other.returncode == 2
     assert "other.json is not a kslint baseline" in other.stderr

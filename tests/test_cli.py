@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
+from helpers import run_kslint
 
 from kslint import __version__
 
@@ -53,18 +52,8 @@ spec:
   ports: [{port: 80}]
 """
 
-
-def run(*args: str, cwd: Path, stdin: str | bytes | None = None, env: dict | None = None):
-    environment = {**os.environ, **(env or {})}
-    data = stdin.encode() if isinstance(stdin, str) else stdin
-    return subprocess.run(
-        [sys.executable, "-m", "kslint", *args],
-        cwd=cwd,
-        input=data,
-        capture_output=True,
-        env=environment,
-        timeout=120,
-    )
+# As users run it: their own environment (no NO_COLOR added), output as bytes.
+run = partial(run_kslint, text=False, no_color=False)
 
 
 @pytest.fixture

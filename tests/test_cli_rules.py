@@ -4,29 +4,21 @@ and the README's rule table, which must be exactly what the catalog generates.""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
+from helpers import run_kslint
 
 from kslint.explain import TABLE_END, TABLE_START, readme_table, suggestions, update_readme
 from kslint.rules import FAMILIES, catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def kslint(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
-    return subprocess.run(
-        [sys.executable, "-m", "kslint", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+# From the repository root, on a terminal 100 columns wide (rich wraps explain's text to COLUMNS).
+kslint = partial(run_kslint, cwd=ROOT, env={"COLUMNS": "100"})
 
 
 def test_rules_lists_every_rule_in_text() -> None:

@@ -4,13 +4,11 @@ that override it. Schema errors are in test_config_errors.py."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import lint_json, run_kslint, write_files, write_repo
 
 WEB = """\
 apiVersion: apps/v1
@@ -86,36 +84,8 @@ spec:
 """
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "kslint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-    )
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
-
-
-def repo(root: Path, files: dict[str, str]) -> Path:
-    """A repository: the configuration search stops at the directory holding .git."""
-    (root / ".git").mkdir(parents=True, exist_ok=True)
-    return write(root, files)
-
-
 def findings(*args: str, cwd: Path) -> list[tuple[str, str, int]]:
-    result = run("lint", "--format", "json", "--fail-on", "never", *args, cwd=cwd)
-    assert result.returncode == 0, result.stderr
-    document = json.loads(result.stdout)
+    document = lint_json(*args, cwd=cwd)
     return [(f["rule"], f["file"], f["line"]) for f in document["findings"]]
 
 
@@ -124,9 +94,7 @@ def rules(*args: str, cwd: Path) -> set[str]:
 
 
 def severities(*args: str, cwd: Path) -> dict[str, str]:
-    result = run("lint", "--format", "json", "--fail-on", "never", *args, cwd=cwd)
-    assert result.returncode == 0, result.stderr
-    return {f["rule"]: f["severity"] for f in json.loads(result.stdout)["findings"]}
+    return {f["rule"]: f["severity"] for f in lint_json(*args, cwd=cwd)["findings"]}
 
 
 # ---------------------------------------------------------------------------------------
@@ -134,33 +102,35 @@ def severities(*args: str, cwd: Path) -> dict[str, str]:
 
 
 def test_without_configuration_every_rule_runs(tmp_path: Path) -> None:
-    repo(tmp_path, {"cache.yaml": HOST_PATH})
+    write_repo(tmp_path, {"cache.yaml": HOST_PATH})
     assert rules(".", cwd=tmp_path) == {"pod-host-path-volume"}
 
 
 def test_config_found_from_a_subdirectory_up_to_the_repository_root(tmp_path: Path) -> None:
-    repo(
+    write_repo(
         tmp_path, {".kslint.yaml": "ignore: [pod-host-path-volume]\n", "k8s/cache.yaml": HOST_PATH}
     )
-    result = run("lint", ".", cwd=tmp_path / "k8s")
+    result = run_kslint("lint", ".", cwd=tmp_path / "k8s")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "pod-host-path-volume" not in result.stdout
 
 
 def test_search_stops_at_the_repository_root(tmp_path: Path) -> None:
-    write(tmp_path, {".kslint.yaml": "ignore: [pod-host-path-volume]\n"})
-    project = repo(tmp_path / "project", {"cache.yaml": HOST_PATH})
+    write_files(tmp_path, {".kslint.yaml": "ignore: [pod-host-path-volume]\n"})
+    project = write_repo(tmp_path / "project", {"cache.yaml": HOST_PATH})
     assert rules(".", cwd=project) == {"pod-host-path-volume"}
 
 
 def test_outside_a_repository_only_the_working_directory_is_searched(tmp_path: Path) -> None:
-    write(tmp_path, {".kslint.yaml": "ignore: [pod-host-path-volume]\n", "sub/c.yaml": HOST_PATH})
+    write_files(
+        tmp_path, {".kslint.yaml": "ignore: [pod-host-path-volume]\n", "sub/c.yaml": HOST_PATH}
+    )
     assert rules(".", cwd=tmp_path / "sub") == {"pod-host-path-volume"}
     assert rules("sub", cwd=tmp_path) == set()
 
 
 def test_yml_spelling_and_pyproject_table(tmp_path: Path) -> None:
-    repo(tmp_path / "a", {".kslint.yml": "ignore: [volumes]\n", "c.yaml": HOST_PATH})
+    write_repo(tmp_path / "a", {".kslint.yml": "ignore: [volumes]\n", "c.yaml": HOST_PATH})
     assert rules(".", cwd=tmp_path / "a") == set()
     pyproject = """\
         [project]
@@ -169,12 +139,12 @@ def test_yml_spelling_and_pyproject_table(tmp_path: Path) -> None:
         [tool.kslint]
         ignore = ["pod-host-path-volume"]
     """
-    repo(tmp_path / "b", {"pyproject.toml": pyproject, "c.yaml": HOST_PATH})
+    write_repo(tmp_path / "b", {"pyproject.toml": pyproject, "c.yaml": HOST_PATH})
     assert rules(".", cwd=tmp_path / "b") == set()
 
 
 def test_kslint_yaml_wins_over_pyproject_and_nearer_wins_over_farther(tmp_path: Path) -> None:
-    repo(
+    write_repo(
         tmp_path,
         {
             "pyproject.toml": '[tool.kslint]\nseverity = {pod-host-path-volume = "info"}\n',
@@ -189,13 +159,13 @@ def test_kslint_yaml_wins_over_pyproject_and_nearer_wins_over_farther(tmp_path: 
 
 
 def test_pyproject_without_a_kslint_table_is_passed_over(tmp_path: Path) -> None:
-    repo(tmp_path, {".kslint.yaml": "ignore: [volumes]\n", "c.yaml": HOST_PATH})
-    write(tmp_path / "sub", {"pyproject.toml": '[project]\nname = "x"\n'})
+    write_repo(tmp_path, {".kslint.yaml": "ignore: [volumes]\n", "c.yaml": HOST_PATH})
+    write_files(tmp_path / "sub", {"pyproject.toml": '[project]\nname = "x"\n'})
     assert rules("../c.yaml", cwd=tmp_path / "sub") == set()
 
 
 def test_config_flag_and_no_config(tmp_path: Path) -> None:
-    repo(
+    write_repo(
         tmp_path,
         {
             ".kslint.yaml": "ignore: [pod-host-path-volume]\n",
@@ -208,7 +178,7 @@ def test_config_flag_and_no_config(tmp_path: Path) -> None:
         "pod-host-path-volume": "info"
     }
     assert severities("--no-config", ".", cwd=tmp_path) == {"pod-host-path-volume": "warning"}
-    missing = run("lint", "--config", "nope.yaml", ".", cwd=tmp_path)
+    missing = run_kslint("lint", "--config", "nope.yaml", ".", cwd=tmp_path)
     assert missing.returncode == 2
     assert "nope.yaml does not exist" in missing.stderr
 
@@ -219,14 +189,14 @@ def test_cli_flags_override_the_file(tmp_path: Path) -> None:
         severity: {statefulset-service-not-found: info}
         fail_on: info
     """
-    repo(tmp_path, {".kslint.yaml": config, "db.yaml": DB, "c.yaml": HOST_PATH})
+    write_repo(tmp_path, {".kslint.yaml": config, "db.yaml": DB, "c.yaml": HOST_PATH})
     # The file: only the selected rule, at its configured severity, and fail_on info fails.
-    result = run("lint", ".", cwd=tmp_path)
+    result = run_kslint("lint", ".", cwd=tmp_path)
     assert result.returncode == 1
     assert "info[statefulset-service-not-found]" in result.stdout
     assert "pod-host-path-volume" not in result.stdout
     # --fail-on overrides fail_on; --severity overrides the file's entry.
-    assert run("lint", ".", "--fail-on", "warning", cwd=tmp_path).returncode == 0
+    assert run_kslint("lint", ".", "--fail-on", "warning", cwd=tmp_path).returncode == 0
     assert severities(".", "--severity", "statefulset-service-not-found=error", cwd=tmp_path) == {
         "statefulset-service-not-found": "error"
     }
@@ -248,15 +218,15 @@ def test_cli_flags_override_the_file(tmp_path: Path) -> None:
 
 
 def test_unknown_rules_in_flags_are_usage_errors(tmp_path: Path) -> None:
-    repo(tmp_path, {"c.yaml": HOST_PATH})
-    result = run("lint", ".", "--select", "pod-host-path-volumes", cwd=tmp_path)
+    write_repo(tmp_path, {"c.yaml": HOST_PATH})
+    result = run_kslint("lint", ".", "--select", "pod-host-path-volumes", cwd=tmp_path)
     assert result.returncode == 2
     assert "--select: unknown rule or family 'pod-host-path-volumes'" in result.stderr
     assert "did you mean 'pod-host-path-volume'?" in result.stderr
-    result = run("lint", ".", "--severity", "pod-host-path-volume", cwd=tmp_path)
+    result = run_kslint("lint", ".", "--severity", "pod-host-path-volume", cwd=tmp_path)
     assert result.returncode == 2
     assert "expected RULE=LEVEL" in result.stderr
-    result = run("lint", ".", "--severity", "pod-host-path-volume=warn", cwd=tmp_path)
+    result = run_kslint("lint", ".", "--severity", "pod-host-path-volume=warn", cwd=tmp_path)
     assert result.returncode == 2
     assert "'warn' is not one of error, warning, info, off (did you mean 'warning'?)" in (
         result.stderr
@@ -274,7 +244,7 @@ def test_severity_by_family_rule_beats_family_and_off(tmp_path: Path) -> None:
           volumes: info
           pod-host-path-volume: warning
     """
-    repo(tmp_path, {".kslint.yaml": config, "db.yaml": DB, "c.yaml": HOST_PATH})
+    write_repo(tmp_path, {".kslint.yaml": config, "db.yaml": DB, "c.yaml": HOST_PATH})
     assert severities(".", cwd=tmp_path) == {
         "statefulset-service-not-found": "error",
         "pod-host-path-volume": "warning",
@@ -284,7 +254,7 @@ def test_severity_by_family_rule_beats_family_and_off(tmp_path: Path) -> None:
 
 
 def test_select_keeps_input_problems_and_ignore_wins(tmp_path: Path) -> None:
-    repo(
+    write_repo(
         tmp_path,
         {
             ".kslint.yaml": "select: [statefulset-service]\n",
@@ -307,7 +277,7 @@ def test_namespace_setting_and_flag(tmp_path: Path) -> None:
           clusterIP: None
           selector: {app: db}
     """
-    repo(tmp_path, {".kslint.yaml": "namespace: data\n", "db.yaml": DB, "svc.yaml": service})
+    write_repo(tmp_path, {".kslint.yaml": "namespace: data\n", "db.yaml": DB, "svc.yaml": service})
     assert rules(".", cwd=tmp_path) == set()
     assert rules(".", "--namespace", "default", cwd=tmp_path) == {"statefulset-service-not-found"}
 
@@ -317,7 +287,7 @@ def test_include_and_exclude_globs_are_relative_to_the_config(tmp_path: Path) ->
         include: ["deploy/**"]
         exclude: ["deploy/vendor", "*.generated.yaml"]
     """
-    repo(
+    write_repo(
         tmp_path,
         {
             ".kslint.yaml": config,
@@ -336,7 +306,7 @@ def test_include_and_exclude_globs_are_relative_to_the_config(tmp_path: Path) ->
 
 def test_stateful_images_extend_and_replace(tmp_path: Path) -> None:
     postgres = DB.replace("name: db\n", "name: pg\n", 1).replace("mydb:1.0", "postgres:16")
-    repo(tmp_path, {"db.yaml": DB, "pg.yaml": postgres})
+    write_repo(tmp_path, {"db.yaml": DB, "pg.yaml": postgres})
     rule = "database-without-persistent-storage"
     assert [f[1] for f in findings(".", cwd=tmp_path) if f[0] == rule] == ["pg.yaml"]
     (tmp_path / ".kslint.yaml").write_text("stateful_images: {extend: [mydb]}\n")
@@ -346,7 +316,7 @@ def test_stateful_images_extend_and_replace(tmp_path: Path) -> None:
 
 
 def test_cluster_objects_silence_not_found_rules(tmp_path: Path) -> None:
-    repo(tmp_path, {"web.yaml": WEB, "db.yaml": DB})
+    write_repo(tmp_path, {"web.yaml": WEB, "db.yaml": DB})
     assert rules(".", cwd=tmp_path) >= {"pvc-not-found", "statefulset-service-not-found"}
     config = """\
         cluster:
@@ -363,7 +333,7 @@ def test_cluster_objects_silence_not_found_rules(tmp_path: Path) -> None:
 
 
 def test_cluster_storage_classes_turn_on_the_complete_inventory(tmp_path: Path) -> None:
-    repo(tmp_path, {"pvc.yaml": PVC})
+    write_repo(tmp_path, {"pvc.yaml": PVC})
     assert "storageclass-not-found" not in rules(".", cwd=tmp_path)
     (tmp_path / ".kslint.yaml").write_text("cluster: {storage_classes: [standard, gp3]}\n")
     assert "storageclass-not-found" in rules(".", cwd=tmp_path)
@@ -376,12 +346,12 @@ def test_cluster_storage_classes_turn_on_the_complete_inventory(tmp_path: Path) 
 
 
 def test_linting_only_the_deployment_resolves_its_claim_from_context(tmp_path: Path) -> None:
-    repo(tmp_path, {"deploy/web.yaml": WEB, "deploy/pvc.yaml": PVC})
+    write_repo(tmp_path, {"deploy/web.yaml": WEB, "deploy/pvc.yaml": PVC})
     # Without configuration a file given alone is its own context, as before.
     assert rules("deploy/web.yaml", cwd=tmp_path) == {"pvc-not-found"}
     # With a configuration file, the project is loaded to resolve references.
     (tmp_path / ".kslint.yaml").write_text("fail_on: error\n")
-    result = run("lint", "--format", "json", "deploy/web.yaml", cwd=tmp_path)
+    result = run_kslint("lint", "--format", "json", "deploy/web.yaml", cwd=tmp_path)
     document = json.loads(result.stdout)
     assert [(f["rule"], f["file"]) for f in document["findings"]] == [
         ("deployment-shared-rwo-pvc", "deploy/web.yaml")
@@ -394,7 +364,9 @@ def test_linting_only_the_deployment_resolves_its_claim_from_context(tmp_path: P
 
 def test_context_reports_findings_that_name_a_given_file_as_related(tmp_path: Path) -> None:
     other = WEB.replace("name: web\n", "name: api\n", 1).replace("replicas: 2", "replicas: 1")
-    repo(tmp_path, {".kslint.yaml": "{}\n", "web.yaml": WEB, "api.yaml": other, "pvc.yaml": PVC})
+    write_repo(
+        tmp_path, {".kslint.yaml": "{}\n", "web.yaml": WEB, "api.yaml": other, "pvc.yaml": PVC}
+    )
     # pvc-shared-across-workloads belongs to the PVC, but names api.yaml as related.
     assert ("pvc-shared-across-workloads", "pvc.yaml", 6) in findings("api.yaml", cwd=tmp_path)
     # Findings about other files that do not involve the given one stay out.
@@ -405,7 +377,7 @@ def test_context_reports_findings_that_name_a_given_file_as_related(tmp_path: Pa
 
 
 def test_context_setting_and_include_default(tmp_path: Path) -> None:
-    repo(
+    write_repo(
         tmp_path,
         {
             ".kslint.yaml": "context: [cluster-state]\n",
@@ -423,7 +395,7 @@ def test_context_setting_and_include_default(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", [".kslint.yaml", "pyproject.toml"])
 def test_empty_configuration_is_valid(tmp_path: Path, name: str) -> None:
     text = "" if name == ".kslint.yaml" else "[tool.kslint]\n"
-    repo(tmp_path, {name: text, "c.yaml": HOST_PATH})
+    write_repo(tmp_path, {name: text, "c.yaml": HOST_PATH})
     assert rules(".", cwd=tmp_path) == {"pod-host-path-volume"}
 
 
@@ -437,11 +409,11 @@ def test_the_readme_examples_are_valid_configurations(tmp_path: Path) -> None:
     yaml_example = _readme_blocks("yaml")[0]
     toml_example = _readme_blocks("toml")[0]
     assert yaml_example.startswith("# yaml-language-server: $schema=")
-    repo(tmp_path / "a", {".kslint.yaml": yaml_example, "deploy/c.yaml": HOST_PATH})
+    write_repo(tmp_path / "a", {".kslint.yaml": yaml_example, "deploy/c.yaml": HOST_PATH})
     for folder in ("cluster-state", "policies", "schemas/crds"):  # paths the example names
         (tmp_path / "a" / folder).mkdir(parents=True)
-    result = run("lint", "deploy/c.yaml", cwd=tmp_path / "a")
+    result = run_kslint("lint", "deploy/c.yaml", cwd=tmp_path / "a")
     assert result.returncode in (0, 1), result.stderr
-    repo(tmp_path / "b", {"pyproject.toml": toml_example, "c.yaml": HOST_PATH})
-    result = run("lint", "c.yaml", cwd=tmp_path / "b")
+    write_repo(tmp_path / "b", {"pyproject.toml": toml_example, "c.yaml": HOST_PATH})
+    result = run_kslint("lint", "c.yaml", cwd=tmp_path / "b")
     assert result.returncode in (0, 1), result.stderr

@@ -4,13 +4,11 @@ wherever the file is and whatever is wrong with it."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import run_kslint, write_repo
 
 from kslint.config import schema
 
@@ -23,17 +21,8 @@ spec: {selector: {app: web}}
 
 
 def lint_with(tmp_path: Path, name: str, text: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / ".git").mkdir(exist_ok=True)
-    (tmp_path / name).write_text(textwrap.dedent(text), encoding="utf-8")
-    (tmp_path / "svc.yaml").write_text(MANIFEST, encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "kslint", "lint", "svc.yaml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-        timeout=120,
-    )
+    write_repo(tmp_path, {name: text, "svc.yaml": MANIFEST})
+    return run_kslint("lint", "svc.yaml", cwd=tmp_path)
 
 
 def problems(tmp_path: Path, text: str, name: str = ".kslint.yaml") -> list[str]:
@@ -179,12 +168,7 @@ def test_pyproject_syntax_error(tmp_path: Path) -> None:
 def test_config_flag_pointing_at_a_pyproject_without_the_table(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
     (tmp_path / "svc.yaml").write_text(MANIFEST)
-    result = subprocess.run(
-        [sys.executable, "-m", "kslint", "lint", "--config", "pyproject.toml", "svc.yaml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
+    result = run_kslint("lint", "--config", "pyproject.toml", "svc.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert "pyproject.toml:1:1: there is no [tool.kslint] table" in result.stderr
 

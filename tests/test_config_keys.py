@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from helpers import run_kslint
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -65,13 +65,7 @@ driverName: pd.csi.storage.gke.io
 
 
 def lint(cwd: Path, *args: str) -> tuple[int, list[tuple[str, int, int]], str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "kslint", "lint", *args, "--format", "json"],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_kslint("lint", *args, "--format", "json", cwd=cwd)
     if result.returncode == 2:
         return 2, [], result.stderr
     findings = json.loads(result.stdout)["findings"]

@@ -5,11 +5,10 @@ that file, and nothing may crash. New example files are picked up as they are ad
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_kslint
 
 from kslint.rules import catalog
 
@@ -20,13 +19,7 @@ EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
 @pytest.fixture(scope="module")
 def report() -> tuple[int, dict]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "kslint", "lint", "examples", "--format", "json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = run_kslint("lint", "examples", "--format", "json", cwd=ROOT)
     assert completed.stdout, completed.stderr
     return completed.returncode, json.loads(completed.stdout)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from helpers import run_kslint
 
 from kslint import load
 from kslint.load import Source, load_source
@@ -277,16 +278,8 @@ def test_parse_yaml_for_kslints_own_files_has_the_same_limits() -> None:
 
 
 def test_deeply_nested_config_is_a_usage_error(tmp_path) -> None:
-    import subprocess
-    import sys
-
     (tmp_path / ".kslint.yaml").write_text("[" * 100_000 + "]" * 100_000)
     (tmp_path / "a.yaml").write_text(POD)
-    result = subprocess.run(
-        [sys.executable, "-m", "kslint", "lint", "a.yaml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
+    result = run_kslint("lint", "a.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert ".kslint.yaml:1:1: The YAML nests deeper than 200 levels." in result.stderr

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import run_kslint
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 
@@ -123,13 +122,7 @@ def test_every_builtin_rule_file_validates_against_the_format_schema() -> None:
 
 
 def test_builtin_rules_pass_kslint_policy_test() -> None:
-    completed = subprocess.run(
-        [sys.executable, "-m", "kslint", "policy", "test", "rules"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    completed = run_kslint("policy", "test", "rules", cwd=ROOT, timeout=300)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     lines = completed.stdout.splitlines()
     for rule_id in CONVERTED:

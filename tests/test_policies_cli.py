@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from helpers import run_kslint
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "examples" / "policies"
@@ -38,19 +38,6 @@ spec:
 HEAD = "severity: warning\nsummary: A test policy.\nwhy: Tests.\nfix: Fix it.\n"
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    import os
-
-    return subprocess.run(
-        [sys.executable, "-m", "kslint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "claims.yaml").write_text(CLAIM_ON_DELETE_CLASS)
@@ -59,7 +46,7 @@ def project(tmp_path: Path) -> Path:
 
 def lint(project: Path, *args: str) -> subprocess.CompletedProcess:
     policy = POLICIES / "prod-claims-retain.yaml"  # a file is accepted as well as a folder
-    return run(
+    return run_kslint(
         "lint", "claims.yaml", "--no-config", "--policy-dir", str(policy), *args, cwd=project
     )
 
@@ -79,7 +66,7 @@ def test_a_policy_finding_in_the_text_report(project: Path) -> None:
         "in `storageClassName`."
     ) in lines
     # Without the policy folder the same file passes the built-in rules.
-    plain = run("lint", "claims.yaml", "--no-config", cwd=project)
+    plain = run_kslint("lint", "claims.yaml", "--no-config", cwd=project)
     assert plain.returncode == 0, plain.stdout
 
 
@@ -106,7 +93,7 @@ def test_configuration_flags_apply_to_policies(project: Path) -> None:
     ignored = lint(project, "--ignore", "prod-claims-retain", "--format", "json")
     assert ignored.returncode == 0
     assert json.loads(ignored.stdout)["findings"] == []
-    unknown = run(
+    unknown = run_kslint(
         "lint", "claims.yaml", "--no-config", "--ignore", "prod-claims-retain", cwd=project
     )
     assert unknown.returncode == 2  # without --policy-dir the id is unknown
@@ -124,7 +111,7 @@ def test_invalid_policies_exit_2_with_every_problem(tmp_path: Path) -> None:
     )
     (policies / "c.yaml").write_text("id: c\nseverity: [\n")
     (tmp_path / "m.yaml").write_text(CLAIM_ON_DELETE_CLASS)
-    result = run("lint", "m.yaml", "--no-config", "--policy-dir", "policies", cwd=tmp_path)
+    result = run_kslint("lint", "m.yaml", "--no-config", "--policy-dir", "policies", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
@@ -138,13 +125,13 @@ def test_invalid_policies_exit_2_with_every_problem(tmp_path: Path) -> None:
         "(while parsing a flow node).",
         "kslint: invalid policies",
     ]
-    missing = run("lint", "m.yaml", "--no-config", "--policy-dir", "nowhere", cwd=tmp_path)
+    missing = run_kslint("lint", "m.yaml", "--no-config", "--policy-dir", "nowhere", cwd=tmp_path)
     assert missing.returncode == 2
     assert missing.stderr.splitlines()[0] == "nowhere:1:1: no such file or directory"
 
 
 def test_policy_test_passes_the_shipped_examples() -> None:
-    result = run("policy", "test", "examples/policies", cwd=ROOT)
+    result = run_kslint("policy", "test", "examples/policies", cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     files = sorted(POLICIES.glob("*.yaml"))
@@ -185,7 +172,7 @@ def test_policy_test_reports_each_failing_example(tmp_path: Path) -> None:
             """
         )
     )
-    result = run("policy", "test", "p.yaml", cwd=tmp_path)
+    result = run_kslint("policy", "test", "p.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "p.yaml:14:7: FAIL pv-retain bad[0]: expected a finding at line 3, it fires at 4:8",
@@ -197,7 +184,7 @@ def test_policy_test_reports_each_failing_example(tmp_path: Path) -> None:
 
 def test_policy_test_rejects_an_invalid_policy(tmp_path: Path) -> None:
     (tmp_path / "p.yaml").write_text(f"id: x\n{HEAD}match: {{kinds: [Pod]}}\n")
-    result = run("policy", "test", "p.yaml", cwd=tmp_path)
+    result = run_kslint("policy", "test", "p.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "p.yaml:1:1: a policy with `match` needs `assert` or `related` (or both)",
@@ -206,11 +193,13 @@ def test_policy_test_rejects_an_invalid_policy(tmp_path: Path) -> None:
 
 
 def test_rules_and_explain_include_policies(tmp_path: Path) -> None:
-    listed = run("rules", "--policy-dir", str(POLICIES), cwd=tmp_path)
+    listed = run_kslint("rules", "--policy-dir", str(POLICIES), cwd=tmp_path)
     assert listed.returncode == 0
     [line] = [line for line in listed.stdout.splitlines() if line.startswith("no-orphan-claims ")]
     assert line.split()[:3] == ["no-orphan-claims", "info", "custom"]
-    explained = run("explain", "no-orphan-claims", "--policy-dir", str(POLICIES), cwd=tmp_path)
+    explained = run_kslint(
+        "explain", "no-orphan-claims", "--policy-dir", str(POLICIES), cwd=tmp_path
+    )
     assert explained.returncode == 0
     # The family is shown by its title once it is a known family ("custom").
     assert explained.stdout.splitlines()[0].split() == [
@@ -223,7 +212,7 @@ def test_rules_and_explain_include_policies(tmp_path: Path) -> None:
         "team",
     ]
     assert "Every PersistentVolumeClaim is used by a workload." in explained.stdout
-    assert run("explain", "no-orphan-claims", cwd=tmp_path).returncode == 2
+    assert run_kslint("explain", "no-orphan-claims", cwd=tmp_path).returncode == 2
 
 
 def test_a_runaway_pattern_cannot_hang_the_run(tmp_path: Path) -> None:
@@ -238,7 +227,7 @@ def test_a_runaway_pattern_cannot_hang_the_run(tmp_path: Path) -> None:
         )
     )
     started = time.perf_counter()
-    result = run(
+    result = run_kslint(
         "lint", "m.yaml", "--no-config", "--policy-dir", "p.yaml", "-f", "json", cwd=tmp_path
     )
     assert time.perf_counter() - started < 60
@@ -286,14 +275,16 @@ def test_python_plugins_run_only_when_named(tmp_path: Path) -> None:
         "  nfs: {server: nas, path: /big}\n"
     )
     env = {"PYTHONPATH": str(site)}
-    used = run("lint", "pv.yaml", "--no-config", "--plugin", "acme", cwd=tmp_path, env=env)
+    used = run_kslint("lint", "pv.yaml", "--no-config", "--plugin", "acme", cwd=tmp_path, env=env)
     assert used.returncode == 1, used.stderr
     assert used.stdout.splitlines()[0] == (
         "pv.yaml:5:23: warning[acme-pv-too-large] PersistentVolume big is larger than 1Ti."
     )
-    unused = run("lint", "pv.yaml", "--no-config", cwd=tmp_path, env=env)
+    unused = run_kslint("lint", "pv.yaml", "--no-config", cwd=tmp_path, env=env)
     assert unused.returncode == 0, unused.stdout
-    unknown = run("lint", "pv.yaml", "--no-config", "--plugin", "nope", cwd=tmp_path, env=env)
+    unknown = run_kslint(
+        "lint", "pv.yaml", "--no-config", "--plugin", "nope", cwd=tmp_path, env=env
+    )
     assert unknown.returncode == 2
     assert unknown.stderr.splitlines()[0] == (
         "kslint: --plugin nope: no such plugin in kslint.rules (acme)"

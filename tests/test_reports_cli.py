@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
+from functools import partial
 from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import run_kslint
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORTS = FIXTURES / "reports"
 SCHEMA = json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+
+# A bare environment (PATH, NO_COLOR and a UTF-8 PYTHONIOENCODING only): nothing from the
+# caller's shell can change a report.
+kslint = partial(run_kslint, inherit_env=False, env={"PATH": "/usr/bin:/bin"})
 
 HOSTPATH_DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -39,18 +43,6 @@ spec:
           hostPath:
             path: /srv/{name}
 """
-
-
-def kslint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kslint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"},
-    )
 
 
 @pytest.fixture

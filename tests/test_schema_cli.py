@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
+
+from helpers import run_kslint
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -18,17 +19,6 @@ driverName: pd.csi.storage.gke.io
 """
 
 
-def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kslint", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def rules_of(result: subprocess.CompletedProcess[str]) -> list[tuple[str, int, int]]:
     return [(f["rule"], f["line"], f["column"]) for f in json.loads(result.stdout)["findings"]]
 
@@ -36,19 +26,19 @@ def rules_of(result: subprocess.CompletedProcess[str]) -> list[tuple[str, int, i
 def test_kubernetes_version_switch(tmp_path: Path) -> None:
     (tmp_path / "class.yaml").write_text(OLD_CLASS)
     args = ["lint", "class.yaml", "--format", "json"]
-    newest = run(*args, cwd=tmp_path)
-    older = run(*args, "--kubernetes-version", "1.36", cwd=tmp_path)
+    newest = run_kslint(*args, cwd=tmp_path)
+    older = run_kslint(*args, "--kubernetes-version", "1.36", cwd=tmp_path)
     assert newest.returncode == 1, newest.stderr
     assert rules_of(newest) == [("removed-api-version", 1, 13)]
     assert older.returncode == 1, older.stderr
     assert rules_of(older) == [("deprecated-api-version", 1, 13)]
-    gate = run(*args, "--kubernetes-version", "v1.36", "--fail-on", "error", cwd=tmp_path)
+    gate = run_kslint(*args, "--kubernetes-version", "v1.36", "--fail-on", "error", cwd=tmp_path)
     assert gate.returncode == 0, gate.stderr  # a warning does not fail an error gate
 
 
 def test_unsupported_version_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "class.yaml").write_text(OLD_CLASS)
-    result = run("lint", "class.yaml", "--kubernetes-version", "1.19", cwd=tmp_path)
+    result = run_kslint("lint", "class.yaml", "--kubernetes-version", "1.19", cwd=tmp_path)
     assert result.returncode == 2
     assert "unsupported Kubernetes version '1.19'" in result.stderr
     assert "bundled versions: 1.34, 1.35, 1.36, 1.37" in result.stderr
@@ -58,12 +48,12 @@ def test_unsupported_version_is_a_usage_error(tmp_path: Path) -> None:
 def test_schema_dir_and_verbose(tmp_path: Path) -> None:
     folder = tmp_path / "project"
     shutil.copytree(FIXTURES / "schema-dir", folder)
-    without = run("lint", "clusters.yaml", "--verbose", cwd=folder)
+    without = run_kslint("lint", "clusters.yaml", "--verbose", cwd=folder)
     assert without.returncode == 0, without.stderr
     assert "3 without a schema" in without.stderr
     assert "no schema: acid.zalan.do/v1 postgresql (2)" in without.stderr
     assert "no schema: acid.zalan.do/v1 OperatorConfiguration (1)" in without.stderr
-    with_dir = run(
+    with_dir = run_kslint(
         "lint",
         "clusters.yaml",
         "--schema-dir",
@@ -84,6 +74,6 @@ def test_text_format_counts_objects_without_schema(tmp_path: Path) -> None:
     (tmp_path / "w.yaml").write_text(
         "apiVersion: example.org/v1\nkind: Widget\nmetadata: {name: w}\n"
     )
-    result = run("lint", "w.yaml", cwd=tmp_path)
+    result = run_kslint("lint", "w.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "0 objects validated, 1 without a schema (--verbose lists their kinds)" in result.stderr

@@ -4,11 +4,10 @@ configuration, unused suppressions, and --show-suppressed; all through the CLI."
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from helpers import lint_json, run_kslint, write_repo
 
 from kslint.pipeline import lint_texts
 
@@ -46,38 +45,12 @@ def manifest(annotations: str = "", pod_annotations: str = "") -> str:
     )
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kslint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-        timeout=120,
-    )
-
-
-def lint_json(cwd: Path, *args: str) -> dict:
-    result = run("lint", "--format", "json", "--fail-on", "never", *args, cwd=cwd)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
 def found(cwd: Path, *args: str) -> list[tuple[str, int]]:
-    return [(f["rule"], f["line"]) for f in lint_json(cwd, *args)["findings"]]
-
-
-def project(tmp_path: Path, files: dict[str, str]) -> Path:
-    (tmp_path / ".git").mkdir(exist_ok=True)
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return tmp_path
+    return [(f["rule"], f["line"]) for f in lint_json(*args, cwd=cwd)["findings"]]
 
 
 def test_the_manifest_without_suppressions(tmp_path: Path) -> None:
-    project(tmp_path, {"cache.yaml": manifest()})
+    write_repo(tmp_path, {"cache.yaml": manifest()})
     assert found(tmp_path, ".") == [
         ("pod-host-path-volume", 18),
         ("pod-inline-persistent-volume", 21),
@@ -90,8 +63,8 @@ def test_annotation_on_the_object_with_a_reason(tmp_path: Path) -> None:
           kslint.io/ignore: "pod-host-path-volume, pod-inline-persistent-volume"
           kslint.io/ignore-reason: upstream chart, tracked in OPS-12
     """
-    project(tmp_path, {"cache.yaml": manifest(annotations)})
-    result = run("lint", ".", "--show-suppressed", cwd=tmp_path)
+    write_repo(tmp_path, {"cache.yaml": manifest(annotations)})
+    result = run_kslint("lint", ".", "--show-suppressed", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     assert "0 errors, 0 warnings, 0 info" in result.stdout
     assert "Suppressed (2):" in result.stdout
@@ -104,7 +77,7 @@ def test_annotation_on_the_object_with_a_reason(tmp_path: Path) -> None:
         "upstream chart, tracked in OPS-12"
     ) in result.stdout
     # Without --show-suppressed nothing is said about them.
-    assert "suppressed[" not in run("lint", ".", cwd=tmp_path).stdout
+    assert "suppressed[" not in run_kslint("lint", ".", cwd=tmp_path).stdout
 
 
 def test_annotation_on_the_pod_template(tmp_path: Path) -> None:
@@ -112,17 +85,17 @@ def test_annotation_on_the_pod_template(tmp_path: Path) -> None:
         annotations:
           kslint.io/ignore: pod-host-path-volume
     """
-    project(tmp_path, {"cache.yaml": manifest(pod_annotations=pod)})
+    write_repo(tmp_path, {"cache.yaml": manifest(pod_annotations=pod)})
     assert found(tmp_path, ".") == [("pod-inline-persistent-volume", 23)]
-    assert "unused-suppression" not in run("lint", ".", cwd=tmp_path).stdout
-    result = run("lint", ".", "--show-suppressed", cwd=tmp_path)
+    assert "unused-suppression" not in run_kslint("lint", ".", cwd=tmp_path).stdout
+    result = run_kslint("lint", ".", "--show-suppressed", cwd=tmp_path)
     assert "by: kslint.io/ignore on Deployment vendor-system/cache (pod template)" in (
         result.stdout
     )
 
 
 def test_annotation_all_and_unused_names(tmp_path: Path) -> None:
-    project(
+    write_repo(
         tmp_path,
         {
             "all.yaml": manifest('annotations: {kslint.io/ignore: "all"}\n'),
@@ -132,7 +105,7 @@ def test_annotation_all_and_unused_names(tmp_path: Path) -> None:
             ).replace("name: cache", "name: partly"),
         },
     )
-    document = lint_json(tmp_path, ".")
+    document = lint_json(".", cwd=tmp_path)
     assert [(f["rule"], f["file"], f["line"]) for f in document["findings"]] == [
         ("unused-suppression", "partly.yaml", 6),
         ("pod-inline-persistent-volume", "partly.yaml", 22),
@@ -158,9 +131,9 @@ def test_comment_directives(tmp_path: Path) -> None:
         "          nfs: {server: nfs.example, path: /cache}  # kslint: disable=pod-inline-"
         "persistent-volume",
     )
-    project(tmp_path, {"cache.yaml": text})
+    write_repo(tmp_path, {"cache.yaml": text})
     assert found(tmp_path, ".") == []
-    listing = run("lint", ".", "--show-suppressed", cwd=tmp_path).stdout
+    listing = run_kslint("lint", ".", "--show-suppressed", cwd=tmp_path).stdout
     assert (
         "by: # kslint: disable=pod-host-path-volume (cache.yaml:18): node-local cache, "
         "rebuilt on start"
@@ -172,8 +145,8 @@ def test_a_directive_two_lines_above_is_not_on_the_line_above(tmp_path: Path) ->
     text = manifest().replace(
         "      volumes:\n", "      # kslint: disable=pod-host-path-volume\n      volumes:\n"
     )
-    project(tmp_path, {"cache.yaml": text})
-    document = lint_json(tmp_path, ".")
+    write_repo(tmp_path, {"cache.yaml": text})
+    document = lint_json(".", cwd=tmp_path)
     assert [(f["rule"], f["line"], f["column"]) for f in document["findings"]] == [
         ("unused-suppression", 16, 7),
         ("pod-host-path-volume", 19, 11),
@@ -187,8 +160,8 @@ def test_a_directive_two_lines_above_is_not_on_the_line_above(tmp_path: Path) ->
 
 def test_disable_file_anywhere_in_the_file(tmp_path: Path) -> None:
     text = manifest() + "# kslint: disable-file=volumes -- generated by the vendor\n"
-    project(tmp_path, {"cache.yaml": text, "other.yaml": manifest().replace("cache", "other")})
-    assert [(f["rule"], f["file"]) for f in lint_json(tmp_path, ".")["findings"]] == [
+    write_repo(tmp_path, {"cache.yaml": text, "other.yaml": manifest().replace("cache", "other")})
+    assert [(f["rule"], f["file"]) for f in lint_json(".", cwd=tmp_path)["findings"]] == [
         ("pod-host-path-volume", "other.yaml"),
         ("pod-inline-persistent-volume", "other.yaml"),
     ]
@@ -196,7 +169,7 @@ def test_disable_file_anywhere_in_the_file(tmp_path: Path) -> None:
 
 def test_suppressions_of_disabled_rules_are_not_reported_unused(tmp_path: Path) -> None:
     text = manifest('annotations: {kslint.io/ignore: "pv-host-path"}\n')
-    project(tmp_path, {"cache.yaml": text, ".kslint.yaml": "ignore: [pv-host-path]\n"})
+    write_repo(tmp_path, {"cache.yaml": text, ".kslint.yaml": "ignore: [pv-host-path]\n"})
     assert [rule for rule, _ in found(tmp_path, ".")] == [
         "pod-host-path-volume",
         "pod-inline-persistent-volume",
@@ -215,7 +188,7 @@ def test_exemptions_by_glob(tmp_path: Path) -> None:
           - paths: ["third_party/**"]
             reason: upstream manifests, reviewed on upgrade
     """
-    project(
+    write_repo(
         tmp_path,
         {
             ".kslint.yaml": textwrap.dedent(config),
@@ -224,21 +197,21 @@ def test_exemptions_by_glob(tmp_path: Path) -> None:
             "third_party/x/cache.yaml": manifest().replace("vendor-system", "x"),
         },
     )
-    assert [(f["rule"], f["file"]) for f in lint_json(tmp_path, ".")["findings"]] == [
+    assert [(f["rule"], f["file"]) for f in lint_json(".", cwd=tmp_path)["findings"]] == [
         ("pod-host-path-volume", "app.yaml"),
         ("pod-inline-persistent-volume", "app.yaml"),
         ("pod-inline-persistent-volume", "cache.yaml"),
     ]
-    listing = run("lint", ".", "--show-suppressed", cwd=tmp_path).stdout
+    listing = run_kslint("lint", ".", "--show-suppressed", cwd=tmp_path).stdout
     assert "by: exemption (.kslint.yaml:2): vendor charts run on dedicated nodes" in listing
     assert "by: exemption (.kslint.yaml:6): upstream manifests, reviewed on upgrade" in listing
     # Globs on the path are relative to the configuration, not the working directory.
-    assert [f[1] for f in lint_json(tmp_path / "third_party", ".")["findings"]] == []
+    assert [f[1] for f in lint_json(".", cwd=tmp_path / "third_party")["findings"]] == []
 
 
 def test_sarif_shows_suppressed_findings_as_suppressed_results(tmp_path: Path) -> None:
-    project(tmp_path, {"cache.yaml": manifest('annotations: {kslint.io/ignore: "volumes"}\n')})
-    result = run("lint", ".", "--format", "sarif", "--show-suppressed", cwd=tmp_path)
+    write_repo(tmp_path, {"cache.yaml": manifest('annotations: {kslint.io/ignore: "volumes"}\n')})
+    result = run_kslint("lint", ".", "--format", "sarif", "--show-suppressed", cwd=tmp_path)
     assert result.returncode == 0
     results = json.loads(result.stdout)["runs"][0]["results"]
     assert sorted(r["ruleId"] for r in results) == [
@@ -256,7 +229,7 @@ def test_suppression_in_a_context_file_is_not_reported_when_linting_another(
     tmp_path: Path,
 ) -> None:
     stale = manifest('annotations: {kslint.io/ignore: "pv-host-path"}\n').replace("cache", "old")
-    project(tmp_path, {".kslint.yaml": "{}\n", "old.yaml": stale, "new.yaml": manifest()})
+    write_repo(tmp_path, {".kslint.yaml": "{}\n", "old.yaml": stale, "new.yaml": manifest()})
     assert "unused-suppression" not in [rule for rule, _ in found(tmp_path, "new.yaml")]
     assert "unused-suppression" in [rule for rule, _ in found(tmp_path, "old.yaml")]
 
