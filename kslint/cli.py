@@ -73,16 +73,15 @@ Plugins = Annotated[
 
 
 def _use_policies(policy_dirs: list[Path] | None, plugins: list[str] | None) -> None:
-    """Make policies and plugin rules part of the catalog; exit 2 listing every problem."""
-    if not policy_dirs and not plugins:
-        return
-    from kslint.policies import PolicyError, load_and_activate
+    """Make policies (``--policy-dir``, ``--plugin`` and the configuration file's
+    ``policies``) part of the catalog; exit 2 listing every problem."""
+    from kslint.config import ConfigError, resolve
 
     try:
-        load_and_activate(policy_dirs or [], plugins or [])
-    except PolicyError as exc:
+        resolve(policy_dirs=policy_dirs or (), plugins=plugins or ())
+    except ConfigError as exc:
         typer.echo("\n".join(exc.problems), err=True)
-        raise _fail("invalid policies") from None
+        raise _fail(f"invalid {exc.what}") from None
 
 
 @app.command()

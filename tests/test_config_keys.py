@@ -120,3 +120,19 @@ def test_schema_dirs_from_config(tmp_path: Path) -> None:
     assert not [f for f in without if f[0] in ("schema-violation", "unknown-field")]
     assert [f for f in with_dir if f[0] in ("schema-violation", "unknown-field")]
     assert with_dir == with_flag
+
+
+def test_rules_and_explain_include_the_configured_policies(tmp_path: Path) -> None:
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "owner.yaml").write_text(POLICY)
+    (tmp_path / ".kslint.yaml").write_text("policies: [policies]\n")
+    listed = run_kslint("rules", cwd=tmp_path)
+    assert listed.returncode == 0
+    assert "team-claims-have-owner" in listed.stdout
+    explained = run_kslint("explain", "team-claims-have-owner", cwd=tmp_path)
+    assert explained.returncode == 0
+    assert "Every claim names its owning team." in explained.stdout
+    (tmp_path / ".kslint.yaml").write_text("policies: [nowhere]\n")
+    broken = run_kslint("rules", cwd=tmp_path)
+    assert broken.returncode == 2
+    assert "policies: path 'nowhere' does not exist" in broken.stderr
