@@ -20,9 +20,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from kslint.policies.load import LoadedRule, PolicyError, load_rule_documents
 from kslint.rules import Check, RuleMeta, use_rules
+
+if TYPE_CHECKING:
+    from kslint.policies.load import LoadedRule, PolicyError
+
+# The loader and compiler import jsonschema; a run that uses no policy and meets none of
+# the built-in data rules' kinds never needs them, so they are imported on first use.
+_LAZY = ("LoadedRule", "PolicyError", "load_rule_documents")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from kslint.policies import load
+
+        return getattr(load, name)
+    raise AttributeError(name)
 
 __all__ = [
     "LoadedRule",
@@ -36,11 +51,15 @@ __all__ = [
 
 def load_policies(paths: Iterable[str | Path]) -> list[LoadedRule]:
     """Every policy under ``paths`` (directories are searched for *.yaml / *.yml)."""
+    from kslint.policies.load import load_rule_documents
+
     return load_rule_documents(paths)
 
 
 def activate(rules: Iterable[LoadedRule], extra: Iterable[tuple[RuleMeta, Check]] = ()) -> None:
     """Use these policies (and plugin rules, ``extra``) for the rest of the process."""
+    from kslint.policies.load import PolicyError
+
     chosen: list[tuple[RuleMeta, Check | None]] = [
         (rule.meta, rule.policy.to_check() if rule.policy is not None else None) for rule in rules
     ]
@@ -53,6 +72,7 @@ def activate(rules: Iterable[LoadedRule], extra: Iterable[tuple[RuleMeta, Check]
 def load_and_activate(policy_paths: Iterable[str | Path], plugins: Iterable[str] = ()) -> None:
     """What the command line does with ``--policy-dir`` and ``--plugin``: load, check,
     then use them all. Raises ``PolicyError`` with every problem."""
+    from kslint.policies.load import PolicyError
     from kslint.policies.plugins import load_plugins
 
     paths, names = list(policy_paths), list(plugins)
@@ -75,7 +95,25 @@ def load_and_activate(policy_paths: Iterable[str | Path], plugins: Iterable[str]
 
 
 def builtin_check(meta: RuleMeta) -> Check:
-    """The check of a built-in rule whose data file holds ``match`` (a data rule)."""
+    """The check of a built-in rule whose data file holds ``match`` (a data rule).
+
+    Compiled on first use: compiling builds jsonschema validators, and a run whose objects
+    are of none of the rule's kinds (one small file, say) should not pay for importing it.
+    The test suite compiles every built-in rule, so a broken one cannot ship."""
+    kinds = (meta.data.get("match") or {}).get("kinds")
+    if not kinds:
+        return _compile_builtin(meta).to_check()
+    compiled: list[Any] = []
+
+    def check(obj: Any, graph: Any) -> Any:
+        if not compiled:
+            compiled.append(_compile_builtin(meta))
+        return compiled[0].check(obj, graph)
+
+    return Check(meta.id, frozenset(kinds), check, raw=True)
+
+
+def _compile_builtin(meta: RuleMeta) -> Any:
     from kslint.policies.compile import compile_policy
 
     source = meta.source.name if meta.source is not None else meta.id
@@ -83,4 +121,4 @@ def builtin_check(meta: RuleMeta) -> Check:
     if policy is None:
         details = "; ".join(f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems)
         raise ValueError(f"built-in rule {meta.id} does not compile: {details}")
-    return policy.to_check()
+    return policy
