@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from kslint.nodes import Span
 
@@ -65,3 +65,12 @@ class Finding:
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.span.line, self.span.column, self.rule, self.message)
+
+
+class Suppression(NamedTuple):
+    """A finding the policy layer hid, and why. ``in_source``: hidden by the manifest
+    itself (an annotation or a comment), not by configuration or a baseline."""
+
+    finding: Finding
+    reason: str
+    in_source: bool = False

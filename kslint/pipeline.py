@@ -12,7 +12,7 @@ from typing import Any
 from kslint.config import Config
 from kslint.discover import discover, with_context
 from kslint.engine import apply_defaults, run_checks
-from kslint.findings import Finding
+from kslint.findings import Finding, Suppression
 from kslint.graph import Graph
 from kslint.load import LoadResult, load_sources
 from kslint.objects import SourceFile
@@ -48,7 +48,7 @@ class LintResult:
     # Findings the policy layer suppressed, each with the reason (annotation, config,
     # baseline). Not in ``findings`` and never part of the gate; reports may show them
     # (SARIF ``suppressions``) when the user asks with --show-suppressed.
-    suppressed: list[tuple[Finding, str]] = field(default_factory=list)
+    suppressed: list[Suppression] = field(default_factory=list)
     baseline: BaselineState | None = None  # how many findings --baseline hid, how many gone
     baselined: list[Finding] = field(default_factory=list)  # the findings it hid
     schema: SchemaReport | None = None  # target version, kinds that had no schema

@@ -29,7 +29,7 @@ from typing import Any
 from kslint.config import ALL, OFF, Config, did_you_mean, rule_names
 from kslint.discover import UsageError, glob_match
 from kslint.engine import apply_defaults
-from kslint.findings import Finding, ObjectRef, Severity
+from kslint.findings import Finding, ObjectRef, Severity, Suppression
 from kslint.fingerprint import identity
 from kslint.nodes import Span
 from kslint.objects import K8sObject, SourceFile
@@ -230,7 +230,7 @@ def write_baseline(path: str | Path, findings: Iterable[Finding]) -> int:
 @dataclass
 class Outcome:
     findings: list[Finding]
-    suppressed: list[tuple[Finding, str]]
+    suppressed: list[Suppression]
     baseline: BaselineState | None = None
     baselined: list[Finding] = field(default_factory=list)  # hidden by the baseline
 
@@ -315,7 +315,7 @@ class Policy:
         exemptions = self._exemption_sites()
 
         visible: list[Finding] = []
-        suppressed: list[tuple[Finding, str]] = []
+        suppressed: list[Suppression] = []
         for finding in active:
             candidates: list[Site] = []
             if finding.obj is not None:
@@ -327,7 +327,8 @@ class Policy:
             hits = [site for site in candidates if site.match(finding.rule, family)]
             hits += [site for site, exemption in exemptions if self._exempts(exemption, finding)]
             if hits:
-                suppressed.append((finding, hits[0].describe()))
+                in_source = hits[0].kind != "exemption"  # annotations and comments
+                suppressed.append(Suppression(finding, hits[0].describe(), in_source))
             else:
                 visible.append(finding)
 
@@ -434,7 +435,7 @@ class Policy:
                 new.append(finding)
         outcome.findings = new
         reason = f"listed in the baseline {baseline.path}"
-        outcome.suppressed += [(finding, reason) for finding in outcome.baselined]
+        outcome.suppressed += [Suppression(finding, reason) for finding in outcome.baselined]
         outcome.baseline = BaselineState(
             path=baseline.path,
             hidden=len(outcome.baselined),
@@ -462,12 +463,12 @@ def enabled_checks(policy: Policy, checks: Iterable[Any]) -> list[Any]:
 # What the command line prints besides the report
 
 
-def suppressed_text(suppressed: list[tuple[Finding, str]]) -> str:
+def suppressed_text(suppressed: list[Suppression]) -> str:
     """``--show-suppressed`` in the text format: each hidden finding and why."""
     if not suppressed:
         return "No findings were suppressed.\n"
     lines = [f"Suppressed ({len(suppressed)}):"]
-    for finding, reason in sorted(suppressed, key=lambda item: item[0].sort_key):
+    for finding, reason, _ in sorted(suppressed, key=lambda item: item.finding.sort_key):
         span = finding.span
         lines.append(
             f"{finding.file}:{span.line}:{span.column}: suppressed[{finding.rule}] "

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from kslint import __version__
-from kslint.findings import Finding, ObjectRef, Related, Severity
+from kslint.findings import Finding, ObjectRef, Related, Severity, Suppression
 from kslint.fingerprint import fingerprint
 from kslint.nodes import Span
 from kslint.objects import SourceFile
@@ -286,7 +286,9 @@ def test_sarif_fingerprints_survive_a_blank_line(
 def test_sarif_suppressed_findings_only_when_asked() -> None:
     result = made_result([finding()])
     result.suppressed = [
-        (finding(rule="pvc-shared-across-workloads", span=Span(3, 1, 3, 5)), "accepted risk")
+        Suppression(
+            finding(rule="pvc-shared-across-workloads", span=Span(3, 1, 3, 5)), "accepted risk"
+        )
     ]
     hidden = sarif_log(result)["runs"][0]["results"]
     assert [item["ruleId"] for item in hidden] == ["pod-host-path-volume"]

@@ -219,10 +219,9 @@ def test_sarif_shows_suppressed_findings_as_suppressed_results(tmp_path: Path) -
         "pod-inline-persistent-volume",
     ]
     for entry in results:
-        assert (
-            "kslint.io/ignore on Deployment vendor-system/cache"
-            in (entry["suppressions"][0]["justification"])
-        )
+        (suppression,) = entry["suppressions"]
+        assert "kslint.io/ignore on Deployment vendor-system/cache" in suppression["justification"]
+        assert suppression["kind"] == "inSource"  # the manifest itself says so
 
 
 def test_suppression_in_a_context_file_is_not_reported_when_linting_another(
@@ -238,6 +237,16 @@ def test_library_callers_get_suppression_too() -> None:
     text = manifest('annotations: {kslint.io/ignore: "pod-host-path-volume"}\n')
     result = lint_texts([("cache.yaml", text)])
     assert [f.rule for f in result.findings] == ["pod-inline-persistent-volume"]
-    assert [(f.rule, reason.split(" (")[0]) for f, reason in result.suppressed] == [
+    assert [(f.rule, reason.split(" (")[0]) for f, reason, _ in result.suppressed] == [
         ("pod-host-path-volume", "kslint.io/ignore on Deployment vendor-system/cache")
     ]
+
+
+def test_sarif_marks_configuration_exemptions_as_external(tmp_path: Path) -> None:
+    config = "exemptions:\n  - kind: Deployment\n    reason: reviewed by the platform team\n"
+    write_repo(tmp_path, {".kslint.yaml": config, "cache.yaml": manifest()})
+    result = run_kslint("lint", ".", "--format", "sarif", "--show-suppressed", cwd=tmp_path)
+    results = json.loads(result.stdout)["runs"][0]["results"]
+    assert results and all(entry["suppressions"][0]["kind"] == "external" for entry in results), (
+        results
+    )

@@ -39,6 +39,7 @@ def __getattr__(name: str) -> Any:
         return getattr(load, name)
     raise AttributeError(name)
 
+
 __all__ = [
     "LoadedRule",
     "PolicyError",

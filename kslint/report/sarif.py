@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from kslint import __version__
-from kslint.findings import Finding, Severity
+from kslint.findings import Finding, Severity, Suppression
 from kslint.nodes import Span
 from kslint.pipeline import LintResult
 from kslint.report import ReportContext, unique_fingerprints
@@ -126,7 +126,7 @@ def _result(
     rule_index: int,
     fingerprint: str,
     root: Path,
-    reason: str | None,
+    suppression: Suppression | None,
 ) -> dict[str, Any]:
     location: dict[str, Any] = {
         "physicalLocation": physical_location(finding.file, finding.span, root)
@@ -156,9 +156,12 @@ def _result(
             }
             for number, related in enumerate(finding.related, start=1)
         ]
-    if reason is not None:
+    if suppression is not None:
+        # inSource: the manifest itself says so (annotation, comment); external: the
+        # configuration's exemptions or a baseline.
+        kind = "inSource" if suppression.in_source else "external"
         result["suppressions"] = [
-            {"kind": "external", "status": "accepted", "justification": reason}
+            {"kind": kind, "status": "accepted", "justification": suppression.reason}
         ]
     if finding.fix:
         result["properties"] = {"fix": finding.fix}
@@ -168,10 +171,10 @@ def _result(
 def report(result: LintResult, context: ReportContext, root: Path | None = None) -> dict[str, Any]:
     """The SARIF log as a dict (``render`` serialises it)."""
     root = root or Path.cwd()
-    entries: list[tuple[Finding, str | None]] = [(finding, None) for finding in result.findings]
+    entries: list[tuple[Finding, Suppression | None]] = [(f, None) for f in result.findings]
     if context.show_suppressed:
-        suppressed = sorted(result.suppressed, key=lambda item: item[0].sort_key)
-        entries += [(finding, reason) for finding, reason in suppressed]
+        suppressed = sorted(result.suppressed, key=lambda item: item.finding.sort_key)
+        entries += [(item.finding, item) for item in suppressed]
     metadata = catalog()
     rule_ids = sorted({finding.rule for finding, _ in entries})
     indexes = {rule_id: index for index, rule_id in enumerate(rule_ids)}
@@ -189,8 +192,8 @@ def report(result: LintResult, context: ReportContext, root: Path | None = None)
         "originalUriBaseIds": {SRCROOT: {"uri": srcroot_uri(root)}},
         "columnKind": "unicodeCodePoints",
         "results": [
-            _result(finding, indexes[finding.rule], fingerprint, root, reason)
-            for (finding, reason), fingerprint in zip(entries, prints, strict=True)
+            _result(finding, indexes[finding.rule], fingerprint, root, suppression)
+            for (finding, suppression), fingerprint in zip(entries, prints, strict=True)
         ],
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
