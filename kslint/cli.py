@@ -202,7 +202,7 @@ def lint(
             raise _fail(f"unknown report format {name!r}; choose one of: {', '.join(renderers)}")
         report_files.append((name, Path(target)))
     from kslint.config import ConfigError, Overrides, resolve, split_list
-    from kslint.policy import Baseline, baseline_summary, suppressed_text, write_baseline
+    from kslint.policy import Baseline, baseline_summary, write_baseline
 
     overrides = Overrides(
         select=split_list(select) if select else None,
@@ -252,8 +252,6 @@ def lint(
         except OSError as exc:
             raise _fail(f"cannot write {target}: {exc.strerror}") from None
     report = renderers[format](result, context)
-    if show_suppressed and format == "text":
-        report += "\n" + suppressed_text(result.suppressed)
     if output is not None:
         try:
             output.write_text(report, encoding="utf-8")

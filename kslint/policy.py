@@ -463,21 +463,6 @@ def enabled_checks(policy: Policy, checks: Iterable[Any]) -> list[Any]:
 # What the command line prints besides the report
 
 
-def suppressed_text(suppressed: list[Suppression]) -> str:
-    """``--show-suppressed`` in the text format: each hidden finding and why."""
-    if not suppressed:
-        return "No findings were suppressed.\n"
-    lines = [f"Suppressed ({len(suppressed)}):"]
-    for finding, reason, _ in sorted(suppressed, key=lambda item: item.finding.sort_key):
-        span = finding.span
-        lines.append(
-            f"{finding.file}:{span.line}:{span.column}: suppressed[{finding.rule}] "
-            f"{finding.message}"
-        )
-        lines.append(f"      = by: {reason}")
-    return "\n".join(lines) + "\n"
-
-
 def baseline_summary(state: BaselineState) -> str:
     gone = ""
     if state.gone:

@@ -250,3 +250,10 @@ def test_sarif_marks_configuration_exemptions_as_external(tmp_path: Path) -> Non
     assert results and all(entry["suppressions"][0]["kind"] == "external" for entry in results), (
         results
     )
+
+
+def test_show_suppressed_reaches_text_report_files_too(tmp_path: Path) -> None:
+    write_repo(tmp_path, {"cache.yaml": manifest('annotations: {kslint.io/ignore: "volumes"}\n')})
+    shown = run_kslint("lint", ".", "--show-suppressed", "--report", "text=out.txt", cwd=tmp_path)
+    assert "Suppressed (2):" in shown.stdout
+    assert (tmp_path / "out.txt").read_text() == shown.stdout

@@ -8,7 +8,7 @@ import io
 from rich.console import Console
 from rich.text import Text
 
-from kslint.findings import Finding, Severity
+from kslint.findings import Finding, Severity, Suppression
 from kslint.objects import SourceFile
 from kslint.pipeline import LintResult
 from kslint.report import ReportContext, gate_line, summary_line
@@ -55,6 +55,21 @@ def _finding(finding: Finding, sources: dict[str, SourceFile]) -> list[Text]:
     return lines
 
 
+def _suppressed(suppressed: list[Suppression]) -> str:
+    """``--show-suppressed``: each hidden finding and why."""
+    if not suppressed:
+        return "No findings were suppressed.\n"
+    lines = [f"Suppressed ({len(suppressed)}):"]
+    for finding, reason, _ in sorted(suppressed, key=lambda item: item.finding.sort_key):
+        span = finding.span
+        lines.append(
+            f"{finding.file}:{span.line}:{span.column}: suppressed[{finding.rule}] "
+            f"{finding.message}"
+        )
+        lines.append(f"      = by: {reason}")
+    return "\n".join(lines) + "\n"
+
+
 def render(result: LintResult, context: ReportContext) -> str:
     buffer = io.StringIO()
     console = Console(
@@ -77,4 +92,7 @@ def render(result: LintResult, context: ReportContext) -> str:
     gate = gate_line(result, context.fail_on)
     if gate is not None:
         console.print(Text(gate, style="bold red"))
-    return buffer.getvalue()
+    text = buffer.getvalue()
+    if context.show_suppressed:
+        text += "\n" + _suppressed(result.suppressed)
+    return text
