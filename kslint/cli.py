@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kslint import __version__
+
+if TYPE_CHECKING:  # the CLI imports stages lazily: ``--version`` and ``--help`` stay fast
+    from kslint.config import Overrides
+    from kslint.pipeline import LintOptions, LintResult
+    from kslint.report import ReportContext
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
 
@@ -184,26 +190,14 @@ def lint(
     ] = False,
 ) -> None:
     """Lint manifests and report each finding at its file, line and column."""
+    from kslint.config import Overrides, split_list
     from kslint.discover import UsageError
     from kslint.findings import Severity
-    from kslint.pipeline import LintOptions
     from kslint.pipeline import lint as run_lint
-    from kslint.report import ReportContext, formats
+    from kslint.policy import baseline_summary, write_baseline
+    from kslint.report import ReportContext
 
-    renderers = formats()
-    if format not in renderers:
-        raise _fail(f"unknown format {format!r}; choose one of: {', '.join(renderers)}")
-    report_files: list[tuple[str, Path]] = []
-    for spec in reports or []:
-        name, equals, target = spec.partition("=")
-        if not equals or not target:
-            raise _fail(f"--report wants FORMAT=PATH, got {spec!r}")
-        if name not in renderers:
-            raise _fail(f"unknown report format {name!r}; choose one of: {', '.join(renderers)}")
-        report_files.append((name, Path(target)))
-    from kslint.config import ConfigError, Overrides, resolve, split_list
-    from kslint.policy import Baseline, baseline_summary, write_baseline
-
+    report_files = _report_targets(format, reports or [])
     overrides = Overrides(
         select=split_list(select) if select else None,
         ignore=split_list(ignore),
@@ -211,52 +205,33 @@ def lint(
         fail_on=fail_on.value if fail_on is not None else None,
         namespace=namespace,
     )
-    try:
-        # Policies are loaded with the config, which may name their ids.
-        config = resolve(
-            config_file,
-            no_config=no_config,
-            overrides=overrides,
-            policy_dirs=policy_dir or (),
-            plugins=plugin or (),
-        )
-        known = Baseline.read(baseline) if baseline is not None else None
-    except ConfigError as exc:
-        typer.echo("\n".join(exc.problems), err=True)
-        raise _fail(f"invalid {exc.what}") from None
-    except UsageError as exc:
-        raise _fail(str(exc)) from None
-    options = LintOptions(
-        paths=paths or ["."],
-        exclude=exclude or [],
-        namespace=config.namespace or "default",
-        debug=debug,
-        config=config,
-        baseline=known,
+    options = _lint_options(
+        paths or ["."],
+        exclude or [],
+        config_file,
+        no_config,
+        overrides,
+        baseline,
+        policy_dir or [],
+        plugin or [],
+        kubernetes_version,
+        schema_dir or [],
+        debug,
     )
-    options.kubernetes_version = kubernetes_version or config.kubernetes_version
-    options.schema_dirs = [*map(str, config.schema_dirs), *(schema_dir or ())]
     try:
         result = run_lint(options)
     except UsageError as exc:
         raise _fail(str(exc)) from None
-    gate = config.fail_on or FailOn.warning.value
+    assert options.config is not None
+    gate = options.config.fail_on or FailOn.warning.value
     threshold = None if gate == FailOn.never.value else Severity.parse(gate)
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    context = ReportContext(fail_on=threshold, color=color, show_suppressed=show_suppressed)
-    file_context = ReportContext(fail_on=threshold, color=False, show_suppressed=show_suppressed)
+    context = ReportContext(fail_on=threshold, color=False, show_suppressed=show_suppressed)
     for name, target in report_files:  # written whether or not the gate fails
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(renderers[name](result, file_context), encoding="utf-8")
-        except OSError as exc:
-            raise _fail(f"cannot write {target}: {exc.strerror}") from None
-    report = renderers[format](result, context)
+        _write(target, _render(name, result, context))
+    report = _render(format, result, replace(context, color=color))
     if output is not None:
-        try:
-            output.write_text(report, encoding="utf-8")
-        except OSError as exc:
-            raise _fail(f"cannot write {output}: {exc.strerror}") from None
+        _write(output, report)
     else:
         sys.stdout.write(report)
     if result.schema is not None and (verbose or format == "text"):
@@ -278,6 +253,85 @@ def lint(
         for finding in result.findings
     )
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _report_targets(format: str, reports: list[str]) -> list[tuple[str, Path]]:
+    """Check ``--format`` and each ``--report FORMAT=PATH`` before any work is done."""
+    from kslint.report import formats
+
+    known = formats()
+    if format not in known:
+        raise _fail(f"unknown format {format!r}; choose one of: {', '.join(known)}")
+    targets = []
+    for spec in reports:
+        name, equals, target = spec.partition("=")
+        if not equals or not target:
+            raise _fail(f"--report wants FORMAT=PATH, got {spec!r}")
+        if name not in known:
+            raise _fail(f"unknown report format {name!r}; choose one of: {', '.join(known)}")
+        targets.append((name, Path(target)))
+    return targets
+
+
+def _lint_options(
+    paths: list[str],
+    exclude: list[str],
+    config_file: Path | None,
+    no_config: bool,
+    overrides: Overrides,
+    baseline: Path | None,
+    policy_dirs: list[Path],
+    plugins: list[str],
+    kubernetes_version: str | None,
+    schema_dirs: list[str],
+    debug: bool,
+) -> LintOptions:
+    """The configuration file with the flags on top, as the pipeline's options; exit 2
+    listing every problem when the configuration, a policy or the baseline is unusable."""
+    from kslint.config import ConfigError, resolve
+    from kslint.discover import UsageError
+    from kslint.pipeline import LintOptions
+    from kslint.policy import Baseline
+
+    try:
+        # Policies are loaded with the config, which may name their ids.
+        config = resolve(
+            config_file,
+            no_config=no_config,
+            overrides=overrides,
+            policy_dirs=policy_dirs,
+            plugins=plugins,
+        )
+        known = Baseline.read(baseline) if baseline is not None else None
+    except ConfigError as exc:
+        typer.echo("\n".join(exc.problems), err=True)
+        raise _fail(f"invalid {exc.what}") from None
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    return LintOptions(
+        paths=paths,
+        exclude=exclude,
+        namespace=config.namespace or "default",
+        debug=debug,
+        config=config,
+        baseline=known,
+        kubernetes_version=kubernetes_version or config.kubernetes_version,
+        schema_dirs=[*map(str, config.schema_dirs), *schema_dirs],
+    )
+
+
+def _render(name: str, result: LintResult, context: ReportContext) -> str:
+    from kslint.report import formats
+
+    return formats()[name](result, context)
+
+
+def _write(target: Path, text: str) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {target}: {exc.strerror}") from None
 
 
 @app.command("rules")
