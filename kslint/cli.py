@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the CLI imports stages lazily: ``--version`` and ``--help``
     from kslint.config import Overrides
     from kslint.pipeline import LintOptions, LintResult
     from kslint.report import ReportContext
+    from kslint.ruleset import RuleSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
 
@@ -78,13 +79,13 @@ Plugins = Annotated[
 ]
 
 
-def _use_policies(policy_dirs: list[Path] | None, plugins: list[str] | None) -> None:
-    """Make policies (``--policy-dir``, ``--plugin`` and the configuration file's
-    ``policies``) part of the catalog; exit 2 listing every problem."""
+def _rule_set(policy_dirs: list[Path] | None, plugins: list[str] | None) -> RuleSet:
+    """The built-in rules plus the policies of ``--policy-dir``, ``--plugin`` and the
+    configuration file's ``policies``; exit 2 listing every problem."""
     from kslint.config import ConfigError, resolve
 
     try:
-        resolve(policy_dirs=policy_dirs or (), plugins=plugins or ())
+        return resolve(policy_dirs=policy_dirs or (), plugins=plugins or ())[1]
     except ConfigError as exc:
         typer.echo("\n".join(exc.problems), err=True)
         raise _fail(f"invalid {exc.what}") from None
@@ -190,11 +191,11 @@ def lint(
     ] = False,
 ) -> None:
     """Lint manifests and report each finding at its file, line and column."""
+    from kslint.baseline import baseline_summary, write_baseline
     from kslint.config import Overrides, split_list
-    from kslint.discover import UsageError
+    from kslint.errors import UsageError
     from kslint.findings import Severity
     from kslint.pipeline import lint as run_lint
-    from kslint.policy import baseline_summary, write_baseline
     from kslint.report import ReportContext
 
     report_files = _report_targets(format, reports or [])
@@ -288,14 +289,14 @@ def _lint_options(
 ) -> LintOptions:
     """The configuration file with the flags on top, as the pipeline's options; exit 2
     listing every problem when the configuration, a policy or the baseline is unusable."""
+    from kslint.baseline import Baseline
     from kslint.config import ConfigError, resolve
-    from kslint.discover import UsageError
+    from kslint.errors import UsageError
     from kslint.pipeline import LintOptions
-    from kslint.policy import Baseline
 
     try:
         # Policies are loaded with the config, which may name their ids.
-        config = resolve(
+        config, rules = resolve(
             config_file,
             no_config=no_config,
             overrides=overrides,
@@ -308,12 +309,15 @@ def _lint_options(
         raise _fail(f"invalid {exc.what}") from None
     except UsageError as exc:
         raise _fail(str(exc)) from None
+    for note in config.notes:
+        typer.echo(f"{note}", err=True)
     return LintOptions(
         paths=paths,
         exclude=exclude,
         namespace=config.namespace or "default",
         debug=debug,
         config=config,
+        rules=rules,
         baseline=known,
         kubernetes_version=kubernetes_version or config.kubernetes_version,
         schema_dirs=[*map(str, config.schema_dirs), *schema_dirs],
@@ -341,15 +345,14 @@ def rules_command(
     plugin: Plugins = None,
 ) -> None:
     """List every rule: id, default severity, family and one-line summary."""
-    from kslint.explain import rules_json, rules_text
-    from kslint.rules import catalog
+    from kslint.ruledocs import rules_json, rules_text
 
-    _use_policies(policy_dir, plugin)
+    catalog = _rule_set(policy_dir, plugin).catalog
 
     renderers = {"text": rules_text, "json": rules_json}
     if format not in renderers:
         raise _fail(f"unknown format {format!r}; choose one of: {', '.join(renderers)}")
-    sys.stdout.write(renderers[format](catalog().values()))
+    sys.stdout.write(renderers[format](catalog.values()))
 
 
 @app.command("explain")
@@ -361,12 +364,9 @@ def explain_command(
     """Explain a rule: why it matters, how to fix it, references and examples."""
     import shutil
 
-    from kslint.explain import render_explanation, resolve, suggestions
-    from kslint.rules import catalog
+    from kslint.ruledocs import render_explanation, resolve, suggestions
 
-    _use_policies(policy_dir, plugin)
-
-    rules = catalog()
+    rules = _rule_set(policy_dir, plugin).catalog
     meta = resolve(rule_id, rules)
     if meta is None:
         close = suggestions(rule_id, rules)
@@ -396,7 +396,7 @@ def policy_test(
 
     Exit 0 when every example passes, 1 when one fails, 2 when a policy is invalid."""
     from kslint.policies import PolicyError
-    from kslint.policies.testing import run_tests, summary
+    from kslint.policy_examples import run_tests, summary
 
     try:
         results = run_tests(paths)

@@ -15,15 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kslint.load import Source
+from kslint.errors import UsageError
+from kslint.loader import Source
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 STDIN = "-"
-
-
-class UsageError(Exception):
-    """A problem with what the user asked for (exit code 2)."""
 
 
 @dataclass
@@ -145,7 +142,7 @@ def _is_chart_template(path: Path) -> bool:
 
 def _kustomize_patches(path: Path, data: bytes) -> Iterator[Path]:
     """Files a kustomization names as patches (strategic merge or JSON 6902)."""
-    from kslint.load import parse_yaml
+    from kslint.yaml_reader import parse_yaml
 
     # The loader's own parser and limits: a kustomization is user input like any manifest
     # (and when broken, the loader reports it as such).

@@ -9,27 +9,28 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from kslint.findings import Finding, Severity
 from kslint.graph import Graph
-from kslint.rules import Check, RuleMeta
+from kslint.registry import Check, Reporter, RuleMeta
 
 
 def run_checks(
     graph: Graph,
     checks: Iterable[Check],
-    catalog: dict[str, RuleMeta],
+    catalog: Mapping[str, RuleMeta],
     *,
     debug: bool = False,
 ) -> list[Finding]:
     findings: list[Finding] = []
     for check in checks:
+        report = Reporter(check.rule_id)
         for kind in sorted(check.kinds):
             for obj in graph.by_kind.get(kind, ()):
                 try:
                     subject = obj if check.raw else graph.model(obj)
-                    findings.extend(check.function(subject, graph))
+                    findings.extend(check.function(subject, graph, report))
                 except Exception as exc:
                     if debug:
                         traceback.print_exc(file=sys.stderr)
@@ -54,7 +55,7 @@ def invalid_fields(graph: Graph) -> list[Finding]:
     return found
 
 
-def apply_defaults(finding: Finding, catalog: dict[str, RuleMeta]) -> Finding:
+def apply_defaults(finding: Finding, catalog: Mapping[str, RuleMeta]) -> Finding:
     meta = catalog.get(finding.rule)
     if finding.severity is None:
         finding.severity = meta.severity if meta else Severity.ERROR

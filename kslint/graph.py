@@ -27,7 +27,7 @@ from kslint.model import (
     Workload,
 )
 from kslint.objects import K8sObject
-from kslint.rules import RuleOptions
+from kslint.options import RuleOptions
 from kslint.selectors import LabelSelector
 
 Key = tuple[str, str | None, str]  # (kind, namespace, name)

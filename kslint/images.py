@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kslint.model import Container
-    from kslint.rules import RuleOptions
+    from kslint.options import RuleOptions
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,11 @@ key and value keeps the place it came from. Positions are 1-based ``Span`` tuple
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$-]*")
 
 
 class Span(NamedTuple):
@@ -89,27 +92,44 @@ def iter_items(value: Any) -> Iterator[tuple[int, Any]]:
         yield from enumerate(value)
 
 
-def dotted(path: Path) -> str:
-    """A node path as people write it: ``spec.volumes[0].nfs``."""
+def dotted(path: Iterable[Any]) -> str:
+    """A node path as people write it: ``spec.volumes[0].nfs``; keys that are not
+    identifiers in quoted brackets (``metadata.annotations["kslint.io/ignore"]``)."""
     text = ""
     for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+        if isinstance(step, int):
+            text += f"[{step}]"
+        elif _IDENTIFIER.fullmatch(str(step)):
+            text += f".{step}" if text else str(step)
+        else:
+            text += f"[{quoted(step)}]"
     return text
 
 
+def quoted(value: Any) -> str:
+    """A value in double quotes, with backslashes and quotes escaped."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
 def describe(value: Any) -> str:
-    """A value's type and value, for messages: ``the string 'x'``, ``a mapping``."""
+    """A value's type and value, for messages: ``string "x"``, ``integer 2``, ``a mapping``."""
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return f"integer {value}"
+    if isinstance(value, float):
+        return f"number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"string {quoted(shown)}"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return f"the string {value!r}"
+    return type(value).__name__
 
 
 def json_pointer(root: Any, pointer: str) -> Any:

@@ -9,17 +9,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kslint.baseline import Baseline, BaselineState
 from kslint.config import Config
 from kslint.discover import discover, with_context
 from kslint.engine import apply_defaults, run_checks
 from kslint.findings import Finding, Suppression
 from kslint.graph import Graph
-from kslint.load import LoadResult, load_sources
+from kslint.loader import LoadResult, load_sources
 from kslint.objects import SourceFile
-from kslint.policy import Baseline, BaselineState, Policy, enabled_checks
-from kslint.rules import catalog, checks
+from kslint.ruleset import RuleSet
 from kslint.schema import SchemaReport
 from kslint.schema import validate as validate_schemas
+from kslint.suppress import SuppressionStage, enabled_checks
 
 
 @dataclass
@@ -30,6 +31,9 @@ class LintOptions:
     debug: bool = False
     # The effective configuration (kslint.config.resolve): None behaves like no file.
     config: Config | None = None
+    # The rules the run uses (kslint.config.resolve builds it with the policies in use);
+    # None: the built-in rules.
+    rules: RuleSet | None = None
     baseline: Baseline | None = None  # --baseline: report only findings not listed in it
     # Schema stage: target Kubernetes minor version ("1.36"; None: the newest bundled) and
     # folders of extra JSON Schemas in kubeconform's file naming (--schema-dir).
@@ -52,6 +56,8 @@ class LintResult:
     baseline: BaselineState | None = None  # how many findings --baseline hid, how many gone
     baselined: list[Finding] = field(default_factory=list)  # the findings it hid
     schema: SchemaReport | None = None  # target version, kinds that had no schema
+    # The rules the run used: reports read rule metadata from it.
+    rules: RuleSet = field(default_factory=RuleSet.builtin)
 
     @property
     def sources(self) -> dict[str, SourceFile]:
@@ -79,11 +85,12 @@ def lint_loaded(
 ) -> LintResult:
     """``context``: files loaded only to resolve references; findings are reported only
     about ``loaded`` files (or naming one of them as related)."""
-    rules = catalog()
-    policy = Policy(options.config, rules, options.baseline)
+    rule_set = options.rules or RuleSet.builtin()
+    rules = rule_set.catalog
+    policy = SuppressionStage(rule_set, options.config, options.baseline)
     rule_options = options.config.rule_options() if options.config is not None else None
     graph = Graph(loaded.objects + (context.objects if context else []), rule_options)
-    enabled = enabled_checks(policy, checks().values())
+    enabled = enabled_checks(policy, rule_set.checks.values())
     findings = run_checks(graph, enabled, rules, debug=options.debug)
     schema_findings, schema_report = validate_schemas(
         loaded.objects,
@@ -114,12 +121,15 @@ def lint_loaded(
         baseline=outcome.baseline,
         baselined=outcome.baselined,
         schema=schema_report,
+        rules=rule_set,
     )
 
 
-def lint_texts(texts: Iterable[tuple[str, str]], namespace: str = "default") -> LintResult:
+def lint_texts(
+    texts: Iterable[tuple[str, str]], namespace: str = "default", rules: RuleSet | None = None
+) -> LintResult:
     """Lint in-memory manifests (``(path, text)`` pairs): used by rule example tests."""
-    from kslint.load import Source
+    from kslint.loader import Source
 
     loaded = load_sources((Source(path, text.encode()) for path, text in texts), namespace)
-    return lint_loaded(loaded, LintOptions(paths=[], namespace=namespace))
+    return lint_loaded(loaded, LintOptions(paths=[], namespace=namespace, rules=rules))

@@ -6,9 +6,10 @@ from __future__ import annotations
 from kslint.binding import can_bind, mismatches
 from kslint.engine import run_checks
 from kslint.graph import Graph, _edit_distance
-from kslint.load import Source, load_sources
+from kslint.loader import Source, load_sources
+from kslint.options import RuleOptions
 from kslint.pipeline import lint_texts
-from kslint.rules import RuleOptions, catalog, checks
+from kslint.ruleset import RuleSet
 
 
 def graph_of(*texts: str, options: RuleOptions | None = None) -> Graph:
@@ -18,7 +19,11 @@ def graph_of(*texts: str, options: RuleOptions | None = None) -> Graph:
 
 def run(rule_id: str, *texts: str, options: RuleOptions | None = None) -> list:
     graph = graph_of(*texts, options=options)
-    return [f for f in run_checks(graph, [checks()[rule_id]], catalog()) if f.rule == rule_id]
+    return [
+        f
+        for f in run_checks(graph, [RuleSet.builtin().checks[rule_id]], RuleSet.builtin().catalog)
+        if f.rule == rule_id
+    ]
 
 
 def pv(extra: str = "", capacity: str = "10Gi", modes: str = "[ReadWriteOnce]") -> str:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from helpers import run_kslint
 
-from kslint.explain import TABLE_END, TABLE_START, readme_table, suggestions, update_readme
-from kslint.rules import FAMILIES, catalog
+from kslint.registry import FAMILIES
+from kslint.ruledocs import TABLE_END, TABLE_START, readme_table, suggestions, update_readme
+from kslint.ruleset import RuleSet
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,12 +28,12 @@ def test_rules_lists_every_rule_in_text() -> None:
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["RULE", "SEVERITY", "FAMILY", "SUMMARY"]
     rows = {line.split()[0]: line for line in lines[1:] if line and not line.endswith("RULE-ID")}
-    assert set(rows) == set(catalog())
-    for meta in catalog().values():
+    assert set(rows) == set(RuleSet.builtin().catalog)
+    for meta in RuleSet.builtin().catalog.values():
         columns = rows[meta.id].split(maxsplit=3)
         assert columns[1:3] == [str(meta.severity), meta.family]
         assert columns[3] == meta.summary  # one line, never wrapped
-    assert f"{len(catalog())} rules." in result.stdout
+    assert f"{len(RuleSet.builtin().catalog)} rules." in result.stdout
 
 
 def test_rules_json() -> None:
@@ -40,7 +41,11 @@ def test_rules_json() -> None:
     assert result.returncode == 0, result.stderr
     listed = json.loads(result.stdout)
     assert [entry["id"] for entry in listed] == sorted(
-        catalog(), key=lambda rule_id: (list(FAMILIES).index(catalog()[rule_id].family), rule_id)
+        RuleSet.builtin().catalog,
+        key=lambda rule_id: (
+            list(FAMILIES).index(RuleSet.builtin().catalog[rule_id].family),
+            rule_id,
+        ),
     )
     by_id = {entry["id"]: entry for entry in listed}
     shared = by_id["statefulset-shared-pvc"]
@@ -49,7 +54,7 @@ def test_rules_json() -> None:
         "severity": "info",
         "family": "sharing",
         "family_title": "B. Sharing claims",
-        "summary": catalog()["statefulset-shared-pvc"].summary,
+        "summary": RuleSet.builtin().catalog["statefulset-shared-pvc"].summary,
     }
     assert by_id["volume-mount-undefined"]["severity"] == "error"
 
@@ -61,7 +66,7 @@ def test_rules_rejects_an_unknown_format() -> None:
 
 
 def test_explain_renders_the_rule_data() -> None:
-    meta = catalog()["stateful-claim-delete-reclaim"]
+    meta = RuleSet.builtin().catalog["stateful-claim-delete-reclaim"]
     result = kslint("explain", "stateful-claim-delete-reclaim")
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -113,7 +118,7 @@ def test_explain_unknown_rule_without_a_close_match() -> None:
 
 
 def test_suggestions() -> None:
-    known = list(catalog())
+    known = list(RuleSet.builtin().catalog)
     assert suggestions("volume-mount-undefned", known)[0] == "volume-mount-undefined"
     assert suggestions("STATEFULSET_MISSING_PDB", known)[0] == "statefulset-missing-pdb"
     assert suggestions("xyz", known) == []
@@ -125,10 +130,10 @@ def test_suggestions() -> None:
 
 def test_readme_rule_table_matches_the_catalog() -> None:
     """If this fails after adding or changing a rule, regenerate the table with
-    ``python -m kslint.explain --update-readme`` (it rewrites only the table)."""
+    ``python -m kslint.ruledocs --update-readme`` (it rewrites only the table)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert readme_table() in readme, (
-        "README.md's rule table is out of date: run `python -m kslint.explain --update-readme`"
+        "README.md's rule table is out of date: run `python -m kslint.ruledocs --update-readme`"
     )
 
 
@@ -156,7 +161,7 @@ def test_update_readme_without_markers(tmp_path: Path) -> None:
 
 def test_readme_table_script() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "kslint.explain", "--readme-table"],
+        [sys.executable, "-m", "kslint.ruledocs", "--readme-table"],
         capture_output=True,
         text=True,
         cwd=ROOT,

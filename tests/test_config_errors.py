@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import run_kslint, write_repo
 
-from kslint.config import schema
+from kslint.config.validate import schema
 
 MANIFEST = """\
 apiVersion: v1
@@ -77,7 +77,7 @@ def test_every_problem_is_listed_with_its_position(tmp_path: Path) -> None:
         "'pod-host-path-volumes' (did you mean 'pod-host-path-volume'?)",
         ".kslint.yaml:17:13: exemptions[2].reason: must not be empty",
         ".kslint.yaml:18:11: context: path 'missing-dir' does not exist",
-        ".kslint.yaml:19:10: include: must be a list, not the string ''",
+        '.kslint.yaml:19:10: include: must be a list, not string ""',
     ]
 
 
@@ -107,7 +107,7 @@ def test_every_problem_is_listed_with_its_position(tmp_path: Path) -> None:
         ),
         (
             "cluster: {storage_classes: standard}\n",
-            ".kslint.yaml:1:28: cluster.storage_classes: must be a list, not the string 'standard'",
+            '.kslint.yaml:1:28: cluster.storage_classes: must be a list, not string "standard"',
         ),
         (
             "select: [volumes\n",

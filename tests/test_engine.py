@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from kslint.engine import run_checks
 from kslint.graph import Graph
-from kslint.load import Source, load_source
-from kslint.rules import Check, catalog, checks
+from kslint.loader import Source, load_source
+from kslint.registry import Check
+from kslint.ruleset import RuleSet
 
 TEXT = """\
 apiVersion: v1
@@ -24,13 +25,17 @@ spec:
 
 
 def test_crash_becomes_internal_error_and_others_still_run() -> None:
-    def explode(view, graph):
+    def explode(view, graph, report):
         raise RuntimeError("boom")
         yield
 
     graph = Graph(load_source(Source("p.yaml", TEXT.encode())).objects)
     crashing = Check("pod-inline-persistent-volume", frozenset({"Pod"}), explode)
-    found = run_checks(graph, [crashing, checks()["pod-host-path-volume"]], catalog())
+    found = run_checks(
+        graph,
+        [crashing, RuleSet.builtin().checks["pod-host-path-volume"]],
+        RuleSet.builtin().catalog,
+    )
     summary = sorted((f.rule, str(f.obj), f.span.line) for f in found)
     assert summary == [
         ("internal-error", "Pod default/p", 2),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import run_kslint
 
-from kslint.rules import catalog
+from kslint.ruleset import RuleSet
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -41,7 +41,7 @@ def test_examples_fail_the_run_without_crashing(report: tuple[int, dict]) -> Non
 
 def test_every_example_file_is_named_after_a_rule() -> None:
     assert EXAMPLE_FILES, "examples/ holds no *.yaml file"
-    unknown = [path.name for path in EXAMPLE_FILES if path.stem not in catalog()]
+    unknown = [path.name for path in EXAMPLE_FILES if path.stem not in RuleSet.builtin().catalog]
     assert not unknown, f"examples/ files must be named <rule-id>.yaml: {unknown}"
 
 

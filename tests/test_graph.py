@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kslint.graph import Graph
-from kslint.load import Source, load_source
+from kslint.loader import Source, load_source
 from kslint.selectors import SelectorError, parse_label_selector
 
 

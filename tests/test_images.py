@@ -15,7 +15,7 @@ from kslint.images import (
     stateful_names,
 )
 from kslint.model import Container
-from kslint.rules import RuleOptions
+from kslint.options import RuleOptions
 
 DIGEST = "sha256:" + "a" * 64
 

@@ -7,17 +7,18 @@ import time
 import pytest
 from helpers import run_kslint
 
-from kslint import load
-from kslint.load import Source, load_source
+from kslint import loader
+from kslint.loader import LoadResult, Source, load_source
 from kslint.nodes import Span
+from kslint.yaml_reader import parse_yaml
 
 
-def _load(text: str | bytes, path: str = "m.yaml", **kwargs: object) -> load.LoadResult:
+def _load(text: str | bytes, path: str = "m.yaml", **kwargs: object) -> LoadResult:
     data = text.encode() if isinstance(text, str) else text
     return load_source(Source(path, data, **kwargs))  # type: ignore[arg-type]
 
 
-def _rules(result: load.LoadResult) -> list[tuple[str, int, int]]:
+def _rules(result: LoadResult) -> list[tuple[str, int, int]]:
     return [(f.rule, f.span.line, f.span.column) for f in result.findings]
 
 
@@ -221,7 +222,7 @@ def test_moderate_nesting_loads() -> None:
 
 
 def test_file_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 100)
     result = _load(POD)
     assert [f.rule for f in result.findings] == ["invalid-yaml"]
     assert "limit" in result.findings[0].message
@@ -267,12 +268,12 @@ data:
 
 
 def test_parse_yaml_for_kslints_own_files_has_the_same_limits() -> None:
-    documents, problems = load.parse_yaml("cfg.yaml", b"[" * 100_000 + b"]" * 100_000)
+    documents, problems = parse_yaml("cfg.yaml", b"[" * 100_000 + b"]" * 100_000)
     assert documents == []
     assert [(p.rule, p.file, p.message) for p in problems] == [
         ("invalid-yaml", "cfg.yaml", "The YAML nests deeper than 200 levels.")
     ]
-    documents, problems = load.parse_yaml("cfg.yaml", b"a: 1\na: 2\n---\n")
+    documents, problems = parse_yaml("cfg.yaml", b"a: 1\na: 2\n---\n")
     assert documents == [{"a": 2}, None]
     assert [(p.rule, p.span.line) for p in problems] == [("duplicate-key", 2)]
 

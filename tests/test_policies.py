@@ -18,7 +18,7 @@ from kslint.findings import Finding, Severity
 from kslint.pipeline import LintOptions, lint, lint_texts
 from kslint.policies import PolicyError, load_policies
 from kslint.policies.edges import EDGES
-from kslint.rules import catalog, checks, rules_in_use
+from kslint.ruleset import RuleSet
 
 GRAPH = Path(__file__).parent / "fixtures" / "policy-graph"
 HEAD = "severity: warning\nsummary: A test policy.\nwhy: Tests.\nfix: Fix it.\n"
@@ -39,15 +39,15 @@ def run_graph(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[Finding]:
     rules = load_policies([folder])
     ids = {rule.meta.id for rule in rules}
     monkeypatch.chdir(GRAPH)
-    with rules_in_use([(rule.meta, rule.policy.to_check()) for rule in rules]):
-        result = lint(LintOptions(paths=["manifests.yaml"]))
+    in_use = RuleSet.builtin().with_rules([(rule.meta, rule.policy.to_check()) for rule in rules])
+    result = lint(LintOptions(paths=["manifests.yaml"], rules=in_use))
     return [finding for finding in result.findings if finding.rule in ids]
 
 
 def run_text(folder: Path, manifest: str) -> list[Finding]:
     rules = load_policies([folder])
-    with rules_in_use([(rule.meta, rule.policy.to_check()) for rule in rules]):
-        result = lint_texts([("m.yaml", textwrap.dedent(manifest))])
+    in_use = RuleSet.builtin().with_rules([(rule.meta, rule.policy.to_check()) for rule in rules])
+    result = lint_texts([("m.yaml", textwrap.dedent(manifest))], rules=in_use)
     ids = {rule.meta.id for rule in rules} | {"internal-error"}
     return [finding for finding in result.findings if finding.rule in ids]
 
@@ -485,14 +485,14 @@ def test_none_fires_for_each_related_object_that_matches(
 # -- integration with the rest of kslint -----------------------------------------------------------
 
 
-def test_policies_join_the_catalog_only_while_in_use(tmp_path: Path) -> None:
+def test_policies_join_a_new_rule_set_and_leave_the_builtin_one_alone(tmp_path: Path) -> None:
     policy(tmp_path, "in-use", "match: {kinds: [ConfigMap]}\nassert: true\n")
-    [rule] = load_policies([tmp_path])
-    assert "in-use" not in catalog()
-    with rules_in_use([(rule.meta, rule.policy.to_check())]):
-        assert catalog()["in-use"].family == "custom"
-        assert checks()["in-use"].kinds == frozenset({"ConfigMap"})
-    assert "in-use" not in catalog() and "in-use" not in checks()
+    builtin = RuleSet.builtin()
+    in_use = builtin.with_policies([tmp_path])
+    assert in_use.catalog["in-use"].family == "custom"
+    assert in_use.checks["in-use"].kinds == frozenset({"ConfigMap"})
+    assert "in-use" not in builtin.catalog and "in-use" not in builtin.checks
+    assert "in-use" not in RuleSet.builtin().catalog
 
 
 def test_suppression_comments_and_config_apply_to_policies(tmp_path: Path) -> None:
@@ -675,7 +675,7 @@ def test_edges_ids_schemas_and_messages(tmp_path: Path) -> None:
 
 
 def test_policy_test_checks_the_column_when_given(tmp_path: Path) -> None:
-    from kslint.policies.testing import run_tests, summary
+    from kslint.policy_examples import run_tests, summary
 
     manifest = "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: a}\nspec: {nfs: {}}\n"
     example = textwrap.indent(manifest, " " * 8)

@@ -28,9 +28,11 @@ from helpers import run_kslint
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 
+from kslint.datafiles import data_dir
 from kslint.findings import Finding
 from kslint.pipeline import LintOptions, lint, lint_texts
-from kslint.rules import builtin_catalog, builtin_checks, checks, data_dir
+from kslint.registry import builtin_catalog
+from kslint.ruleset import RuleSet
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -95,7 +97,7 @@ def test_converted_rules_find_exactly_what_the_python_checks_found() -> None:
 def test_converted_rules_are_data(rule_id: str) -> None:
     meta = builtin_catalog()[rule_id]
     assert meta.data is not None and "match" in meta.data, f"{rule_id} has no match"
-    assert checks()[rule_id].raw  # compiled from the data file, not a Python module
+    assert RuleSet.builtin().checks[rule_id].raw  # compiled from the data file, not a Python module
     module = ROOT / "kslint" / "checks" / f"{rule_id.replace('-', '_')}.py"
     assert not module.exists(), f"{module.name} should be gone"
 
@@ -103,7 +105,7 @@ def test_converted_rules_are_data(rule_id: str) -> None:
 def test_every_data_rule_is_a_check() -> None:
     data_rules = {meta.id for meta in builtin_catalog().values() if meta.data is not None}
     assert set(CONVERTED) <= data_rules
-    assert data_rules <= set(builtin_checks())
+    assert data_rules <= set(RuleSet.builtin().checks)
 
 
 def test_every_builtin_rule_file_validates_against_the_format_schema() -> None:

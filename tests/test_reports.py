@@ -29,7 +29,7 @@ from kslint.report import (
     sarif,
     unique_fingerprints,
 )
-from kslint.rules import catalog
+from kslint.ruleset import RuleSet
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORTS = FIXTURES / "reports"
@@ -191,7 +191,7 @@ def test_sarif_driver_describes_each_rule_used_once(monkeypatch: pytest.MonkeyPa
     for item in run["results"]:
         assert driver["rules"][item["ruleIndex"]]["id"] == item["ruleId"]
 
-    meta = catalog()["pod-host-path-volume"]
+    meta = RuleSet.builtin().catalog["pod-host-path-volume"]
     rule = driver["rules"][ids.index("pod-host-path-volume")]
     assert rule["name"] == "PodHostPathVolume"
     assert rule["shortDescription"] == {"text": meta.summary}
@@ -489,7 +489,7 @@ def test_github_annotations_for_the_fixture(monkeypatch: pytest.MonkeyPatch) -> 
         "::warning file=unicode.yaml,line=7,col=33,endLine=7,endColumn=41,"
         "title=kslint pod-host-path-volume::Pod shop/café mounts hostPath volume 'données-😀': "
         "its data stays on one node and is lost when the pod is scheduled elsewhere.%0Afix: "
-        + catalog()["pod-host-path-volume"].fix.splitlines()[0]
+        + RuleSet.builtin().catalog["pod-host-path-volume"].fix.splitlines()[0]
     ) in lines
     (shared,) = [line for line in lines if "pvc-shared-across-workloads" in line]
     assert shared.split("::")[1].endswith(

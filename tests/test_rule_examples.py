@@ -6,18 +6,18 @@ from __future__ import annotations
 import pytest
 
 from kslint.pipeline import lint_texts
-from kslint.rules import catalog
+from kslint.ruleset import RuleSet
 
 EXAMPLES = [
     pytest.param(meta.id, kind, index, example, id=f"{meta.id}-{kind}-{index}")
-    for meta in catalog().values()
+    for meta in RuleSet.builtin().catalog.values()
     for kind, examples in (("bad", meta.bad), ("good", meta.good))
     for index, example in enumerate(examples)
 ]
 
 
 def test_every_rule_has_bad_and_good_examples() -> None:
-    for meta in catalog().values():
+    for meta in RuleSet.builtin().catalog.values():
         # internal-error means a rule crashed: no manifest may produce it, so it has none.
         if meta.id != "internal-error":
             assert meta.bad, f"{meta.id} has no bad example"

@@ -11,9 +11,10 @@ import pytest
 from kslint.engine import run_checks
 from kslint.findings import Finding, Severity
 from kslint.graph import Graph
-from kslint.load import Source, load_sources
+from kslint.loader import Source, load_sources
+from kslint.options import RuleOptions
 from kslint.pipeline import lint_texts
-from kslint.rules import RuleOptions, catalog, checks
+from kslint.ruleset import RuleSet
 
 
 def findings(text: str, rule: str) -> list[Finding]:
@@ -287,10 +288,10 @@ spec:
 def _run(text: str, options: RuleOptions) -> list[str]:
     loaded = load_sources([Source("m.yaml", text.encode())], "default")
     graph = Graph(loaded.objects, options)
-    check = checks()["database-without-persistent-storage"]
+    check = RuleSet.builtin().checks["database-without-persistent-storage"]
     return [
         f.message.split("'")[1]
-        for f in run_checks(graph, [check], catalog())
+        for f in run_checks(graph, [check], RuleSet.builtin().catalog)
         if f.rule == "database-without-persistent-storage"
     ]
 

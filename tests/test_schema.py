@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kslint.discover import UsageError
+from kslint.errors import UsageError
 from kslint.findings import Severity
 from kslint.pipeline import LintOptions, LintResult, lint, lint_texts
 from kslint.schema import SCHEMA_RULES, bundled_versions, resolve_version
@@ -44,7 +44,7 @@ def schema_findings(result: LintResult) -> list[tuple[str, int, int, str, str]]:
 def lint_text(text: str, version: str | None = None) -> LintResult:
     if version is None:
         return lint_texts([("manifest.yaml", text)])
-    from kslint.load import Source, load_sources
+    from kslint.loader import Source, load_sources
     from kslint.pipeline import lint_loaded
 
     loaded = load_sources([Source("manifest.yaml", text.encode())])

@@ -13,11 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kslint.load import Source, load_sources
-from kslint.rules import data_dir
+from kslint.datafiles import data_dir
+from kslint.loader import Source, load_sources
+from kslint.nodes import dotted
 from kslint.schema.compile import Compiler, Unsupported
 from kslint.schema.crd import convert, crd_schemas
-from kslint.schema.explain import dotted, suggestion
+from kslint.schema.errors import suggestion
 from kslint.schema.store import Schema, kubernetes
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -14,7 +14,7 @@ from kslint.graph import Graph
 from kslint.images import server_containers
 from kslint.model import Container, Workload
 from kslint.nodes import Path
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 LONG_RUNNING = ("Pod", "Deployment", "ReplicaSet", "ReplicationController", "StatefulSet")
 
@@ -27,7 +27,7 @@ def _persistent_names(workload: Workload) -> set[str]:
 
 
 @rule("database-without-persistent-storage", kinds=LONG_RUNNING)
-def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
+def check(workload: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     persistent = _persistent_names(workload)
     sources = {volume.name: volume.source for volume in workload.pod.volumes}
     obj = workload.obj
@@ -35,8 +35,8 @@ def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
         uses = [*container.mounts, *container.devices]
         if any(mount.name in persistent for mount in uses):
             continue
-        yield obj.finding(
-            "database-without-persistent-storage",
+        yield report(
+            obj,
             f"Container {container.name!r} of {obj} runs {image.name} but "
             f"{_what_it_mounts(container, sources)}.",
             _position(container),

@@ -11,7 +11,7 @@ from typing import Any
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Workload
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 def _is_zero(value: Any) -> bool:
@@ -19,7 +19,7 @@ def _is_zero(value: Any) -> bool:
 
 
 @rule("deployment-rwo-rolling-update", kinds=("Deployment",))
-def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
+def check(workload: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     if workload.strategy_type != "RollingUpdate" or workload.replicas == 0:
         return
     obj = workload.obj
@@ -39,8 +39,8 @@ def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
         else:
             path, key = (("spec", "strategy") if obj.get("spec", "strategy") else ("spec",)), True
         surge = "the default maxSurge of 25%" if max_surge is None else f"maxSurge {max_surge}"
-        yield obj.finding(
-            "deployment-rwo-rolling-update",
+        yield report(
+            obj,
             f"{obj} rolls out with RollingUpdate ({surge}) while it uses "
             f"{'/'.join(claim.access_modes)} {claim.obj}: the surge pod cannot attach the "
             "volume the old pod holds, and the rollout stalls.",

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Workload
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("deployment-shared-rwo-pvc", kinds=("Deployment", "ReplicaSet", "ReplicationController"))
-def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
+def check(workload: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     replicas = graph.max_replicas(workload)
     if replicas is None or replicas <= 1:
         return
@@ -23,8 +23,8 @@ def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
         if claim is None or not claim.single_node:
             continue
         modes = "/".join(claim.access_modes)
-        yield workload.obj.finding(
-            "deployment-shared-rwo-pvc",
+        yield report(
+            workload.obj,
             f"{workload.obj} runs up to {replicas} replicas but they share {modes} "
             f"{claim.obj}; replicas on other nodes cannot attach it (Multi-Attach error).",
             volume.claim_name_path,

@@ -12,28 +12,28 @@ from collections.abc import Iterator
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import StorageClass
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 NO_PROVISIONER = "kubernetes.io/no-provisioner"
 
 
 @rule("local-storage-immediate-binding", kinds=("StorageClass",))
-def check(storage_class: StorageClass, graph: Graph) -> Iterator[Finding]:
+def check(storage_class: StorageClass, graph: Graph, report: Reporter) -> Iterator[Finding]:
     if storage_class.provisioner != NO_PROVISIONER:
         return
     if storage_class.binding_mode == "WaitForFirstConsumer":
         return
     obj = storage_class.obj
     if obj.get("volumeBindingMode") is None:
-        yield obj.finding(
-            "local-storage-immediate-binding",
+        yield report(
+            obj,
             f"{obj} uses {NO_PROVISIONER} without volumeBindingMode, so claims bind "
             "immediately (the default) to a node's disk before their pods are scheduled.",
             ("provisioner",),
         )
     else:
-        yield obj.finding(
-            "local-storage-immediate-binding",
+        yield report(
+            obj,
             f"{obj} uses {NO_PROVISIONER} with volumeBindingMode "
             f"{storage_class.binding_mode}, so claims bind to a node's disk before their "
             "pods are scheduled.",

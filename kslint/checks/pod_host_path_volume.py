@@ -9,15 +9,15 @@ from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Workload
 from kslint.objects import POD_TEMPLATE_KINDS
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("pod-host-path-volume", kinds=POD_TEMPLATE_KINDS - {"DaemonSet"})
-def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
+def check(workload: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     for volume in workload.volumes:
         if volume.source == "hostPath":
-            yield workload.obj.finding(
-                "pod-host-path-volume",
+            yield report(
+                workload.obj,
                 f"{workload.obj} mounts hostPath volume {volume.name!r}: its data stays on "
                 "one node and is lost when the pod is scheduled elsewhere.",
                 volume.source_path,

@@ -11,15 +11,15 @@ from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import INLINE_PERSISTENT_SOURCES, Workload
 from kslint.objects import POD_TEMPLATE_KINDS
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("pod-inline-persistent-volume", kinds=POD_TEMPLATE_KINDS)
-def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
+def check(workload: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     for volume in workload.volumes:
         if volume.source in INLINE_PERSISTENT_SOURCES:
-            yield workload.obj.finding(
-                "pod-inline-persistent-volume",
+            yield report(
+                workload.obj,
                 f"{workload.obj} declares volume {volume.name!r} as an inline "
                 f"{volume.source} source instead of through a PersistentVolumeClaim.",
                 volume.source_path,

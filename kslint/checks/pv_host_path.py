@@ -11,15 +11,15 @@ from collections.abc import Iterator
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import PersistentVolume
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("pv-host-path", kinds=("PersistentVolume",))
-def check(volume: PersistentVolume, graph: Graph) -> Iterator[Finding]:
+def check(volume: PersistentVolume, graph: Graph, report: Reporter) -> Iterator[Finding]:
     if volume.obj.get("spec", "hostPath") is None:
         return
-    yield volume.obj.finding(
-        "pv-host-path",
+    yield report(
+        volume.obj,
         f"{volume.obj} uses a hostPath source: its data lives on whichever node mounts it "
         "(fit for single-node test clusters only).",
         ("spec", "hostPath"),

@@ -5,14 +5,14 @@ from collections.abc import Iterator
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import PersistentVolume
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("pv-recycle-reclaim-policy", kinds=("PersistentVolume",))
-def check(volume: PersistentVolume, graph: Graph) -> Iterator[Finding]:
+def check(volume: PersistentVolume, graph: Graph, report: Reporter) -> Iterator[Finding]:
     if volume.reclaim_policy == "Recycle":
-        yield volume.obj.finding(
-            "pv-recycle-reclaim-policy",
+        yield report(
+            volume.obj,
             f"{volume.obj} uses the deprecated Recycle reclaim policy, which deletes every "
             "file on the volume when its claim is released.",
             ("spec", "persistentVolumeReclaimPolicy"),

@@ -12,14 +12,14 @@ from kslint.binding import mismatches
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import PersistentVolumeClaim
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 # How many candidate PVs the message names; every one is a related location.
 SHOWN = 3
 
 
 @rule("pvc-no-matching-volume", kinds=("PersistentVolumeClaim",))
-def check(claim: PersistentVolumeClaim, graph: Graph) -> Iterator[Finding]:
+def check(claim: PersistentVolumeClaim, graph: Graph, report: Reporter) -> Iterator[Finding]:
     if claim.storage_class != "" or claim.volume_name or graph.tied_volumes(claim):
         return
     volumes = graph.of_kind("PersistentVolume")
@@ -70,8 +70,8 @@ def check(claim: PersistentVolumeClaim, graph: Graph) -> Iterator[Finding]:
             )
             for volume in volumes
         ]
-    yield claim.obj.finding(
-        "pvc-no-matching-volume",
+    yield report(
+        claim.obj,
         f'{claim.obj} has storageClassName: "" (static binding only) but {detail}.',
         claim.storage_class_path,
         key=False,

@@ -12,11 +12,11 @@ from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Workload
 from kslint.objects import POD_TEMPLATE_KINDS
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("pvc-not-found", kinds=POD_TEMPLATE_KINDS)
-def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
+def check(workload: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     obj = workload.obj
     for volume, claim in graph.claims(workload):
         name = volume.claim_name
@@ -32,8 +32,8 @@ def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
             namespaces = sorted({str(other.namespace) for other in elsewhere})
             label = "namespace" if len(namespaces) == 1 else "namespaces"
             hint = f" (a PVC of that name exists in {label} {', '.join(namespaces)})"
-        yield obj.finding(
-            "pvc-not-found",
+        yield report(
+            obj,
             f"{obj} uses claim {name!r} in volume {volume.name!r}, but no PVC "
             f"{obj.namespace}/{name} is in the set{hint}.",
             volume.claim_name_path,

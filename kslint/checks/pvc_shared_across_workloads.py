@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from kslint.findings import Finding, Severity
 from kslint.graph import Graph
 from kslint.model import PersistentVolumeClaim
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("pvc-shared-across-workloads", kinds=("PersistentVolumeClaim",))
-def check(claim: PersistentVolumeClaim, graph: Graph) -> Iterator[Finding]:
+def check(claim: PersistentVolumeClaim, graph: Graph, report: Reporter) -> Iterator[Finding]:
     if not claim.single_node:
         return
     users = graph.claim_users(claim)
@@ -22,8 +22,8 @@ def check(claim: PersistentVolumeClaim, graph: Graph) -> Iterator[Finding]:
         return
     names = ", ".join(sorted(str(w.obj) for w in workloads.values()))
     modes = "/".join(claim.access_modes)
-    yield claim.obj.finding(
-        "pvc-shared-across-workloads",
+    yield report(
+        claim.obj,
         f"{claim.obj} is {modes} but {len(workloads)} workloads use it ({names}); "
         "their pods can only run on the node (or pod) that holds the volume.",
         ("spec", "accessModes"),

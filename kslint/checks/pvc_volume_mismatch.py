@@ -12,11 +12,11 @@ from kslint.binding import mismatches
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import PersistentVolumeClaim
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("pvc-volume-mismatch", kinds=("PersistentVolumeClaim",))
-def check(claim: PersistentVolumeClaim, graph: Graph) -> Iterator[Finding]:
+def check(claim: PersistentVolumeClaim, graph: Graph, report: Reporter) -> Iterator[Finding]:
     for volume, tie in graph.tied_volumes(claim):
         reasons = mismatches(claim, volume, graph.default_storage_classes)
         if not reasons:
@@ -32,8 +32,8 @@ def check(claim: PersistentVolumeClaim, graph: Graph) -> Iterator[Finding]:
         if tie == "claimRef":
             reserves = f"{volume.obj} reserves {claim.obj}"
             related.append(volume.obj.related(reserves, "spec", "claimRef"))
-        yield claim.obj.finding(
-            "pvc-volume-mismatch",
+        yield report(
+            claim.obj,
             f"{claim.obj} {how} but cannot bind it: "
             f"{'; '.join(reason.reason for reason in reasons)}.",
             reasons[0].claim_path,

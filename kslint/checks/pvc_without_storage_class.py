@@ -13,22 +13,20 @@ from typing import Any
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Claim, declared_claims
-from kslint.rules import rule
-
-RULE = "pvc-without-storage-class"
+from kslint.registry import Reporter, rule
 
 
-@rule(RULE, kinds=("PersistentVolumeClaim", "StatefulSet"))
-def check(view: Any, graph: Graph) -> Iterator[Finding]:
+@rule("pvc-without-storage-class", kinds=("PersistentVolumeClaim", "StatefulSet"))
+def check(view: Any, graph: Graph, report: Reporter) -> Iterator[Finding]:
     for claim, prefix in declared_claims(view):
-        yield from _check(claim, prefix)
+        yield from _check(claim, prefix, report)
 
 
-def _check(claim: Claim, prefix: str) -> Iterator[Finding]:
+def _check(claim: Claim, prefix: str, report: Reporter) -> Iterator[Finding]:
     if claim.storage_class is not None:
         return
-    yield claim.obj.finding(
-        RULE,
+    yield report(
+        claim.obj,
         f"{prefix}{claim.obj} has no storageClassName, so it gets whichever class the "
         "cluster marks default (or stays Pending if there is none).",
         claim.storage_class_path,

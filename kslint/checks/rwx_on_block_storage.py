@@ -13,9 +13,7 @@ from typing import Any
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Claim, declared_claims
-from kslint.rules import rule
-
-RULE = "rwx-on-block-storage"
+from kslint.registry import Reporter, rule
 
 # Provisioners of single-node block storage (the rule catalog's list), old in-tree
 # names beside their CSI drivers.
@@ -34,21 +32,21 @@ SINGLE_NODE_BLOCK_PROVISIONERS: dict[str, str] = {
 }
 
 
-@rule(RULE, kinds=("PersistentVolumeClaim", "StatefulSet"))
-def check(view: Any, graph: Graph) -> Iterator[Finding]:
+@rule("rwx-on-block-storage", kinds=("PersistentVolumeClaim", "StatefulSet"))
+def check(view: Any, graph: Graph, report: Reporter) -> Iterator[Finding]:
     for claim, prefix in declared_claims(view):
-        yield from _check(claim, prefix, graph)
+        yield from _check(claim, prefix, graph, report)
 
 
-def _check(claim: Claim, prefix: str, graph: Graph) -> Iterator[Finding]:
+def _check(claim: Claim, prefix: str, graph: Graph, report: Reporter) -> Iterator[Finding]:
     if "ReadWriteMany" not in claim.access_modes or claim.volume_mode != "Filesystem":
         return
     storage_class = graph.storage_class(claim)
     if storage_class is None or storage_class.provisioner not in SINGLE_NODE_BLOCK_PROVISIONERS:
         return
     store = SINGLE_NODE_BLOCK_PROVISIONERS[storage_class.provisioner]
-    yield claim.obj.finding(
-        RULE,
+    yield report(
+        claim.obj,
         f"{prefix}{claim.obj} asks for ReadWriteMany from {storage_class.obj}, whose "
         f"provisioner {storage_class.provisioner} ({store}) attaches each volume to a "
         "single node.",

@@ -16,9 +16,7 @@ from kslint.findings import Finding, Related
 from kslint.graph import Graph
 from kslint.images import server_containers
 from kslint.model import Claim, PersistentVolumeClaim, StorageClass, Workload
-from kslint.rules import rule
-
-RULE = "stateful-claim-delete-reclaim"
+from kslint.registry import Reporter, rule
 
 
 def _deleting_class(claim: Claim, graph: Graph) -> StorageClass | None:
@@ -34,22 +32,24 @@ def _class_related(storage_class: StorageClass) -> Related:
     )
 
 
-@rule(RULE, kinds=("StatefulSet", "PersistentVolumeClaim"))
-def check(view: Workload | PersistentVolumeClaim, graph: Graph) -> Iterator[Finding]:
+@rule("stateful-claim-delete-reclaim", kinds=("StatefulSet", "PersistentVolumeClaim"))
+def check(
+    view: Workload | PersistentVolumeClaim, graph: Graph, report: Reporter
+) -> Iterator[Finding]:
     if isinstance(view, Workload):
-        yield from _templates(view, graph)
+        yield from _templates(view, graph, report)
     else:
-        yield from _claim(view, graph)
+        yield from _claim(view, graph, report)
 
 
-def _templates(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
+def _templates(statefulset: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     obj = statefulset.obj
     for template in statefulset.claim_templates:
         storage_class = _deleting_class(template.claim, graph)
         if storage_class is None:
             continue
-        yield obj.finding(
-            RULE,
+        yield report(
+            obj,
             f"volumeClaimTemplate {template.name!r} of {obj} uses {storage_class.obj}, whose "
             "reclaimPolicy is Delete: deleting a replica's claim deletes its disk and data.",
             template.claim.storage_class_path,
@@ -58,7 +58,7 @@ def _templates(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
         )
 
 
-def _claim(claim: PersistentVolumeClaim, graph: Graph) -> Iterator[Finding]:
+def _claim(claim: PersistentVolumeClaim, graph: Graph, report: Reporter) -> Iterator[Finding]:
     if claim.volume_name:
         return
     users = [
@@ -74,8 +74,8 @@ def _claim(claim: PersistentVolumeClaim, graph: Graph) -> Iterator[Finding]:
         return
     obj = claim.obj
     names = ", ".join(sorted({str(workload.obj) for workload, _ in users}))
-    yield obj.finding(
-        RULE,
+    yield report(
+        obj,
         f"{obj}, which holds the data of {names}, uses {storage_class.obj}, whose "
         "reclaimPolicy is Delete: deleting the claim deletes the disk and its data.",
         claim.storage_class_path,

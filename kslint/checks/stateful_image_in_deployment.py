@@ -14,11 +14,11 @@ from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.images import server_containers
 from kslint.model import Workload
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("stateful-image-in-deployment", kinds=("Deployment",))
-def check(deployment: Workload, graph: Graph) -> Iterator[Finding]:
+def check(deployment: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     claims = graph.claims(deployment)
     if not claims:
         return
@@ -39,8 +39,8 @@ def check(deployment: Workload, graph: Graph) -> Iterator[Finding]:
         str(claim.obj) if claim is not None else f"claim {volume.claim_name!r}"
         for volume, claim in claims
     )
-    yield obj.finding(
-        "stateful-image-in-deployment",
+    yield report(
+        obj,
         f"{obj} runs {image.name} (container {container.name!r}) on {names}: a StatefulSet "
         "gives it stable identity, ordered rollout and per-replica storage.",
         (*container.path, "image"),

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Workload
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("statefulset-claim-template-unused", kinds=("StatefulSet",))
-def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
+def check(statefulset: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     used = {
         mount.name
         for container in statefulset.pod.containers
@@ -25,8 +25,8 @@ def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
     for template in statefulset.claim_templates:
         if template.name in used:
             continue
-        yield obj.finding(
-            "statefulset-claim-template-unused",
+        yield report(
+            obj,
             f"{obj} provisions a PersistentVolumeClaim per replica from volumeClaimTemplate "
             f"{template.name!r}, but no container mounts it.",
             template.claim.path("metadata", "name"),

@@ -10,17 +10,17 @@ from collections.abc import Iterator
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Workload
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("statefulset-missing-service-name", kinds=("StatefulSet",))
-def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
+def check(statefulset: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     if statefulset.service_name:
         return
     obj = statefulset.obj
     written = obj.get("spec", "serviceName") is not None
-    yield obj.finding(
-        "statefulset-missing-service-name",
+    yield report(
+        obj,
         f"{obj} has {'an empty' if written else 'no'} spec.serviceName: its pods get no "
         "stable network identity.",
         ("spec", "serviceName") if written else ("spec",),

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Workload, text
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 POLICY = ("spec", "persistentVolumeClaimRetentionPolicy")
 WHEN = {
@@ -22,12 +22,12 @@ WHEN = {
 
 
 @rule("statefulset-pvc-retention-delete", kinds=("StatefulSet",))
-def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
+def check(statefulset: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     obj = statefulset.obj
     for field, effect in WHEN.items():
         if text(obj, (*POLICY, field)) == "Delete":
-            yield obj.finding(
-                "statefulset-pvc-retention-delete",
+            yield report(
+                obj,
                 f"{obj} sets persistentVolumeClaimRetentionPolicy.{field}: Delete, so "
                 f"{effect}, and with a Delete reclaim policy their disks and data.",
                 (*POLICY, field),

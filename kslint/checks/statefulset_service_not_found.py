@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Workload
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("statefulset-service-not-found", kinds=("StatefulSet",))
-def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
+def check(statefulset: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     name = statefulset.service_name
     if not name or graph.governing_service(statefulset) is not None:
         return
@@ -23,8 +23,8 @@ def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
     hint = ""
     if elsewhere:
         hint = f" (a Service of that name exists in namespace {elsewhere[0].namespace})"
-    yield obj.finding(
-        "statefulset-service-not-found",
+    yield report(
+        obj,
         f"{obj} names governing Service {name!r}, but no Service {obj.namespace}/{name} "
         f"is in the set{hint}.",
         ("spec", "serviceName"),

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Workload
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("statefulset-service-not-headless", kinds=("StatefulSet",))
-def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
+def check(statefulset: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     service = graph.governing_service(statefulset)
     if service is None or service.headless:
         return
@@ -23,8 +23,8 @@ def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
     else:
         detail = f"{service.obj} has clusterIP {service.cluster_ip}"
         related = service.obj.related(detail, "spec", "clusterIP")
-    yield statefulset.obj.finding(
-        "statefulset-service-not-headless",
+    yield report(
+        statefulset.obj,
         f"{statefulset.obj} is governed by {service.obj}, which is not headless "
         "(it needs clusterIP: None): its pods get no stable DNS names.",
         ("spec", "serviceName"),

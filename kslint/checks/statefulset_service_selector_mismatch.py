@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Workload
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("statefulset-service-selector-mismatch", kinds=("StatefulSet",))
-def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
+def check(statefulset: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     service = graph.governing_service(statefulset)
     if service is None:
         return
@@ -27,8 +27,8 @@ def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
         )
     else:
         return
-    yield statefulset.obj.finding(
-        "statefulset-service-selector-mismatch",
+    yield report(
+        statefulset.obj,
         f"Governing {service.obj} of {statefulset.obj} {problem}: its pods get no DNS records.",
         ("spec", "serviceName"),
         key=False,

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from kslint.findings import Finding, Related, Severity
 from kslint.graph import Graph
 from kslint.model import Workload
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("statefulset-shared-pvc", kinds=("StatefulSet",))
-def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
+def check(statefulset: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     obj = statefulset.obj
     replicas = graph.max_replicas(statefulset)
     scalers = graph.scaler_locations(statefulset)
@@ -42,8 +42,8 @@ def check(statefulset: Workload, graph: Graph) -> Iterator[Finding]:
             related += scalers
         else:
             detail = f"all its replicas share {named} instead of each getting its own"
-        yield obj.finding(
-            "statefulset-shared-pvc",
+        yield report(
+            obj,
             f"{obj} mounts a PersistentVolumeClaim through pod volume {volume.name!r} rather "
             f"than volumeClaimTemplates, so {detail}.",
             volume.claim_name_path,

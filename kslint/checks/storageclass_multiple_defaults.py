@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import StorageClass
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 
 @rule("storageclass-multiple-defaults", kinds=("StorageClass",))
-def check(storage_class: StorageClass, graph: Graph) -> Iterator[Finding]:
+def check(storage_class: StorageClass, graph: Graph, report: Reporter) -> Iterator[Finding]:
     if not storage_class.is_default:
         return
     # Two definitions of one name are one StorageClass (the later apply wins).
@@ -23,8 +23,8 @@ def check(storage_class: StorageClass, graph: Graph) -> Iterator[Finding]:
     if not others:
         return
     names = ", ".join(sorted(str(sc.obj) for sc in others))
-    yield storage_class.obj.finding(
-        "storageclass-multiple-defaults",
+    yield report(
+        storage_class.obj,
         f"{storage_class.obj} is marked as the default StorageClass, and so "
         f"{'is' if len(others) == 1 else 'are'} {names}.",
         ("metadata", "annotations", _annotation(storage_class)),

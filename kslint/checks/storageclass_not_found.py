@@ -14,28 +14,28 @@ from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Claim, PersistentVolume, declared_claims
 from kslint.nodes import Path
-from kslint.rules import rule
-
-RULE = "storageclass-not-found"
+from kslint.registry import Reporter, rule
 
 
-@rule(RULE, kinds=("PersistentVolumeClaim", "StatefulSet", "PersistentVolume"))
-def check(view: Any, graph: Graph) -> Iterator[Finding]:
+@rule("storageclass-not-found", kinds=("PersistentVolumeClaim", "StatefulSet", "PersistentVolume"))
+def check(view: Any, graph: Graph, report: Reporter) -> Iterator[Finding]:
     if isinstance(view, PersistentVolume):
         name = view.storage_class
         if name and not graph.claims_of_class(name):
-            yield from _report(view.obj, name, ("spec", "storageClassName"), "", graph)
+            yield from _missing(view.obj, name, ("spec", "storageClassName"), "", graph, report)
     for claim, prefix in declared_claims(view):
-        yield from _claim(claim, prefix, graph)
+        yield from _claim(claim, prefix, graph, report)
 
 
-def _claim(claim: Claim, prefix: str, graph: Graph) -> Iterator[Finding]:
+def _claim(claim: Claim, prefix: str, graph: Graph, report: Reporter) -> Iterator[Finding]:
     name = claim.storage_class
     if name and not graph.volumes_of_class(name):
-        yield from _report(claim.obj, name, claim.storage_class_path, prefix, graph)
+        yield from _missing(claim.obj, name, claim.storage_class_path, prefix, graph, report)
 
 
-def _report(obj: Any, name: str, path: Path, prefix: str, graph: Graph) -> Iterator[Finding]:
+def _missing(
+    obj: Any, name: str, path: Path, prefix: str, graph: Graph, report: Reporter
+) -> Iterator[Finding]:
     if graph.get("StorageClass", None, name) is not None:
         return
     declared = graph.options.cluster_storage_classes
@@ -55,8 +55,8 @@ def _report(obj: Any, name: str, path: Path, prefix: str, graph: Graph) -> Itera
         )
     else:
         return
-    yield obj.finding(
-        RULE,
+    yield report(
+        obj,
         message[0].upper() + message[1:],
         path,
         key=False,

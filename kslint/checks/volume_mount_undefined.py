@@ -15,7 +15,7 @@ from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Workload
 from kslint.objects import POD_TEMPLATE_KINDS
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 
 CONTROLLERS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController")
 
@@ -30,7 +30,7 @@ def is_patch_fragment(workload: Workload) -> bool:
 
 
 @rule("volume-mount-undefined", kinds=POD_TEMPLATE_KINDS)
-def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
+def check(workload: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     if is_patch_fragment(workload):
         return
     defined = {volume.name for volume in workload.pod.volumes}
@@ -42,8 +42,8 @@ def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
                 continue
             where = " or volumeClaimTemplate" if workload.kind == "StatefulSet" else ""
             kind = "initContainer" if container.init else "Container"
-            yield obj.finding(
-                "volume-mount-undefined",
+            yield report(
+                obj,
                 f"{kind} {container.name!r} of {obj} mounts volume {mount.name!r}, but no pod "
                 f"volume{where} has that name: the API server rejects it.",
                 (*mount.path, "name"),

@@ -14,14 +14,12 @@ from kslint.findings import Finding
 from kslint.graph import Graph
 from kslint.model import Workload, present
 from kslint.objects import K8sObject
-from kslint.rules import rule
+from kslint.registry import Reporter, rule
 from kslint.selectors import Requirement
 
-RULE = "workload-selector-mismatch"
 
-
-@rule(RULE, kinds=("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"))
-def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
+@rule("workload-selector-mismatch", kinds=("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"))
+def check(workload: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     selector = workload.selector
     if selector is None or not workload.pod.exists:
         return
@@ -34,8 +32,8 @@ def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
         if key in labels and _label(labels[key]) == value:
             continue
         actual = f"is {_label(labels[key])!r}" if key in labels else "is absent"
-        yield obj.finding(
-            RULE,
+        yield report(
+            obj,
             f"{obj} selects pods with {key}={value}, but that label {actual} in its pod "
             "template, so the API server rejects it.",
             ("spec", "selector", "matchLabels", _original_key(obj, key)),
@@ -45,8 +43,8 @@ def check(workload: Workload, graph: Graph) -> Iterator[Finding]:
     for index, requirement in enumerate(selector.requirements):
         if requirement.matches(labels):
             continue
-        yield obj.finding(
-            RULE,
+        yield report(
+            obj,
             f"{obj} selects pods with {_describe(requirement)}, which its pod template "
             "labels do not satisfy, so the API server rejects it.",
             ("spec", "selector", "matchExpressions", index),

@@ -7,13 +7,11 @@ policies never run code, import anything or reach the network.
 
 - ``load_policies(paths)``: read and compile every policy under ``paths`` (``PolicyError``
   lists each problem as ``file:line:col: message``);
-- ``activate(rules)``: make them part of ``kslint.rules.catalog()`` and ``checks()``, so
-  config, suppressions, baselines, ``kslint rules`` and every report treat them like
-  built-ins;
-- ``kslint.policies.testing``: ``kslint policy test``, which runs each rule's examples;
+- ``compile_data_rule(meta)``: the check of a built-in rule whose data file holds ``match``;
 - ``kslint.policies.plugins``: Python rules from the ``kslint.rules`` entry point group.
 
-See docs/policies.md for the format.
+Nothing here changes what other runs see: ``kslint.ruleset.RuleSet`` puts loaded rules
+together into the value a run uses. See docs/policies.md for the format.
 """
 
 from __future__ import annotations
@@ -22,10 +20,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kslint.rules import Check, RuleMeta, use_rules
+from kslint.registry import Check, RuleMeta
 
 if TYPE_CHECKING:
-    from kslint.policies.load import LoadedRule, PolicyError
+    from kslint.policies.files import LoadedRule, PolicyError
 
 # The loader and compiler import jsonschema; a run that uses no policy and meets none of
 # the built-in data rules' kinds never needs them, so they are imported on first use.
@@ -34,68 +32,59 @@ _LAZY = ("LoadedRule", "PolicyError", "load_rule_documents")
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        from kslint.policies import load
+        from kslint.policies import files
 
-        return getattr(load, name)
+        return getattr(files, name)
     raise AttributeError(name)
 
 
 __all__ = [
     "LoadedRule",
     "PolicyError",
-    "activate",
-    "builtin_check",
-    "load_and_activate",
+    "compile_data_rule",
     "load_policies",
+    "load_rules",
 ]
 
 
 def load_policies(paths: Iterable[str | Path]) -> list[LoadedRule]:
     """Every policy under ``paths`` (directories are searched for *.yaml / *.yml)."""
-    from kslint.policies.load import load_rule_documents
+    from kslint.policies.files import load_rule_documents
 
     return load_rule_documents(paths)
 
 
-def activate(rules: Iterable[LoadedRule], extra: Iterable[tuple[RuleMeta, Check]] = ()) -> None:
-    """Use these policies (and plugin rules, ``extra``) for the rest of the process."""
-    from kslint.policies.load import PolicyError
-
-    chosen: list[tuple[RuleMeta, Check | None]] = [
-        (rule.meta, rule.policy.to_check() if rule.policy is not None else None) for rule in rules
-    ]
-    try:
-        use_rules([*chosen, *extra])
-    except ValueError as exc:
-        raise PolicyError([f"kslint: {exc}"]) from None
-
-
-def load_and_activate(policy_paths: Iterable[str | Path], plugins: Iterable[str] = ()) -> None:
-    """What the command line does with ``--policy-dir`` and ``--plugin``: load, check,
-    then use them all. Raises ``PolicyError`` with every problem."""
-    from kslint.policies.load import PolicyError
+def load_rules(
+    policy_paths: Iterable[str | Path], plugins: Iterable[str] = ()
+) -> list[tuple[RuleMeta, Check]]:
+    """The rules ``--policy-dir`` / the configuration's ``policies`` and ``--plugin``
+    name, each as metadata and check. Raises ``PolicyError`` with every problem."""
+    from kslint.policies.files import PolicyError
     from kslint.policies.plugins import load_plugins
 
     paths, names = list(policy_paths), list(plugins)
     problems: list[str] = []
-    rules: list[LoadedRule] = []
-    extra: list[tuple[RuleMeta, Check]] = []
+    rules: list[tuple[RuleMeta, Check]] = []
     if paths:
         try:
-            rules = load_policies(paths)
+            rules += [
+                (rule.meta, rule.policy.to_check())
+                for rule in load_policies(paths)
+                if rule.policy is not None
+            ]
         except PolicyError as exc:
             problems += exc.problems
     if names:
         try:
-            extra = load_plugins(names)
+            rules += load_plugins(names)
         except PolicyError as exc:
             problems += exc.problems
     if problems:
         raise PolicyError(problems)
-    activate(rules, extra)
+    return rules
 
 
-def builtin_check(meta: RuleMeta) -> Check:
+def compile_data_rule(meta: RuleMeta) -> Check:
     """The check of a built-in rule whose data file holds ``match`` (a data rule).
 
     Compiled on first use: compiling builds jsonschema validators, and a run whose objects
@@ -103,18 +92,18 @@ def builtin_check(meta: RuleMeta) -> Check:
     The test suite compiles every built-in rule, so a broken one cannot ship."""
     kinds = (meta.data.get("match") or {}).get("kinds")
     if not kinds:
-        return _compile_builtin(meta).to_check()
+        return _compile(meta).to_check()
     compiled: list[Any] = []
 
-    def check(obj: Any, graph: Any) -> Any:
+    def check(obj: Any, graph: Any, report: Any) -> Any:
         if not compiled:
-            compiled.append(_compile_builtin(meta))
+            compiled.append(_compile(meta))
         return compiled[0].check(obj, graph)
 
     return Check(meta.id, frozenset(kinds), check, raw=True)
 
 
-def _compile_builtin(meta: RuleMeta) -> Any:
+def _compile(meta: RuleMeta) -> Any:
     from kslint.policies.compile import compile_policy
 
     source = meta.source.name if meta.source is not None else meta.id

@@ -10,7 +10,6 @@ more in that run.
 
 from __future__ import annotations
 
-import difflib
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,10 +30,9 @@ from kslint.policies.schema import (
     reason,
     render_value,
 )
-from kslint.rules import Check, RuleMeta
+from kslint.registry import Check, RuleMeta
 from kslint.selectors import LabelSelector, SelectorError, parse_label_selector
-
-DEFAULT_FAMILY = "custom"  # ``policy`` is the family of kslint's configuration rules
+from kslint.suggest import did_you_mean
 
 # Placeholders every message may use, and those only a ``related`` message can fill.
 OBJECT_FIELDS = frozenset(
@@ -166,7 +164,8 @@ class CompiledPolicy:
     def to_check(self) -> Check:
         return Check(self.id, self.match.kinds, self.check, raw=True)
 
-    def check(self, obj: K8sObject, graph: Graph) -> list[Finding]:
+    def check(self, obj: K8sObject, graph: Graph, report: Any = None) -> list[Finding]:
+        """``report`` is unused: a policy builds its findings with its own id."""
         if self.broken or not self.match.selects(obj, graph):
             return []
         try:
@@ -453,8 +452,7 @@ class _Compiler:
         for step in str(name).split("."):
             edge = EDGES.get(step)
             if edge is None:
-                close = difflib.get_close_matches(step, EDGES, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(step, EDGES)
                 self.problem(path, f"unknown edge {step!r}{hint}; known edges: {', '.join(EDGES)}")
                 return None
             strangers = sorted(current - edge.sources)

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kslint.policies.compile import DEFAULT_FAMILY
-from kslint.policies.load import PolicyError, _format_problems, read_documents
-from kslint.rules import Check, RuleMeta, parse_meta
+from kslint.policies.files import PolicyError, format_problems, read_documents
+from kslint.registry import CUSTOM_FAMILY, Check, RuleMeta, parse_meta
 
 GROUP = "kslint.rules"
 
@@ -62,10 +61,21 @@ def load_plugins(names: Iterable[str]) -> list[tuple[RuleMeta, Check]]:
             meta, rule_problems = _meta(rule, name)
             problems += rule_problems
             if meta is not None:
-                loaded.append((meta, Check(meta.id, frozenset(rule.kinds), rule.check, rule.raw)))
+                loaded.append((meta, _plugin_check(meta.id, rule)))
     if problems:
         raise PolicyError(problems)
     return loaded
+
+
+def _plugin_check(rule_id: str, rule: PluginRule) -> Check:
+    """A plugin's ``check(view, graph)`` as a kslint check (which also gets a reporter:
+    plugins build their findings themselves, so their API stays two arguments)."""
+    function = rule.check
+
+    def check(view: Any, graph: Any, report: Any) -> Iterable[Any]:
+        return function(view, graph)
+
+    return Check(rule_id, frozenset(rule.kinds), check, rule.raw)
 
 
 def _meta(rule: Any, plugin: str) -> tuple[RuleMeta | None, list[str]]:
@@ -87,9 +97,9 @@ def _meta(rule: Any, plugin: str) -> tuple[RuleMeta | None, list[str]]:
         if problems or len(documents) != 1:
             return None, problems or [f"{shown}:1:1: a plugin rule file holds one rule"]
         data = documents[0]
-    problems = list(_format_problems(data, shown))
+    problems = list(format_problems(data, shown))
     if "match" in data:
         problems.append(f"{shown}:1:1: a plugin rule's check is its Python: remove `match`")
     if problems:
         return None, problems
-    return parse_meta({"family": DEFAULT_FAMILY, **data}, source), []
+    return parse_meta({"family": CUSTOM_FAMILY, **data}, source), []

@@ -24,8 +24,8 @@ from kslint import __version__
 from kslint.findings import Finding, Severity, Suppression
 from kslint.nodes import Span
 from kslint.pipeline import LintResult
+from kslint.registry import RuleMeta
 from kslint.report import ReportContext, unique_fingerprints
-from kslint.rules import RuleMeta, catalog
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -175,7 +175,7 @@ def report(result: LintResult, context: ReportContext, root: Path | None = None)
     if context.show_suppressed:
         suppressed = sorted(result.suppressed, key=lambda item: item.finding.sort_key)
         entries += [(item.finding, item) for item in suppressed]
-    metadata = catalog()
+    metadata = result.rules.catalog
     rule_ids = sorted({finding.rule for finding, _ in entries})
     indexes = {rule_id: index for index, rule_id in enumerate(rule_ids)}
     prints = unique_fingerprints([finding for finding, _ in entries])

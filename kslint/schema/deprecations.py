@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from kslint.rules import data_dir
+from kslint.datafiles import data_dir
 from kslint.schema.store import version_key
 
 

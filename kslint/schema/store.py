@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kslint.discover import UsageError
-from kslint.rules import data_dir
+from kslint.datafiles import data_dir
+from kslint.errors import UsageError
 from kslint.schema.compile import Check, Compiler, Unsupported
 
 if TYPE_CHECKING:  # jsonschema is imported when an object fails its fast check: most

@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kslint.policies.load import LoadedRule, load_rule_documents
-from kslint.rules import rules_in_use
+from kslint.pipeline import lint_texts
+from kslint.policies.files import LoadedRule, load_rule_documents
+from kslint.registry import builtin_catalog
+from kslint.ruleset import RuleSet
 
 
 @dataclass
@@ -36,20 +38,18 @@ def run_tests(paths: Iterable[str | Path]) -> list[ExampleResult]:
     run every example. Raises ``PolicyError`` when a file cannot be used."""
     rules = load_rule_documents(paths, builtin_sources=True)
     new = [(rule.meta, rule.policy.to_check()) for rule in rules if _is_new(rule)]
+    rule_set = RuleSet.builtin().with_rules(new)
     results: list[ExampleResult] = []
-    with rules_in_use(new):
-        for rule in rules:
-            results += _run_rule(rule)
+    for rule in rules:
+        results += _run_rule(rule, rule_set)
     return results
 
 
 def _is_new(rule: LoadedRule) -> bool:
-    from kslint.rules import builtin_catalog
-
     return rule.policy is not None and rule.meta.id not in builtin_catalog()
 
 
-def _run_rule(rule: LoadedRule) -> list[ExampleResult]:
+def _run_rule(rule: LoadedRule, rule_set: RuleSet) -> list[ExampleResult]:
     meta = rule.meta
     examples = rule.data.get("examples") or {}
     bad, good = examples.get("bad") or [], examples.get("good") or []
@@ -67,15 +67,16 @@ def _run_rule(rule: LoadedRule) -> list[ExampleResult]:
         for index, example in enumerate(items):
             label = f"{kind}[{index}]"
             where = rule.where("examples", kind, index)
-            passed, detail = _run_example(meta.id, kind, index, example)
+            passed, detail = _run_example(meta.id, kind, index, example, rule_set)
             results.append(ExampleResult(meta.id, label, where, passed, detail))
     return results
 
 
-def _run_example(rule_id: str, kind: str, index: int, example: dict) -> tuple[bool, str]:
-    from kslint.pipeline import lint_texts
-
-    result = lint_texts([(f"{rule_id}-{kind}-{index}.yaml", str(example["manifest"]))])
+def _run_example(
+    rule_id: str, kind: str, index: int, example: dict, rule_set: RuleSet
+) -> tuple[bool, str]:
+    name = f"{rule_id}-{kind}-{index}.yaml"
+    result = lint_texts([(name, str(example["manifest"]))], rules=rule_set)
     hits = [finding for finding in result.findings if finding.rule == rule_id]
     crashes = [f for f in result.findings if f.rule == "internal-error" and rule_id != f.rule]
     if crashes:

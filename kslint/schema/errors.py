@@ -8,57 +8,20 @@ relevant error is kept (``jsonschema.exceptions.best_match``).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from kslint.findings import Finding
+from kslint.nodes import describe, dotted, quoted
 from kslint.objects import K8sObject
+from kslint.suggest import closest
 
 if TYPE_CHECKING:  # imported on first use: only objects that fail their check need it
     from jsonschema.exceptions import ValidationError
 
 MAX_FINDINGS_PER_OBJECT = 20
-_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$-]*")
 _QUANTITY_HINT = "[KMGTPE]i"
-
-
-def dotted(path: Iterable[Any]) -> str:
-    """``spec.template.spec.containers[0].image``; odd keys in brackets."""
-    text = ""
-    for step in path:
-        if isinstance(step, int):
-            text += f"[{step}]"
-        elif _IDENTIFIER.fullmatch(str(step)):
-            text += f".{step}" if text else str(step)
-        else:
-            text += f"[{_quote(step)}]"
-    return text
-
-
-def _quote(value: Any) -> str:
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
-
-
-def describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"boolean {str(value).lower()}"
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return f"integer {value}"
-    if isinstance(value, float):
-        return f"number {value!r}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        return f"string {_quote(shown)}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
 
 
 def _types(expected: Any) -> str:
@@ -69,10 +32,11 @@ def _types(expected: Any) -> str:
 
 
 def suggestion(name: str, known: Iterable[str]) -> str | None:
-    """The declared field a misspelled one most likely meant, if any is close."""
-    candidates = {candidate.lower(): candidate for candidate in known}
-    match = difflib.get_close_matches(name.lower(), list(candidates), n=1, cutoff=0.75)
-    return candidates[match[0]] if match else None
+    """The declared field a misspelled one most likely meant, if any is close. Stricter
+    than names elsewhere: Kubernetes field names share long prefixes (``storageClassName``,
+    ``storageClass``), and a wrong guess here reads like an authoritative fix."""
+    match = closest(name, known, cutoff=0.75)
+    return match[0] if match else None
 
 
 def _leaves(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
@@ -109,10 +73,10 @@ def _error_findings(obj: K8sObject, error: ValidationError) -> list[Finding]:
         for key in value:
             if key in declared or any(p.search(str(key)) for p in patterns):
                 continue
-            message = f"unknown field {_quote(dotted((*path, key)))}"
+            message = f"unknown field {quoted(dotted((*path, key)))}"
             hint = suggestion(str(key), declared)
             if hint is not None:
-                message += f"; did you mean {_quote(hint)}?"
+                message += f"; did you mean {quoted(hint)}?"
             elif not declared:
                 message += f" ({dotted(path) or 'the object'} accepts no fields)"
             findings.append(obj.finding("unknown-field", message, (*path, key), key=True))
@@ -124,7 +88,7 @@ def _error_findings(obj: K8sObject, error: ValidationError) -> list[Finding]:
         return [
             obj.finding(
                 "schema-violation",
-                f"{prefix}missing required field {_quote(name)}",
+                f"{prefix}missing required field {quoted(name)}",
                 path,
                 key=True,
             )
@@ -134,7 +98,7 @@ def _error_findings(obj: K8sObject, error: ValidationError) -> list[Finding]:
         message = f"{prefix}expected {_types(error.validator_value)}, got {describe(value)}"
     elif keyword == "enum":
         options = [o for o in error.validator_value if o is not None]
-        shown = ", ".join(_quote(o) if isinstance(o, str) else str(o) for o in options[:8])
+        shown = ", ".join(quoted(o) if isinstance(o, str) else str(o) for o in options[:8])
         more = ", ..." if len(options) > 8 else ""
         message = f"{prefix}{describe(value)} is not one of {shown}{more}"
     elif keyword == "pattern" and _QUANTITY_HINT in str(error.validator_value):

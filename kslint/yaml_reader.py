@@ -1,18 +1,18 @@
-"""Load stage: bytes in, Kubernetes objects with positions out.
+"""YAML with positions: bytes in, ``YMap``/``YSeq`` trees whose every node knows its line
+and column.
 
 Parsing uses libyaml through ruamel.yaml's C parser, which composes nodes carrying line and
-column marks; this module turns them into ``YMap``/``YSeq`` trees. Bad input never raises:
-it becomes an ``invalid-yaml``, ``duplicate-key``, ``invalid-object`` or
-``unrendered-template`` finding and the next file is loaded as usual.
+column marks; this module turns them into ``YMap``/``YSeq`` trees under limits that keep
+hostile input (alias bombs, deep nesting, huge files) from hanging or crashing the run.
+Manifests (``kslint.loader``), configuration, policies, kustomizations and kslint's own
+rule files are all read here; problems come back as ``invalid-yaml`` / ``duplicate-key``
+findings, never as exceptions.
 """
 
 from __future__ import annotations
 
 import codecs
-import gc
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml.cyaml import CParser
@@ -21,8 +21,8 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.tag import Tag
 
 from kslint.findings import Finding, Span
-from kslint.nodes import YMap, YSeq, describe
-from kslint.objects import CLUSTER_SCOPED_KINDS, CORE_KINDS, K8sObject, SourceFile
+from kslint.nodes import YMap, YSeq
+from kslint.objects import SourceFile
 
 # Limits that keep hostile input from hanging or crashing the run. Real manifests are far
 # below each: the deepest document in the shared corpus nests 35 levels.
@@ -80,13 +80,6 @@ class _Composer(CParser):  # type: ignore[misc]
         return _MAP_TAG if kind is MappingNode else _SEQ_TAG
 
 
-# Go template actions as Helm writes them. A file that has one and does not load as plain
-# Kubernetes YAML is an unrendered template, not broken YAML.
-TEMPLATE_ACTION = re.compile(
-    r"\{\{-?\s*(?:\.[A-Za-z$]|\$|if\b|else\b|end\b|range\b|with\b|include\b|template\b"
-    r"|define\b|tpl\b|toYaml\b|block\b|printf\b|required\b|default\b|lookup\b|/\*)"
-)
-
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -96,33 +89,7 @@ _BOMS = (
 )
 
 
-@dataclass
-class Source:
-    """One input as discovery hands it over."""
-
-    path: str
-    data: bytes
-    chart_template: bool = False  # under a Helm chart's templates/ folder
-    error: str | None = None  # the file could not be read
-
-
-@dataclass
-class LoadResult:
-    files: list[SourceFile] = field(default_factory=list)
-    objects: list[K8sObject] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    documents: int = 0
-    skipped: int = 0
-
-    def extend(self, other: LoadResult) -> None:
-        self.files += other.files
-        self.objects += other.objects
-        self.findings += other.findings
-        self.documents += other.documents
-        self.skipped += other.skipped
-
-
-class _DocumentError(Exception):
+class DocumentError(Exception):
     """A document that parsed but cannot be a Kubernetes object tree."""
 
     def __init__(self, message: str, span: Span) -> None:
@@ -212,7 +179,7 @@ class _Converter:
     def convert(self, node: Any) -> Any:
         value, size = self._convert(node, 0)
         if size > MAX_EXPANDED_NODES:
-            raise _DocumentError(
+            raise DocumentError(
                 f"document expands to more than {MAX_EXPANDED_NODES:,} nodes through aliases",
                 _span(node),
             )
@@ -224,9 +191,9 @@ class _Converter:
         if known is not None:
             return known
         if key in self.active:
-            raise _DocumentError("recursive alias: a node contains itself", _span(node))
+            raise DocumentError("recursive alias: a node contains itself", _span(node))
         if depth > MAX_DEPTH:
-            raise _DocumentError(f"nesting deeper than {MAX_DEPTH} levels", _span(node))
+            raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels", _span(node))
         node_id = node.id
         if node_id == "scalar":
             result = (_scalar(node), 1)
@@ -261,7 +228,7 @@ class _Converter:
                 merges.append(value_node)
                 continue
             if key_node.id != "scalar":
-                raise _DocumentError(
+                raise DocumentError(
                     "a mapping key is a collection; Kubernetes accepts only string keys",
                     _span(key_node),
                 )
@@ -292,7 +259,7 @@ class _Converter:
         for item in sources:
             value, value_size = self._convert(item, depth + 1)
             if not isinstance(value, YMap):
-                raise _DocumentError("a merge key (<<) must name a mapping", _span(item))
+                raise DocumentError("a merge key (<<) must name a mapping", _span(item))
             size += value_size
             for key, entry in value.items():
                 if key not in mapping:
@@ -302,7 +269,7 @@ class _Converter:
         return size
 
 
-def _decode(data: bytes) -> tuple[str | None, Finding | None, str]:
+def decode(data: bytes) -> tuple[str | None, Finding | None, str]:
     """Decode a file, or explain (with a position) why it is not text."""
     head = data[:8192]
     for bom, codec in _BOMS:
@@ -332,9 +299,7 @@ def _encoding_error(data: bytes, exc: UnicodeDecodeError, codec: str) -> Finding
     )
 
 
-def _file_finding(
-    file: SourceFile, message: str, span: Span, rule: str = "invalid-yaml"
-) -> Finding:
+def file_finding(file: SourceFile, message: str, span: Span, rule: str = "invalid-yaml") -> Finding:
     return Finding(rule=rule, message=message, file=file.path, span=span)
 
 
@@ -369,7 +334,7 @@ def _depth_bound(data: bytes | str) -> int:
     return 1 + longest + sum(data.count(opener) for opener in openers)
 
 
-def _yaml_error(file: SourceFile, exc: Exception) -> Finding:
+def yaml_error(file: SourceFile, exc: Exception) -> Finding:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
@@ -378,76 +343,18 @@ def _yaml_error(file: SourceFile, exc: Exception) -> Finding:
         line, column = mark.line + 1, mark.column + 1
     else:
         line = column = 1
-    return _file_finding(file, f"YAML syntax error: {message}.", Span(line, column, line, column))
+    return file_finding(file, f"YAML syntax error: {message}.", Span(line, column, line, column))
 
 
-def _first_template_action(text: str) -> Span | None:
-    match = TEMPLATE_ACTION.search(text)
-    if match is None:
-        return None
-    line = text.count("\n", 0, match.start()) + 1
-    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-    return Span(line, column, line, column + 2)
-
-
-def _template_finding(file: SourceFile, span: Span) -> Finding:
-    return _file_finding(
-        file,
-        "This file is an unrendered Helm template; render it first "
-        "(helm template ... | kslint lint -).",
-        span,
-        rule="unrendered-template",
-    )
-
-
-def load_source(source: Source, default_namespace: str = "default") -> LoadResult:
-    """Load one input. Never raises on bad input."""
-    result = LoadResult()
-    file = SourceFile(source.path)
-    result.files.append(file)
-    data = source.data
-    if source.error is not None:
-        result.findings.append(_file_finding(file, f"The {source.error}.", Span(1, 1, 1, 1)))
-        return result
-    if len(data) > MAX_FILE_BYTES:
-        result.findings.append(
-            _file_finding(
-                file,
-                f"The file is {len(data):,} bytes, over the {MAX_FILE_BYTES // 2**20} MiB limit.",
-                Span(1, 1, 1, 1),
-            )
-        )
-        return result
-    text, problem, codec = _decode(data)
-    if problem is not None:
-        problem.file = file.path
-        result.findings.append(problem)
-        return result
-    if text is None:
-        result.findings.append(
-            _file_finding(file, "This is a binary file, not YAML or JSON.", Span(1, 1, 1, 1))
-        )
-        return result
-    file.text = text
-    if source.chart_template:
-        span = _first_template_action(text) or Span(1, 1, 1, 1)
-        result.findings.append(_template_finding(file, span))
-        result.skipped += 1
-        return result
-    # libyaml reads UTF-8 bytes directly (BOM included); other encodings go in as text.
-    parse_input: bytes | str = data if codec.startswith("utf-8") else text
-    return _parse(file, parse_input, default_namespace, result)
-
-
-class _TooDeep(Exception):
+class TooDeep(Exception):
     """Nesting beyond MAX_DEPTH: refused before libyaml's recursive composer sees it."""
 
 
-def _compose_all(file: SourceFile, data: bytes | str) -> tuple[list[tuple[Any, Any]], _Converter]:
-    """Every document as ``(node, tree or _DocumentError)``. Raises ``_TooDeep`` or the
+def compose_all(file: SourceFile, data: bytes | str) -> tuple[list[tuple[Any, Any]], _Converter]:
+    """Every document as ``(node, tree or DocumentError)``. Raises ``TooDeep`` or the
     parser's error (a syntax error ends the stream)."""
     if _depth_bound(data) > SAFE_COMPOSE_DEPTH and _max_depth(data) > MAX_DEPTH:
-        raise _TooDeep(f"The YAML nests deeper than {MAX_DEPTH} levels.")
+        raise TooDeep(f"The YAML nests deeper than {MAX_DEPTH} levels.")
     documents: list[tuple[Any, Any]] = []
     converter = _Converter(file)
     parser = _Composer(data)
@@ -457,7 +364,7 @@ def _compose_all(file: SourceFile, data: bytes | str) -> tuple[list[tuple[Any, A
             continue
         try:
             documents.append((node, converter.convert(node)))
-        except _DocumentError as exc:
+        except DocumentError as exc:
             documents.append((node, exc))
     return documents, converter
 
@@ -470,198 +377,24 @@ def parse_yaml(path: str, data: bytes) -> tuple[list[Any], list[Finding]]:
     positions as manifests, without the Kubernetes object layer.
     """
     file = SourceFile(path)
-    text, problem, codec = _decode(data)
+    text, problem, codec = decode(data)
     if problem is not None:
         problem.file = path
         return [], [problem]
     if text is None:
-        return [], [_file_finding(file, "This is a binary file, not YAML.", Span(1, 1, 1, 1))]
+        return [], [file_finding(file, "This is a binary file, not YAML.", Span(1, 1, 1, 1))]
     file.text = text
     try:
-        documents, converter = _compose_all(file, data if codec.startswith("utf-8") else text)
-    except _TooDeep as exc:
-        return [], [_file_finding(file, str(exc), Span(1, 1, 1, 1))]
+        documents, converter = compose_all(file, data if codec.startswith("utf-8") else text)
+    except TooDeep as exc:
+        return [], [file_finding(file, str(exc), Span(1, 1, 1, 1))]
     except Exception as exc:
-        return [], [_yaml_error(file, exc)]
+        return [], [yaml_error(file, exc)]
     problems = list(converter.duplicates)
     values = []
     for _, value in documents:
-        if isinstance(value, _DocumentError):
-            problems.append(_file_finding(file, f"{value}.", value.span))
+        if isinstance(value, DocumentError):
+            problems.append(file_finding(file, f"{value}.", value.span))
         else:
             values.append(value)
     return values, problems
-
-
-def _parse(
-    file: SourceFile, data: bytes | str, default_namespace: str, result: LoadResult
-) -> LoadResult:
-    try:
-        documents, converter = _compose_all(file, data)
-    except _TooDeep as exc:
-        result.findings.append(_file_finding(file, str(exc), Span(1, 1, 1, 1)))
-        return result
-    except Exception as exc:
-        # A syntax error ends the stream. A file that does not parse and holds template
-        # actions is more likely a template than broken YAML: _failed decides.
-        return _failed(file, exc, result)
-
-    if _looks_templated(file, documents):
-        span = _first_template_action(file.text)
-        assert span is not None
-        result.findings.append(_template_finding(file, span))
-        result.skipped += 1
-        return result
-    result.findings += converter.duplicates
-    for node, value in documents:
-        if node.id == "scalar" and value is None:
-            continue  # an empty document
-        result.documents += 1
-        if isinstance(value, _DocumentError):
-            result.findings.append(_file_finding(file, f"{value}.", value.span))
-            continue
-        if not isinstance(value, YMap):
-            result.skipped += 1
-            continue
-        objects = _objects(value, file, default_namespace, result.findings)
-        if objects is None:
-            result.skipped += 1
-        else:
-            result.objects += objects
-    return result
-
-
-def _failed(file: SourceFile, exc: Exception, result: LoadResult) -> LoadResult:
-    span = _first_template_action(file.text)
-    if span is not None:
-        result.findings.append(_template_finding(file, span))
-        result.skipped += 1
-    else:
-        result.findings.append(_yaml_error(file, exc))
-    return result
-
-
-def _looks_templated(file: SourceFile, documents: list[tuple[Any, Any]]) -> bool:
-    """Template actions plus a structure no Kubernetes object has (``{{ x }}`` parses as
-    a mapping used as a key)."""
-    if not any(isinstance(value, _DocumentError) for _, value in documents):
-        return False
-    return _first_template_action(file.text) is not None
-
-
-def _objects(
-    doc: YMap, file: SourceFile, default_namespace: str, findings: list[Finding]
-) -> list[K8sObject] | None:
-    """The objects a document holds (a List holds several); None if it holds none."""
-    api_version, kind = doc.get("apiVersion"), doc.get("kind")
-    if api_version is None or kind is None:
-        return None  # values files, Chart.yaml, CI configuration
-
-    def invalid(message: str, *path: str) -> None:
-        spans = doc.value_spans if path else {}
-        span = spans.get(path[0], doc.span) if path else doc.span
-        findings.append(Finding("invalid-object", message, file.path, span))
-
-    if not isinstance(kind, str) or not kind:
-        invalid(f"`kind` must be a non-empty string, not {describe(kind)}.", "kind")
-        return []
-    if not isinstance(api_version, str) or not api_version:
-        invalid(
-            f"`apiVersion` must be a non-empty string, not {describe(api_version)}.", "apiVersion"
-        )
-        return []
-    items = doc.get("items")
-    if kind == "List" or (kind.endswith("List") and isinstance(items, list)):
-        return _list_items(doc, file, default_namespace, findings)
-    metadata = doc.get("metadata")
-    if metadata is None:
-        if kind in CORE_KINDS:
-            invalid(f"{kind} has no `metadata`; every object needs `metadata.name`.", "kind")
-            return []
-        return None  # Kustomization, kubeconfig, kubeadm and similar tool configuration
-    if not isinstance(metadata, YMap):
-        invalid(f"`metadata` must be a mapping, not {describe(metadata)}.", "metadata")
-        return []
-    name = metadata.get("name")
-    if name is None:
-        name = metadata.get("generateName")
-    if not isinstance(name, str) or not name:
-        span = metadata.value_spans.get("name", doc.key_spans.get("metadata", doc.span))
-        what = "is missing" if name is None else f"must be a string, not {describe(name)}"
-        findings.append(
-            Finding("invalid-object", f"{kind} `metadata.name` {what}.", file.path, span)
-        )
-        return []
-    namespace = metadata.get("namespace")
-    if kind in CLUSTER_SCOPED_KINDS:
-        namespace = None
-    elif namespace is None or namespace == "":
-        namespace = default_namespace
-    elif not isinstance(namespace, str):
-        span = metadata.value_spans.get("namespace", doc.span)
-        findings.append(
-            Finding(
-                "invalid-object",
-                f"{kind} {name}: `metadata.namespace` must be a string, not {describe(namespace)}.",
-                file.path,
-                span,
-            )
-        )
-        return []
-    return [K8sObject(api_version, kind, name, namespace, doc, file)]
-
-
-def _list_items(
-    doc: YMap, file: SourceFile, default_namespace: str, findings: list[Finding]
-) -> list[K8sObject]:
-    items = doc.get("items")
-    if items is None:
-        return []
-    if not isinstance(items, YSeq):
-        span = doc.value_spans.get("items", doc.span)
-        findings.append(
-            Finding("invalid-object", "`items` of a List must be a list.", file.path, span)
-        )
-        return []
-    objects: list[K8sObject] = []
-    for index, item in enumerate(items):
-        if not isinstance(item, YMap):
-            findings.append(
-                Finding(
-                    "invalid-object",
-                    f"List item {index} is not an object.",
-                    file.path,
-                    items.item_spans[index],
-                )
-            )
-            continue
-        found = _objects(item, file, default_namespace, findings)
-        if found is None:
-            findings.append(
-                Finding(
-                    "invalid-object",
-                    f"List item {index} has no `apiVersion` and `kind`.",
-                    file.path,
-                    item.span,
-                )
-            )
-        else:
-            objects += found
-    return objects
-
-
-def load_sources(sources: Iterable[Source], default_namespace: str = "default") -> LoadResult:
-    """Load every source. The garbage collector is paused while trees are built: they
-    hold no cycles, and collecting during allocation-heavy parsing doubles its cost."""
-    result = LoadResult()
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for source in sources:
-            result.extend(load_source(source, default_namespace))
-    finally:
-        # What was loaded lives until the run ends: keep the collector from rescanning it.
-        gc.freeze()
-        if enabled:
-            gc.enable()
-    return result

@@ -1,4 +1,4 @@
-"""Policy stage: the one place configuration is applied to findings.
+"""Suppression stage: the one place configuration is applied to findings.
 
 Between the engine and the reports, in this order:
 
@@ -7,8 +7,8 @@ Between the engine and the reports, in this order:
    object or its pod template), ``# kslint: disable=`` comments (the finding's line or the
    line above), ``# kslint: disable-file=`` comments, and the config's ``exemptions``;
 3. a suppression that hid nothing becomes an ``unused-suppression`` finding;
-4. the baseline hides findings recorded earlier (keyed on ``kslint.fingerprint.identity``,
-   never line numbers) and counts those that are gone;
+4. the baseline (``kslint.baseline``) hides findings recorded earlier and counts those
+   that are gone;
 5. the context filter keeps only findings about the files given on the command line (or
    naming one of them as related) when the rest of the project was loaded as context.
 
@@ -18,30 +18,27 @@ Hidden findings are kept, with the reason, for ``--show-suppressed`` and SARIF.
 from __future__ import annotations
 
 import fnmatch
-import json
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kslint.config import ALL, OFF, Config, did_you_mean, rule_names
-from kslint.discover import UsageError, glob_match
+from kslint.baseline import Baseline, BaselineState, apply_baseline
+from kslint.config import OFF, Config
+from kslint.discover import glob_match
 from kslint.engine import apply_defaults
 from kslint.findings import Finding, ObjectRef, Severity, Suppression
-from kslint.fingerprint import identity
 from kslint.nodes import Span
 from kslint.objects import K8sObject, SourceFile
-from kslint.rules import RuleMeta, catalog
+from kslint.ruleset import ALL, RuleSet
+from kslint.suggest import did_you_mean
 
 ANNOTATION = "kslint.io/ignore"
 REASON_ANNOTATION = "kslint.io/ignore-reason"
 UNUSED = "unused-suppression"
 # Problems with the input itself stay visible when ``select`` names other families.
 ALWAYS_SELECTED_FAMILIES = frozenset({"input"})
-
-BASELINE_VERSION = 1
 
 _DIRECTIVE = re.compile(
     r"(?:^|\s)(?P<hash>#)\s*kslint:\s*(?P<scope>disable-file|disable)\s*=\s*"
@@ -159,71 +156,6 @@ def comment_sites(file: SourceFile) -> tuple[dict[int, list[Site]], list[Site]]:
 
 
 # ---------------------------------------------------------------------------------------
-# Baseline
-
-
-@dataclass
-class BaselineState:
-    """What the baseline did in this run."""
-
-    path: str
-    hidden: int = 0  # findings the baseline lists, not reported
-    gone: int = 0  # baseline entries no longer found (fixed, or their object removed)
-
-
-@dataclass
-class Baseline:
-    path: str
-    counts: Counter[str]
-
-    @classmethod
-    def read(cls, path: str | Path) -> Baseline:
-        """Read a baseline file; raises ``UsageError`` when it cannot be used."""
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise UsageError(f"cannot read the baseline {path}: {exc.strerror}") from None
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise UsageError(f"the baseline {path} is not valid JSON: {exc}") from None
-        entries = data.get("findings") if isinstance(data, dict) else None
-        if not isinstance(entries, list) or data.get("version") != BASELINE_VERSION:
-            raise UsageError(
-                f"{path} is not a kslint baseline (version {BASELINE_VERSION}); "
-                "write one with --baseline-write"
-            )
-        counts: Counter[str] = Counter()
-        for entry in entries:
-            if not isinstance(entry, dict) or not isinstance(entry.get("identity"), str):
-                raise UsageError(f"{path}: every entry needs an identity string")
-            count = entry.get("count", 1)
-            counts[entry["identity"]] += count if isinstance(count, int) and count > 0 else 1
-        return cls(str(path), counts)
-
-
-def baseline_text(findings: Iterable[Finding]) -> str:
-    """A baseline file: one entry per identity, sorted, so diffs review well."""
-    counts = Counter(identity(finding) for finding in findings)
-    entries = []
-    for key in sorted(counts):
-        entry: dict[str, Any] = {"identity": key}
-        if counts[key] > 1:
-            entry["count"] = counts[key]
-        entries.append(entry)
-    document = {"version": BASELINE_VERSION, "tool": "kslint", "findings": entries}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_baseline(path: str | Path, findings: Iterable[Finding]) -> int:
-    """Record ``findings``; returns how many. Raises ``UsageError`` if it cannot write."""
-    findings = list(findings)
-    try:
-        Path(path).write_text(baseline_text(findings), encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write the baseline {path}: {exc.strerror}") from None
-    return len(findings)
-
-
-# ---------------------------------------------------------------------------------------
 # The stage
 
 
@@ -235,18 +167,19 @@ class Outcome:
     baselined: list[Finding] = field(default_factory=list)  # hidden by the baseline
 
 
-class Policy:
-    """Configuration applied to findings. ``Policy()`` (no config) still honours
+class SuppressionStage:
+    """Configuration applied to findings. Without a config it still honours
     annotations and comment directives, so rule examples and library callers see them."""
 
     def __init__(
         self,
+        rules: RuleSet,
         config: Config | None = None,
-        rules: dict[str, RuleMeta] | None = None,
         baseline: Baseline | None = None,
     ) -> None:
         self.config = config or Config()
-        self.rules = rules if rules is not None else catalog()
+        self.rule_set = rules
+        self.rules = rules.catalog
         self.baseline = baseline
         self._enabled: dict[str, bool] = {}
 
@@ -337,7 +270,10 @@ class Policy:
 
         outcome = Outcome(visible, suppressed)
         if self.baseline is not None:
-            self._apply_baseline(outcome, self.baseline)
+            outcome.findings, outcome.baselined, hidden, outcome.baseline = apply_baseline(
+                outcome.findings, self.baseline
+            )
+            outcome.suppressed += hidden
         if targets is not None:
             outcome.findings = [f for f in outcome.findings if _concerns(f, targets)]
             outcome.suppressed = [s for s in outcome.suppressed if _concerns(s[0], targets)]
@@ -383,7 +319,7 @@ class Policy:
     # -- unused suppressions ---------------------------------------------------------
 
     def _unused(self, sites: list[Site]) -> Iterator[Finding]:
-        known = set(rule_names(with_all=True))
+        known = set(self.rule_set.names(with_all=True))
         for site in sites:
             unknown = [name for name in site.names if name not in known]
             idle = [
@@ -421,27 +357,6 @@ class Policy:
             return self.enabled(name)
         return any(self.enabled(r) for r, meta in self.rules.items() if meta.family == name)
 
-    # -- baseline --------------------------------------------------------------------
-
-    def _apply_baseline(self, outcome: Outcome, baseline: Baseline) -> None:
-        remaining = Counter(baseline.counts)
-        new = []
-        for finding in outcome.findings:
-            key = identity(finding)
-            if remaining[key] > 0:
-                remaining[key] -= 1
-                outcome.baselined.append(finding)
-            else:
-                new.append(finding)
-        outcome.findings = new
-        reason = f"listed in the baseline {baseline.path}"
-        outcome.suppressed += [Suppression(finding, reason) for finding in outcome.baselined]
-        outcome.baseline = BaselineState(
-            path=baseline.path,
-            hidden=len(outcome.baselined),
-            gone=sum(count for count in remaining.values() if count > 0),
-        )
-
 
 def _concerns(finding: Finding, targets: set[str]) -> bool:
     return finding.file in targets or any(r.file in targets for r in finding.related)
@@ -454,22 +369,10 @@ def _relative(shown: str, root: Path) -> str | None:
         return None
 
 
-def enabled_checks(policy: Policy, checks: Iterable[Any]) -> list[Any]:
+def enabled_checks(policy: SuppressionStage, checks: Iterable[Any]) -> list[Any]:
     """The checks worth running: disabled rules are not run at all."""
     return [check for check in checks if policy.enabled(check.rule_id)]
 
 
 # ---------------------------------------------------------------------------------------
 # What the command line prints besides the report
-
-
-def baseline_summary(state: BaselineState) -> str:
-    gone = ""
-    if state.gone:
-        plural = "" if state.gone == 1 else "s"
-        gone = (
-            f"; {state.gone} baselined finding{plural} gone (fixed or removed): "
-            f"run --baseline-write {state.path} to drop them"
-        )
-    plural = "" if state.hidden == 1 else "s"
-    return f"baseline {state.path}: {state.hidden} known finding{plural} not shown{gone}"

@@ -7,7 +7,6 @@ input except ``PolicyError``, which carries them all.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,9 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kslint.datafiles import data_dir
 from kslint.nodes import Span, YMap, dotted, span_of
-from kslint.policies.compile import DEFAULT_FAMILY, CompiledPolicy, compile_policy
-from kslint.rules import RuleMeta, builtin_catalog, data_dir, parse_meta
+from kslint.policies.compile import CompiledPolicy, compile_policy
+from kslint.registry import CUSTOM_FAMILY, RuleMeta, builtin_catalog, parse_meta
+from kslint.suggest import did_you_mean
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -83,7 +84,7 @@ def policy_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
 
 def read_documents(path: Path, shown: str) -> tuple[list[Any], list[str]]:
     """The documents of one YAML file as position-carrying trees, or the problems."""
-    from kslint.load import parse_yaml
+    from kslint.yaml_reader import parse_yaml
 
     try:
         data = path.read_bytes()
@@ -94,7 +95,7 @@ def read_documents(path: Path, shown: str) -> tuple[list[Any], list[str]]:
     return [doc for doc in documents if doc is not None], problems
 
 
-def _format_problems(doc: YMap, shown: str) -> Iterator[str]:
+def format_problems(doc: YMap, shown: str) -> Iterator[str]:
     """Violations of ``schemas/rule.schema.json``, each at the node it concerns."""
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
@@ -113,13 +114,10 @@ def _format_problems(doc: YMap, shown: str) -> Iterator[str]:
             known = list(error.schema.get("properties", {}))
             extras = [name for name in error.instance if name not in known]
             path = (*path, extras[0])
-            close = difflib.get_close_matches(str(extras[0]), known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            message = f"unknown field {extras[0]!r}{hint}"
+            message = f"unknown field {extras[0]!r}{did_you_mean(str(extras[0]), known)}"
         elif error.validator == "enum":
             allowed = ", ".join(str(v) for v in error.validator_value)
-            close = difflib.get_close_matches(str(error.instance), map(str, error.validator_value))
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(str(error.instance), map(str, error.validator_value))
             message = f"{error.instance!r} is not one of: {allowed}{hint}"
             key = False
         elif error.validator == "required":
@@ -164,9 +162,9 @@ def load_rule_documents(
                 span = getattr(doc, "span", Span(1, 1, 1, 1))
                 problems.append(f"{shown}:{span.line}:{span.column}: a rule must be a mapping")
                 continue
-            format_problems = list(_format_problems(doc, shown))
-            if format_problems:
-                problems += format_problems
+            shape_problems = list(format_problems(doc, shown))
+            if shape_problems:
+                problems += shape_problems
                 continue
             rule_id = str(doc["id"])
             where = _span(doc, ("id",), key=False)
@@ -196,7 +194,7 @@ def load_rule_documents(
                     "(with `assert` and/or `related`) to check anything"
                 )
                 continue
-            meta = parse_meta({"family": DEFAULT_FAMILY, **doc}, path)
+            meta = parse_meta({"family": CUSTOM_FAMILY, **doc}, path)
             policy = None
             if "match" in doc:
                 origin = f"{shown}:{doc.span.line}"

@@ -1,0 +1,146 @@
+"""Validating the configuration: against ``schemas/config.schema.json``, then rule and
+family names against the run's rule set (rules are added over time, and policies add
+more, so the schema cannot list them), then paths.
+
+Every problem is one ``file:line:col: message`` string.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kslint.config.read import Locator
+from kslint.datafiles import data_dir
+from kslint.nodes import describe, dotted
+from kslint.registry import RENAMED_FAMILIES
+from kslint.ruleset import RuleSet
+from kslint.suggest import did_you_mean
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
+
+
+def sorted_problems(problems: list[str]) -> list[str]:
+    def key(problem: str) -> tuple[Any, ...]:
+        match = re.match(r"(.*?):(\d+):(\d+): ", problem)
+        return (match.group(1), int(match.group(2)), int(match.group(3))) if match else ("", 0, 0)
+
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=key)
+
+
+_TYPES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "boolean": "a boolean",
+}
+
+
+def schema_problems(value: Any, locator: Locator) -> Iterator[str]:
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema())
+    for error in sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path))):
+        yield from _explain(error, locator)
+
+
+def _explain(error: Any, locator: Locator) -> Iterator[str]:
+    path = list(error.absolute_path)
+    where = dotted(path)
+    prefix = f"{where}: " if where else ""
+    kind = error.validator
+    custom = error.schema.get("errorMessage", {}) if isinstance(error.schema, dict) else {}
+    instance = error.instance
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        known = list(error.schema.get("properties", {}))
+        for key in instance:
+            if key not in known:
+                yield (
+                    f"{locator.where([*path, key], key=True)}: {prefix}unknown key {key!r}"
+                    f"{did_you_mean(str(key), known)}"
+                )
+        return
+    if kind in custom:
+        message = custom[kind]
+    elif kind == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else expected
+        wanted = " or ".join(_TYPES.get(name, name) for name in names)
+        message = f"must be {wanted}, not {describe(instance)}"
+    elif kind == "enum":
+        choices = [str(choice) for choice in error.validator_value]
+        message = (
+            f"{instance!r} is not one of {', '.join(choices)}{did_you_mean(str(instance), choices)}"
+        )
+    elif kind == "required":
+        missing = [key for key in error.validator_value if key not in instance]
+        message = f"missing required key {', '.join(repr(k) for k in missing)}"
+    elif kind in ("minLength", "minItems"):
+        message = "must not be empty"
+    elif kind == "uniqueItems":
+        seen: set[str] = set()
+        twice = next((item for item in instance if item in seen or seen.add(item)), None)
+        message = f"lists {twice!r} more than once"
+    elif kind == "maxLength":
+        message = f"must be at most {error.validator_value} characters long"
+    else:
+        message = error.message
+    yield f"{locator.where(path)}: {prefix}{message}"
+
+
+def check_rule_name(name: str, rules: RuleSet, *, with_all: bool = False) -> str | None:
+    """Why ``name`` is not a rule ID or family name, or None when it is one (a renamed
+    family's old id still counts: ``kslint.config.convert`` notes and maps it)."""
+    choices = rules.names(with_all=with_all)
+    if name in choices or name in RENAMED_FAMILIES:
+        return None
+    return f"unknown rule or family {name!r}{did_you_mean(name, choices)}"
+
+
+def strings(value: Any) -> Iterator[tuple[int, str]]:
+    """The string items of a list (anything else was reported by the schema)."""
+    if isinstance(value, list):
+        yield from ((i, item) for i, item in enumerate(value) if isinstance(item, str))
+
+
+def catalog_problems(value: Any, locator: Locator, rules: RuleSet) -> Iterator[str]:
+    """Rule IDs and family names checked against the run's rule set."""
+    if not isinstance(value, dict):
+        return
+
+    def check(
+        path: list[Any], name: str, *, key: bool = False, with_all: bool = False
+    ) -> Iterator[str]:
+        problem = check_rule_name(name, rules, with_all=with_all)
+        if problem:
+            yield f"{locator.where(path, key=key)}: {dotted(path[:-1])}: {problem}"
+
+    severity = value.get("severity")
+    for name in severity if isinstance(severity, dict) else ():
+        yield from check(["severity", name], str(name), key=True)
+    for field_name in ("select", "ignore"):
+        for index, name in strings(value.get(field_name)):
+            yield from check([field_name, index], name)
+    exemptions = value.get("exemptions")
+    for number, exemption in enumerate(exemptions if isinstance(exemptions, list) else ()):
+        if isinstance(exemption, dict):
+            for index, name in strings(exemption.get("rules")):
+                yield from check(["exemptions", number, "rules", index], name, with_all=True)
+
+
+def path_problems(value: Any, locator: Locator, root: Path) -> Iterator[str]:
+    if not isinstance(value, dict):
+        return
+    for key in ("context", "policies", "schema_dirs"):
+        for index, name in strings(value.get(key)):
+            if not (root / name).exists():
+                yield f"{locator.where([key, index])}: {key}: path {name!r} does not exist"
