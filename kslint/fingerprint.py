@@ -17,7 +17,11 @@ _NUMBERS = re.compile(r"\d+")
 
 
 def identity(finding: Finding) -> str:
-    """A readable key: ``rule|Kind namespace/name|spec.volumes[0].nfs``."""
+    """A readable key: ``rule|Kind namespace/name|spec.volumes.[0].nfs``.
+
+    Every path step is joined with a dot, list indexes included (``volumes.[0]``, not
+    ``volumes[0]`` as messages write it): baselines and SARIF fingerprints already store
+    keys in this form, so it must not change."""
     if finding.obj is None:
         subject = f"{finding.file}|{_NUMBERS.sub('#', finding.message)}"
     else:

@@ -57,34 +57,34 @@ def test_every_problem_is_listed_with_its_position(tmp_path: Path) -> None:
         include: ""
     """
     assert problems(tmp_path, config) == [
-        ".kslint.yaml:1:1: unknown key 'selct' (did you mean 'select'?)",
+        '.kslint.yaml:1:1: unknown field "selct"; did you mean "select"?',
         ".kslint.yaml:3:3: severity: unknown rule or family 'pvc-not-fund' "
         "(did you mean 'pvc-not-found'?)",
-        ".kslint.yaml:4:25: severity.pod-host-path-volume: 'warn' is not one of error, warning, "
-        "info, off (did you mean 'warning'?)",
-        ".kslint.yaml:5:10: fail_on: 'sometimes' is not one of error, warning, info, never",
+        '.kslint.yaml:4:25: severity.pod-host-path-volume: string "warn" is not one of "error", '
+        '"warning", "info", "off"; did you mean "warning"?',
+        '.kslint.yaml:5:10: fail_on: string "sometimes" is not one of "error", "warning", "info", "never"',
         ".kslint.yaml:6:12: namespace: must be a Kubernetes namespace name "
         "(lower-case letters, digits and '-')",
-        ".kslint.yaml:8:3: cluster: unknown key 'service' (did you mean 'services'?)",
-        ".kslint.yaml:9:29: cluster.persistent_volume_claims: lists 'default/a' more than once",
+        '.kslint.yaml:8:3: unknown field "cluster.service"; did you mean "services"?',
+        '.kslint.yaml:9:29: cluster.persistent_volume_claims: lists "default/a" more than once',
         ".kslint.yaml:9:30: cluster.persistent_volume_claims[0]: must be namespace/name",
         ".kslint.yaml:10:18: stateful_images: give either extend or replace, not both",
         ".kslint.yaml:12:5: exemptions[0]: an exemption must name at least one of kind, "
         "namespace, name or paths (to turn a rule off everywhere, use ignore)",
         ".kslint.yaml:14:5: exemptions[1]: an exemption needs a reason",
-        ".kslint.yaml:14:11: exemptions[1].kind: must be a string, not a list",
+        ".kslint.yaml:14:11: exemptions[1].kind: expected string, got a list",
         ".kslint.yaml:16:22: exemptions[2].rules: unknown rule or family "
         "'pod-host-path-volumes' (did you mean 'pod-host-path-volume'?)",
         ".kslint.yaml:17:13: exemptions[2].reason: must not be empty",
         ".kslint.yaml:18:11: context: path 'missing-dir' does not exist",
-        '.kslint.yaml:19:10: include: must be a list, not string ""',
+        '.kslint.yaml:19:10: include: expected list, got string ""',
     ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("- a\n- b\n", ".kslint.yaml:1:1: must be a mapping, not a list"),
+        ("- a\n- b\n", ".kslint.yaml:1:1: expected mapping, got a list"),
         (
             "stateful_images: {}\n",
             ".kslint.yaml:1:18: stateful_images: give either extend or replace",
@@ -99,7 +99,7 @@ def test_every_problem_is_listed_with_its_position(tmp_path: Path) -> None:
         ),
         (
             "select: [volumes, volumes]\n",
-            ".kslint.yaml:1:9: select: lists 'volumes' more than once",
+            '.kslint.yaml:1:9: select: lists "volumes" more than once',
         ),
         (
             "ignore: [volumez]\n",
@@ -107,7 +107,7 @@ def test_every_problem_is_listed_with_its_position(tmp_path: Path) -> None:
         ),
         (
             "cluster: {storage_classes: standard}\n",
-            '.kslint.yaml:1:28: cluster.storage_classes: must be a list, not string "standard"',
+            '.kslint.yaml:1:28: cluster.storage_classes: expected list, got string "standard"',
         ),
         (
             "select: [volumes\n",
@@ -150,11 +150,11 @@ def test_pyproject_problems_point_at_their_lines(tmp_path: Path) -> None:
         reasn = "typo"
     """
     assert problems(tmp_path, pyproject, "pyproject.toml") == [
-        "pyproject.toml:5:1: fail_on: 'sometimes' is not one of error, warning, info, never",
-        "pyproject.toml:6:1: unknown key 'selct' (did you mean 'select'?)",
+        'pyproject.toml:5:1: fail_on: string "sometimes" is not one of "error", "warning", "info", "never"',
+        'pyproject.toml:6:1: unknown field "selct"; did you mean "select"?',
         "pyproject.toml:9:1: cluster.services[0]: must be namespace/name",
         "pyproject.toml:15:1: exemptions[1]: an exemption needs a reason",
-        "pyproject.toml:17:1: exemptions[1]: unknown key 'reasn' (did you mean 'reason'?)",
+        'pyproject.toml:17:1: unknown field "exemptions[1].reasn"; did you mean "reason"?',
     ]
 
 

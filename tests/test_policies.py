@@ -587,10 +587,10 @@ def test_format_violations(tmp_path: Path) -> None:
     write(tmp_path, "no-match.yaml", f"id: no-match\n{HEAD}")
     found = problems(tmp_path)
     assert found == [
-        "format.yaml:1:5: id: 'Not_An_Id' does not match '^[a-z0-9]+(-[a-z0-9]+)*$'",
-        "format.yaml:2:11: severity: 'critical' is not one of: error, warning, info",
-        "format.yaml:6:1: mach: unknown field 'mach' (did you mean 'match'?)",
-        "format.yaml:9:7: examples.bad[0]: 'line' is a required property",
+        'format.yaml:1:5: id: string "Not_An_Id" does not match the pattern ^[a-z0-9]+(-[a-z0-9]+)*$',
+        'format.yaml:2:11: severity: string "critical" is not one of "error", "warning", "info"',
+        'format.yaml:6:1: unknown field "mach"; did you mean "match"?',
+        'format.yaml:9:7: examples.bad[0]: missing required field "line"',
         "no-check.yaml:1:1: a policy with `match` needs `assert` or `related` (or both)",
         "no-match.yaml:1:1: a policy needs `match` (with `assert` and/or `related`) to check "
         "anything",
@@ -664,8 +664,8 @@ def test_edges_ids_schemas_and_messages(tmp_path: Path) -> None:
         "points to nothing",
         "bad-schemas.yaml:18:13: assert.required: invalid JSON Schema: 'spec' is not of type "
         "'array'",
-        "bad-selector.yaml:8:31: match.labels.matchLabels.app: ['web'] is not of type "
-        "'string', 'number', 'boolean'",
+        "bad-selector.yaml:8:31: match.labels.matchLabels.app: expected string or number or "
+        "boolean, got a list",
         "clash.yaml:1:5: id: 'pv-missing-reclaim-policy' is a built-in rule; choose another id",
         "twice.yaml:1:5: id: 'bad-edges' is already defined at bad-edges.yaml:1",
     ]

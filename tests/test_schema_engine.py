@@ -18,8 +18,8 @@ from kslint.loader import Source, load_sources
 from kslint.nodes import dotted
 from kslint.schema.compile import Compiler, Unsupported
 from kslint.schema.crd import convert, crd_schemas
-from kslint.schema.errors import suggestion
 from kslint.schema.store import Schema, kubernetes
+from kslint.schema_messages import suggestion
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

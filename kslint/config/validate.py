@@ -16,9 +16,10 @@ from typing import Any
 
 from kslint.config.read import Locator
 from kslint.datafiles import data_dir
-from kslint.nodes import describe, dotted
+from kslint.nodes import dotted
 from kslint.registry import RENAMED_FAMILIES
 from kslint.ruleset import RuleSet
+from kslint.schema_messages import explain
 from kslint.suggest import did_you_mean
 
 
@@ -36,65 +37,13 @@ def sorted_problems(problems: list[str]) -> list[str]:
     return sorted(unique, key=key)
 
 
-_TYPES = {
-    "object": "a mapping",
-    "array": "a list",
-    "string": "a string",
-    "integer": "an integer",
-    "boolean": "a boolean",
-}
-
-
 def schema_problems(value: Any, locator: Locator) -> Iterator[str]:
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(schema())
     for error in sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path))):
-        yield from _explain(error, locator)
-
-
-def _explain(error: Any, locator: Locator) -> Iterator[str]:
-    path = list(error.absolute_path)
-    where = dotted(path)
-    prefix = f"{where}: " if where else ""
-    kind = error.validator
-    custom = error.schema.get("errorMessage", {}) if isinstance(error.schema, dict) else {}
-    instance = error.instance
-    if kind == "additionalProperties" and isinstance(instance, dict):
-        known = list(error.schema.get("properties", {}))
-        for key in instance:
-            if key not in known:
-                yield (
-                    f"{locator.where([*path, key], key=True)}: {prefix}unknown key {key!r}"
-                    f"{did_you_mean(str(key), known)}"
-                )
-        return
-    if kind in custom:
-        message = custom[kind]
-    elif kind == "type":
-        expected = error.validator_value
-        names = [expected] if isinstance(expected, str) else expected
-        wanted = " or ".join(_TYPES.get(name, name) for name in names)
-        message = f"must be {wanted}, not {describe(instance)}"
-    elif kind == "enum":
-        choices = [str(choice) for choice in error.validator_value]
-        message = (
-            f"{instance!r} is not one of {', '.join(choices)}{did_you_mean(str(instance), choices)}"
-        )
-    elif kind == "required":
-        missing = [key for key in error.validator_value if key not in instance]
-        message = f"missing required key {', '.join(repr(k) for k in missing)}"
-    elif kind in ("minLength", "minItems"):
-        message = "must not be empty"
-    elif kind == "uniqueItems":
-        seen: set[str] = set()
-        twice = next((item for item in instance if item in seen or seen.add(item)), None)
-        message = f"lists {twice!r} more than once"
-    elif kind == "maxLength":
-        message = f"must be at most {error.validator_value} characters long"
-    else:
-        message = error.message
-    yield f"{locator.where(path)}: {prefix}{message}"
+        for problem in explain(error):
+            yield f"{locator.where(problem.path, key=problem.key)}: {problem.message}"
 
 
 def check_rule_name(name: str, rules: RuleSet, *, with_all: bool = False) -> str | None:

@@ -18,7 +18,7 @@ from kslint.datafiles import data_dir
 from kslint.nodes import Span, YMap, dotted, span_of
 from kslint.policies.compile import CompiledPolicy, compile_policy
 from kslint.registry import CUSTOM_FAMILY, RuleMeta, builtin_catalog, parse_meta
-from kslint.suggest import did_you_mean
+from kslint.schema_messages import explain
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -102,36 +102,12 @@ def format_problems(doc: YMap, shown: str) -> Iterator[str]:
 
     validator = Draft202012Validator(rule_schema())
     for error in validator.iter_errors(doc):
+        # anyOf and not carry the rule format's own errorMessage; elsewhere the most
+        # relevant alternative explains best.
         error = best_match([error]) if error.validator not in ("anyOf", "not") else error
-        path = tuple(error.absolute_path)
-        key = True
-        custom = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
-        if isinstance(custom, dict):
-            custom = custom.get(error.validator)
-        if isinstance(custom, str):
-            message = custom
-        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = list(error.schema.get("properties", {}))
-            extras = [name for name in error.instance if name not in known]
-            path = (*path, extras[0])
-            message = f"unknown field {extras[0]!r}{did_you_mean(str(extras[0]), known)}"
-        elif error.validator == "enum":
-            allowed = ", ".join(str(v) for v in error.validator_value)
-            hint = did_you_mean(str(error.instance), map(str, error.validator_value))
-            message = f"{error.instance!r} is not one of: {allowed}{hint}"
-            key = False
-        elif error.validator == "required":
-            message = error.message
-        else:
-            message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
-            key = False
-        span = span_of(doc, path, key=key) or doc.span
-        field = dotted(path) if error.validator != "required" else dotted(path) or "the rule"
-        yield (
-            f"{shown}:{span.line}:{span.column}: {field}: {message}"
-            if field
-            else (f"{shown}:{span.line}:{span.column}: {message}")
-        )
+        for problem in explain(error):
+            span = span_of(doc, problem.path, key=problem.key) or doc.span
+            yield f"{shown}:{span.line}:{span.column}: {problem.message}"
 
 
 def _span(doc: YMap, path: tuple[Any, ...], key: bool = True) -> Span:
