@@ -8,26 +8,11 @@ import subprocess
 from pathlib import Path
 
 from helpers import run_kslint
+from manifests import HOST_PATH_DEPLOYMENT
 
-WORKLOADS = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: cache
-spec:
-  selector:
-    matchLabels: {app: cache}
-  template:
-    metadata:
-      labels: {app: cache}
-    spec:
-      containers:
-        - name: cache
-          image: example/cache:1.0
-      volumes:
-        - name: data
-          hostPath:
-            path: /srv/cache
+WORKLOADS = (
+    HOST_PATH_DEPLOYMENT
+    + """\
 ---
 apiVersion: apps/v1
 kind: StatefulSet
@@ -45,6 +30,7 @@ spec:
         - name: db
           image: example/db:1.0
 """
+)
 
 
 def write_baseline(cwd: Path, *paths: str) -> subprocess.CompletedProcess[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import lint_json, run_kslint, write_files, write_repo
+from manifests import HOST_PATH_DEPLOYMENT
 
 WEB = """\
 apiVersion: apps/v1
@@ -62,27 +63,6 @@ spec:
           image: mydb:1.0
 """
 
-HOST_PATH = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: cache
-spec:
-  selector:
-    matchLabels: {app: cache}
-  template:
-    metadata:
-      labels: {app: cache}
-    spec:
-      containers:
-        - name: cache
-          image: example/cache:1.0
-      volumes:
-        - name: data
-          hostPath:
-            path: /srv/cache
-"""
-
 
 def findings(*args: str, cwd: Path) -> list[tuple[str, str, int]]:
     document = lint_json(*args, cwd=cwd)
@@ -102,13 +82,17 @@ def severities(*args: str, cwd: Path) -> dict[str, str]:
 
 
 def test_without_configuration_every_rule_runs(tmp_path: Path) -> None:
-    write_repo(tmp_path, {"cache.yaml": HOST_PATH})
+    write_repo(tmp_path, {"cache.yaml": HOST_PATH_DEPLOYMENT})
     assert rules(".", cwd=tmp_path) == {"pod-host-path-volume"}
 
 
 def test_config_found_from_a_subdirectory_up_to_the_repository_root(tmp_path: Path) -> None:
     write_repo(
-        tmp_path, {".kslint.yaml": "ignore: [pod-host-path-volume]\n", "k8s/cache.yaml": HOST_PATH}
+        tmp_path,
+        {
+            ".kslint.yaml": "ignore: [pod-host-path-volume]\n",
+            "k8s/cache.yaml": HOST_PATH_DEPLOYMENT,
+        },
     )
     result = run_kslint("lint", ".", cwd=tmp_path / "k8s")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -117,20 +101,23 @@ def test_config_found_from_a_subdirectory_up_to_the_repository_root(tmp_path: Pa
 
 def test_search_stops_at_the_repository_root(tmp_path: Path) -> None:
     write_files(tmp_path, {".kslint.yaml": "ignore: [pod-host-path-volume]\n"})
-    project = write_repo(tmp_path / "project", {"cache.yaml": HOST_PATH})
+    project = write_repo(tmp_path / "project", {"cache.yaml": HOST_PATH_DEPLOYMENT})
     assert rules(".", cwd=project) == {"pod-host-path-volume"}
 
 
 def test_outside_a_repository_only_the_working_directory_is_searched(tmp_path: Path) -> None:
     write_files(
-        tmp_path, {".kslint.yaml": "ignore: [pod-host-path-volume]\n", "sub/c.yaml": HOST_PATH}
+        tmp_path,
+        {".kslint.yaml": "ignore: [pod-host-path-volume]\n", "sub/c.yaml": HOST_PATH_DEPLOYMENT},
     )
     assert rules(".", cwd=tmp_path / "sub") == {"pod-host-path-volume"}
     assert rules("sub", cwd=tmp_path) == set()
 
 
 def test_yml_spelling_and_pyproject_table(tmp_path: Path) -> None:
-    write_repo(tmp_path / "a", {".kslint.yml": "ignore: [volumes]\n", "c.yaml": HOST_PATH})
+    write_repo(
+        tmp_path / "a", {".kslint.yml": "ignore: [volumes]\n", "c.yaml": HOST_PATH_DEPLOYMENT}
+    )
     assert rules(".", cwd=tmp_path / "a") == set()
     pyproject = """\
         [project]
@@ -139,7 +126,7 @@ def test_yml_spelling_and_pyproject_table(tmp_path: Path) -> None:
         [tool.kslint]
         ignore = ["pod-host-path-volume"]
     """
-    write_repo(tmp_path / "b", {"pyproject.toml": pyproject, "c.yaml": HOST_PATH})
+    write_repo(tmp_path / "b", {"pyproject.toml": pyproject, "c.yaml": HOST_PATH_DEPLOYMENT})
     assert rules(".", cwd=tmp_path / "b") == set()
 
 
@@ -149,9 +136,9 @@ def test_kslint_yaml_wins_over_pyproject_and_nearer_wins_over_farther(tmp_path: 
         {
             "pyproject.toml": '[tool.kslint]\nseverity = {pod-host-path-volume = "info"}\n',
             ".kslint.yaml": "severity: {pod-host-path-volume: error}\n",
-            "c.yaml": HOST_PATH,
+            "c.yaml": HOST_PATH_DEPLOYMENT,
             "sub/.kslint.yaml": "severity: {pod-host-path-volume: off}\n",
-            "sub/c.yaml": HOST_PATH,
+            "sub/c.yaml": HOST_PATH_DEPLOYMENT,
         },
     )
     assert severities("c.yaml", cwd=tmp_path) == {"pod-host-path-volume": "error"}
@@ -159,7 +146,7 @@ def test_kslint_yaml_wins_over_pyproject_and_nearer_wins_over_farther(tmp_path: 
 
 
 def test_pyproject_without_a_kslint_table_is_passed_over(tmp_path: Path) -> None:
-    write_repo(tmp_path, {".kslint.yaml": "ignore: [volumes]\n", "c.yaml": HOST_PATH})
+    write_repo(tmp_path, {".kslint.yaml": "ignore: [volumes]\n", "c.yaml": HOST_PATH_DEPLOYMENT})
     write_files(tmp_path / "sub", {"pyproject.toml": '[project]\nname = "x"\n'})
     assert rules("../c.yaml", cwd=tmp_path / "sub") == set()
 
@@ -170,7 +157,7 @@ def test_config_flag_and_no_config(tmp_path: Path) -> None:
         {
             ".kslint.yaml": "ignore: [pod-host-path-volume]\n",
             "other.yaml": "severity: {pod-host-path-volume: info}\n",
-            "c.yaml": HOST_PATH,
+            "c.yaml": HOST_PATH_DEPLOYMENT,
         },
     )
     assert severities(".", cwd=tmp_path) == {}
@@ -189,7 +176,7 @@ def test_cli_flags_override_the_file(tmp_path: Path) -> None:
         severity: {statefulset-service-not-found: info}
         fail_on: info
     """
-    write_repo(tmp_path, {".kslint.yaml": config, "db.yaml": DB, "c.yaml": HOST_PATH})
+    write_repo(tmp_path, {".kslint.yaml": config, "db.yaml": DB, "c.yaml": HOST_PATH_DEPLOYMENT})
     # The file: only the selected rule, at its configured severity, and fail_on info fails.
     result = run_kslint("lint", ".", cwd=tmp_path)
     assert result.returncode == 1
@@ -218,7 +205,7 @@ def test_cli_flags_override_the_file(tmp_path: Path) -> None:
 
 
 def test_unknown_rules_in_flags_are_usage_errors(tmp_path: Path) -> None:
-    write_repo(tmp_path, {"c.yaml": HOST_PATH})
+    write_repo(tmp_path, {"c.yaml": HOST_PATH_DEPLOYMENT})
     result = run_kslint("lint", ".", "--select", "pod-host-path-volumes", cwd=tmp_path)
     assert result.returncode == 2
     assert "--select: unknown rule or family 'pod-host-path-volumes'" in result.stderr
@@ -244,7 +231,7 @@ def test_severity_by_family_rule_beats_family_and_off(tmp_path: Path) -> None:
           volumes: info
           pod-host-path-volume: warning
     """
-    write_repo(tmp_path, {".kslint.yaml": config, "db.yaml": DB, "c.yaml": HOST_PATH})
+    write_repo(tmp_path, {".kslint.yaml": config, "db.yaml": DB, "c.yaml": HOST_PATH_DEPLOYMENT})
     assert severities(".", cwd=tmp_path) == {
         "statefulset-service-not-found": "error",
         "pod-host-path-volume": "warning",
@@ -259,7 +246,7 @@ def test_select_keeps_input_problems_and_ignore_wins(tmp_path: Path) -> None:
         {
             ".kslint.yaml": "select: [statefulset-service]\n",
             "db.yaml": DB,
-            "c.yaml": HOST_PATH,
+            "c.yaml": HOST_PATH_DEPLOYMENT,
             "broken.yaml": "a: [1\n",
         },
     )
@@ -291,10 +278,10 @@ def test_include_and_exclude_globs_are_relative_to_the_config(tmp_path: Path) ->
         tmp_path,
         {
             ".kslint.yaml": config,
-            "deploy/app/c.yaml": HOST_PATH,
-            "deploy/vendor/c.yaml": HOST_PATH,
-            "deploy/app/c.generated.yaml": HOST_PATH,
-            "other/c.yaml": HOST_PATH,
+            "deploy/app/c.yaml": HOST_PATH_DEPLOYMENT,
+            "deploy/vendor/c.yaml": HOST_PATH_DEPLOYMENT,
+            "deploy/app/c.generated.yaml": HOST_PATH_DEPLOYMENT,
+            "other/c.yaml": HOST_PATH_DEPLOYMENT,
         },
     )
     assert findings(cwd=tmp_path) == [("pod-host-path-volume", "deploy/app/c.yaml", 17)]
@@ -395,7 +382,7 @@ def test_context_setting_and_include_default(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", [".kslint.yaml", "pyproject.toml"])
 def test_empty_configuration_is_valid(tmp_path: Path, name: str) -> None:
     text = "" if name == ".kslint.yaml" else "[tool.kslint]\n"
-    write_repo(tmp_path, {name: text, "c.yaml": HOST_PATH})
+    write_repo(tmp_path, {name: text, "c.yaml": HOST_PATH_DEPLOYMENT})
     assert rules(".", cwd=tmp_path) == {"pod-host-path-volume"}
 
 
@@ -409,11 +396,13 @@ def test_the_readme_examples_are_valid_configurations(tmp_path: Path) -> None:
     yaml_example = _readme_blocks("yaml")[0]
     toml_example = _readme_blocks("toml")[0]
     assert yaml_example.startswith("# yaml-language-server: $schema=")
-    write_repo(tmp_path / "a", {".kslint.yaml": yaml_example, "deploy/c.yaml": HOST_PATH})
+    write_repo(
+        tmp_path / "a", {".kslint.yaml": yaml_example, "deploy/c.yaml": HOST_PATH_DEPLOYMENT}
+    )
     for folder in ("cluster-state", "policies", "schemas/crds"):  # paths the example names
         (tmp_path / "a" / folder).mkdir(parents=True)
     result = run_kslint("lint", "deploy/c.yaml", cwd=tmp_path / "a")
     assert result.returncode in (0, 1), result.stderr
-    write_repo(tmp_path / "b", {"pyproject.toml": toml_example, "c.yaml": HOST_PATH})
+    write_repo(tmp_path / "b", {"pyproject.toml": toml_example, "c.yaml": HOST_PATH_DEPLOYMENT})
     result = run_kslint("lint", "c.yaml", cwd=tmp_path / "b")
     assert result.returncode in (0, 1), result.stderr

@@ -15,6 +15,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SCENARIOS = sorted(p.parent.name for p in FIXTURES.glob("*/expected.yaml"))
 
 
+def test_scenarios_are_found() -> None:
+    # An empty glob would leave test_scenario with no case, which pytest skips: a moved
+    # folder or a renamed expected.yaml must fail instead.
+    assert SCENARIOS, f"no scenario (a folder holding expected.yaml) in {FIXTURES}"
+
+
 def _expected(scenario: Path) -> list[tuple]:
     entries = YAML(typ="safe").load((scenario / "expected.yaml").read_text()) or []
     return sorted((e["file"], e["line"], e["column"], e["rule"], e.get("object")) for e in entries)

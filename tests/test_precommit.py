@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from manifests import HOST_PATH_DEPLOYMENT
 
 ROOT = Path(__file__).resolve().parent.parent
 # What pip needs to build and install kslint (see pyproject.toml's build targets).
@@ -68,27 +69,6 @@ spec:
         - name: data
           persistentVolumeClaim:
             claimName: web-data
-"""
-
-BAD = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: cache
-spec:
-  selector:
-    matchLabels: {app: cache}
-  template:
-    metadata:
-      labels: {app: cache}
-    spec:
-      containers:
-        - name: cache
-          image: example/cache:1.0
-      volumes:
-        - name: data
-          hostPath:
-            path: /srv/cache
 """
 
 
@@ -173,7 +153,7 @@ def test_the_hook_fails_a_bad_manifest_and_passes_a_good_one(
     assert re.search(r"kslint\.+Passed", output), output
 
     _git(project, "commit", "-q", "-m", "web", env=env)
-    (project / "deploy" / "cache.yaml").write_text(BAD)
+    (project / "deploy" / "cache.yaml").write_text(HOST_PATH_DEPLOYMENT)
     _git(project, "add", "deploy/cache.yaml", env=env)
     code, output = _try_repo(project, hook_repo)
     assert code == 1, output

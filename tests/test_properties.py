@@ -1,5 +1,9 @@
-"""Properties that hold for any input: no tracebacks, and findings independent of how the
-same manifests are arranged into files."""
+"""Properties that hold for any input: no tracebacks, no rule crashes, and findings
+independent of how the same manifests are arranged into files.
+
+The engine turns a crashing rule into an ``internal-error`` finding (exit code 1, a valid
+report), so "no traceback" alone would let a crash pass: every property also asserts that no
+``internal-error`` finding appears."""
 
 from __future__ import annotations
 
@@ -21,7 +25,9 @@ def _lint_stdin(data: bytes) -> None:
     result = runner.invoke(app, ["lint", "-", "--format", "json"], input=data)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in (0, 1), result.output
-    json.loads(result.stdout)
+    report = json.loads(result.stdout)
+    crashes = [f for f in report["findings"] if f["rule"] == "internal-error"]
+    assert not crashes, crashes
 
 
 @settings(max_examples=150, deadline=None)
@@ -103,6 +109,8 @@ POOL = [
 
 def _essence(directory: Path) -> Counter:
     result = lint(LintOptions(paths=[str(directory)]))
+    crashes = [f.message for f in result.findings if f.rule == "internal-error"]
+    assert not crashes, crashes
     return Counter(
         (f.rule, str(f.obj), f.message, tuple(sorted(r.message for r in f.related)))
         for f in result.findings
