@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from kslint.datafiles import data_dir
 from kslint.loader import Source, load_sources
 from kslint.nodes import dotted
-from kslint.schema.compile import Compiler, Unsupported
 from kslint.schema.crd import convert, crd_schemas
+from kslint.schema.fast_check import Compiler, Unsupported
 from kslint.schema.store import Schema, kubernetes
 from kslint.schema_messages import suggestion
 

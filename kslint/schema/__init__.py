@@ -10,7 +10,7 @@ For each object, in order:
    of the target version. An apiVersion of a built-in group that does not serve the kind
    is a ``schema-violation``; a kind with no schema anywhere is counted, not reported.
 4. ``schema-violation`` and ``unknown-field`` findings at the offending node
-   (``kslint.schema.errors``), computed only for objects that fail the fast check. A
+   (``kslint.schema.violations``), computed only for objects that fail the fast check. A
    field that a check already reported as ``invalid-object`` (the pipeline runs the
    checks first) is not reported again.
 """
@@ -27,7 +27,6 @@ from kslint.findings import Finding
 from kslint.objects import K8sObject
 from kslint.schema.crd import crd_schemas
 from kslint.schema.deprecations import table
-from kslint.schema.errors import findings_for
 from kslint.schema.store import (
     Schema,
     SchemaDir,
@@ -38,6 +37,7 @@ from kslint.schema.store import (
     resolve_version,
     served,
 )
+from kslint.schema.violations import findings_for
 
 __all__ = [
     "SchemaError",
