@@ -236,7 +236,7 @@ def lint(
     else:
         sys.stdout.write(report)
     if result.schema is not None and (verbose or format == "text"):
-        from kslint.schema import schema_summary
+        from kslint.api_schemas import schema_summary
 
         for line in schema_summary(result.schema, verbose=verbose):
             typer.echo(f"kslint: {line}", err=True)

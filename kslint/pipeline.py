@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kslint.api_schemas import SchemaReport
+from kslint.api_schemas import validate as validate_schemas
 from kslint.baseline import Baseline, BaselineState
 from kslint.config import Config
 from kslint.discover import discover, with_context
@@ -18,8 +20,6 @@ from kslint.graph import Graph
 from kslint.loader import LoadResult, load_sources
 from kslint.objects import SourceFile
 from kslint.ruleset import RuleSet
-from kslint.schema import SchemaReport
-from kslint.schema import validate as validate_schemas
 from kslint.suppress import SuppressionStage, enabled_checks
 
 

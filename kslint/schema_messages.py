@@ -1,7 +1,7 @@
 """The one translation of JSON Schema validation errors into messages people read.
 
 Three places validate against a JSON Schema: manifests against Kubernetes and CRD schemas
-(``kslint.schema``), the configuration file (``kslint.config``) and policy files
+(``kslint.api_schemas``), the configuration file (``kslint.config``) and policy files
 (``kslint.policies``). They all word a problem the same way, through ``explain``; each
 only decides where the message is shown (a finding, or a ``file:line:col`` line).
 """

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from kslint.api_schemas import SCHEMA_RULES, bundled_versions, resolve_version
+from kslint.api_schemas.deprecations import table
 from kslint.errors import UsageError
 from kslint.findings import Severity
 from kslint.pipeline import LintOptions, LintResult, lint, lint_texts
-from kslint.schema import SCHEMA_RULES, bundled_versions, resolve_version
-from kslint.schema.deprecations import table
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BUILT_IN_KINDS = {
@@ -482,7 +482,7 @@ def test_versions() -> None:
 
 
 def test_the_table_agrees_with_the_bundled_schemas() -> None:
-    from kslint.schema.store import served
+    from kslint.api_schemas.store import served
 
     for change in table().values():
         for version in bundled_versions():

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kslint.api_schemas.crd import convert, crd_schemas
+from kslint.api_schemas.fast_check import Compiler, Unsupported
+from kslint.api_schemas.store import Schema, kubernetes
 from kslint.datafiles import data_dir
 from kslint.loader import Source, load_sources
 from kslint.nodes import dotted
-from kslint.schema.crd import convert, crd_schemas
-from kslint.schema.fast_check import Compiler, Unsupported
-from kslint.schema.store import Schema, kubernetes
 from kslint.schema_messages import suggestion
 
 FIXTURES = Path(__file__).parent / "fixtures"

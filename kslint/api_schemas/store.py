@@ -13,9 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kslint.api_schemas.fast_check import Check, Compiler, Unsupported
 from kslint.datafiles import data_dir
 from kslint.errors import UsageError
-from kslint.schema.fast_check import Check, Compiler, Unsupported
 
 if TYPE_CHECKING:  # jsonschema is imported when an object fails its fast check: most
     # runs never need it, and importing it costs a small run a sixth of its time.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from kslint.api_schemas.store import version_key
 from kslint.datafiles import data_dir
-from kslint.schema.store import version_key
 
 
 @dataclass(frozen=True)

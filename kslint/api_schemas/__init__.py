@@ -10,7 +10,7 @@ For each object, in order:
    of the target version. An apiVersion of a built-in group that does not serve the kind
    is a ``schema-violation``; a kind with no schema anywhere is counted, not reported.
 4. ``schema-violation`` and ``unknown-field`` findings at the offending node
-   (``kslint.schema.violations``), computed only for objects that fail the fast check. A
+   (``kslint.api_schemas.violations``), computed only for objects that fail the fast check. A
    field that a check already reported as ``invalid-object`` (the pipeline runs the
    checks first) is not reported again.
 """
@@ -23,11 +23,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
-from kslint.findings import Finding
-from kslint.objects import K8sObject
-from kslint.schema.crd import crd_schemas
-from kslint.schema.deprecations import table
-from kslint.schema.store import (
+from kslint.api_schemas.crd import crd_schemas
+from kslint.api_schemas.deprecations import table
+from kslint.api_schemas.store import (
     Schema,
     SchemaDir,
     SchemaError,
@@ -37,7 +35,9 @@ from kslint.schema.store import (
     resolve_version,
     served,
 )
-from kslint.schema.violations import findings_for
+from kslint.api_schemas.violations import findings_for
+from kslint.findings import Finding
+from kslint.objects import K8sObject
 
 __all__ = [
     "SchemaError",

@@ -4,7 +4,7 @@ Almost every object in a repository is valid, so the hot path only has to answer
 as fast as possible. ``jsonschema`` answers that too, but its generic keyword dispatch costs
 about ten times more per node than a closure that knows its schema. This module compiles
 the keywords Kubernetes schemas and CRD schemas use into closures; the (rare) objects that
-fail are then validated again by ``jsonschema`` to explain why (``kslint.schema.violations``).
+fail are then validated again by ``jsonschema`` to explain why (``kslint.api_schemas.violations``).
 
 The compiled check must never say "valid" where ``jsonschema`` would not: a schema using
 an asserting keyword this module does not implement raises ``Unsupported`` at compile time
