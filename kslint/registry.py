@@ -138,7 +138,7 @@ def parse_meta(data: dict[str, Any], source: Path | None = None) -> RuleMeta:
         bad=_examples(examples.get("bad")),
         good=_examples(examples.get("good")),
         source=source,
-        data=data if "match" in data else None,
+        data=data if "match" in data or "cases" in data else None,
     )
 
 

@@ -23,8 +23,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
-from kslint.api_schemas.crd import crd_schemas
+from kslint.api_schemas.crd import crd_schemas, root_schema
 from kslint.api_schemas.deprecations import table
+from kslint.api_schemas.operators import operator_schema
 from kslint.api_schemas.store import (
     Schema,
     SchemaDir,
@@ -91,8 +92,18 @@ class _Resolver:
             found = folder.schema(api_version, kind)
         if found is None:
             found = self.kubernetes.schema(api_version, kind)
+        if found is None:
+            found = self._operator(api_version, kind)
         self.cache[key] = found
         return found
+
+
+    def _operator(self, api_version: str, kind: str) -> Schema | None:
+        """A bundled operator CRD schema (family F's kinds), converted like a CRD's."""
+        openapi = operator_schema(api_version, kind)
+        if openapi is None:
+            return None
+        return self.kubernetes.custom(root_schema(openapi), f"{api_version} {kind}")
 
 
 def validate(

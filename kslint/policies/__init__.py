@@ -91,6 +91,8 @@ def compile_data_rule(meta: RuleMeta) -> Check:
     are of none of the rule's kinds (one small file, say) should not pay for importing it.
     The test suite compiles every built-in rule, so a broken one cannot ship."""
     kinds = (meta.data.get("match") or {}).get("kinds")
+    if "cases" in meta.data:  # a rule with cases: every case names its kinds
+        kinds = [kind for case in meta.data["cases"] for kind in case["match"]["kinds"]]
     if not kinds:
         return _compile(meta).to_check()
     compiled: list[Any] = []

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from kslint.findings import Finding, Related
+from kslint.findings import Finding, Related, Severity
 from kslint.graph import Graph
 from kslint.model import Workload
 from kslint.nodes import Path, dotted, walk
 from kslint.objects import K8sObject
-from kslint.policies.edges import EDGES, Edge, Node, follow
+from kslint.policies.edges import EDGES, Edge, Node, follow, with_labels
 from kslint.policies.schema import (
     PatternTimeout,
     Schema,
@@ -36,7 +36,7 @@ from kslint.suggest import did_you_mean
 
 # Placeholders every message may use, and those only a ``related`` message can fill.
 OBJECT_FIELDS = frozenset(
-    {"object", "kind", "namespace", "name", "id", "path", "value", "reason", "replicas"}
+    {"object", "kind", "namespace", "name", "id", "path", "value", "reason", "replicas", "block"}
 )
 RELATED_FIELDS = frozenset({"edge", "count", "related"})
 
@@ -60,14 +60,40 @@ class Place:
     key: bool = True
 
 
-def choose(places: tuple[Place, ...], obj: K8sObject) -> Place | None:
+def choose(places: tuple[Place, ...], obj: K8sObject, base: Path = ()) -> Place | None:
     """The first place present (not null) in ``obj`` (the object itself, ``""``, always
     is); when none is, the last one, which then points at the deepest node that exists
-    on its path (the mapping that lacks the field). None when there are no places."""
+    on its path (the mapping that lacks the field). None when there are no places.
+    ``base``: the places are relative to that node (an ``each`` block)."""
     for place in places:
-        if not place.path or obj.get(*place.path) is not None:
-            return place
-    return places[-1] if places else None
+        if not place.path or obj.get(*base, *place.path) is not None:
+            return Place((*base, *place.path), place.key)
+    return Place((*base, *places[-1].path), places[-1].key) if places else None
+
+
+WILDCARD = "*"
+
+
+def blocks(body: Any, pattern: Path, prefix: Path = ()) -> Iterator[Path]:
+    """The paths of the nodes a pointer with ``*`` steps (every item of a list, every
+    value of a mapping) names in ``body``; nodes that are absent or null are skipped."""
+    if not pattern:
+        if body is not None:
+            yield prefix
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step == WILDCARD:
+        if isinstance(body, list):
+            for index, item in enumerate(body):
+                yield from blocks(item, rest, (*prefix, index))
+        elif isinstance(body, dict):
+            for key, value in body.items():
+                yield from blocks(value, rest, (*prefix, key))
+        return
+    if isinstance(body, dict) and step in body:
+        yield from blocks(body[step], rest, (*prefix, step))
+    elif isinstance(body, list) and isinstance(step, int) and 0 <= step < len(body):
+        yield from blocks(body[step], rest, (*prefix, step))
 
 
 class Message:
@@ -90,8 +116,13 @@ class Match:
     labels: LabelSelector | None = None
     min_replicas: int | None = None
     where: Schema | None = None
+    groups: tuple[str, ...] = ()
 
     def selects(self, obj: K8sObject, graph: Graph) -> bool:
+        if obj.kind not in self.kinds:
+            return False  # a policy with cases: each case names its own kinds
+        if self.groups and not any(fnmatchcase(api_group(obj), g) for g in self.groups):
+            return False
         namespace = obj.namespace
         if self.namespaces and (
             namespace is None or not any(fnmatchcase(namespace, g) for g in self.namespaces)
@@ -114,6 +145,11 @@ class Match:
             if replicas is None or replicas < self.min_replicas:
                 return False
         return True  # ``where`` is evaluated with the assertions, where runaways are caught
+
+
+def api_group(obj: K8sObject) -> str:
+    """The group of the object's apiVersion ("" for the core group)."""
+    return obj.api_version.rpartition("/")[0]
 
 
 def replica_count(obj: K8sObject, graph: Graph) -> int | None:
@@ -156,6 +192,10 @@ class CompiledPolicy:
     related: list[RelatedRule] = field(default_factory=list)
     origin: str = ""  # file:line of the policy, for messages about the policy itself
     broken: bool = False  # set when evaluation ran away: the policy stops checking
+    # ``each``: ``assert`` and ``at`` apply to every node these patterns name (storage
+    # blocks, list items), one finding per failing node.
+    each: tuple[Path, ...] = ()
+    severity: Severity | None = None  # a case's own severity (None: the rule's)
 
     @property
     def id(self) -> str:
@@ -202,6 +242,7 @@ class CompiledPolicy:
             "edge": "",
             "count": "",
             "related": "",
+            "block": "",
         }
         values.update(extra)
         return values
@@ -219,10 +260,19 @@ class CompiledPolicy:
             yield finding
 
     def _findings(self, obj: K8sObject, graph: Graph) -> Iterator[Finding]:
-        if self.assertion is not None:
-            yield from self._assert(obj, graph)
+        found: list[Finding] = []
+        if self.assertion is not None and self.each:
+            for pattern in self.each:
+                for base in blocks(obj.body, pattern):
+                    found += self._assert(obj, graph, base)
+        elif self.assertion is not None:
+            found += self._assert(obj, graph)
         for rule in self.related:
-            yield from self._related(rule, obj, graph)
+            found += self._related(rule, obj, graph)
+        for finding in found:
+            if self.severity is not None:
+                finding.severity = self.severity
+            yield finding
 
     def _replica_context(self, obj: K8sObject, graph: Graph) -> list[Related]:
         """With ``min_replicas``, the autoscalers that raise the count, as related
@@ -238,16 +288,18 @@ class CompiledPolicy:
             if hpa.max_replicas is not None and hpa.max_replicas > 1
         ]
 
-    def _assert(self, obj: K8sObject, graph: Graph) -> Iterator[Finding]:
+    def _assert(self, obj: K8sObject, graph: Graph, base: Path = ()) -> Iterator[Finding]:
         assert self.assertion is not None
-        if self.assertion.is_valid(obj.body):
+        instance = obj.get(*base) if base else obj.body
+        if self.assertion.is_valid(instance):
             return
-        errors = self.assertion.errors(obj.body)
+        errors = self.assertion.errors(instance)
         seen: set[tuple[Path, str]] = set()
-        fixed = choose(self.at, obj)
+        fixed = choose(self.at, obj, base)
         for error in errors:
             error = focus(error)
             path, key = error_place(error)
+            path = (*base, *path)
             text = reason(error)
             values = self._values(
                 obj,
@@ -255,6 +307,7 @@ class CompiledPolicy:
                 path=dotted(path),
                 value=render_value(walk(obj.body, path)),
                 reason=text,
+                block=dotted(base),
             )
             if self.message is not None:
                 message = self.message.render(values)
@@ -443,7 +496,18 @@ class _Compiler:
             labels=labels,
             min_replicas=min_replicas,
             where=self.schema(("match", "where")) if "where" in raw else None,
+            groups=tuple(str(group) for group in raw.get("groups") or ()),
         )
+
+    def peer_chain(
+        self, path: tuple[Any, ...], raw: Any, chain: tuple[Edge, ...]
+    ) -> tuple[Edge, ...] | None:
+        """``peers`` takes the labels its objects must share (``same_labels``)."""
+        labels = tuple(str(label) for label in raw.get("same_labels") or ())
+        if not labels:
+            self.problem((*path, "edge"), "edge 'peers' needs same_labels: [label keys]")
+            return None
+        return tuple(with_labels(edge, labels) if edge.name == "peers" else edge for edge in chain)
 
     def chain(self, path: tuple[Any, ...], kinds: frozenset[str]) -> tuple[Edge, ...] | None:
         name = walk(self.data, path)
@@ -455,7 +519,7 @@ class _Compiler:
                 hint = did_you_mean(step, EDGES)
                 self.problem(path, f"unknown edge {step!r}{hint}; known edges: {', '.join(EDGES)}")
                 return None
-            strangers = sorted(current - edge.sources)
+            strangers = [] if edge.any_source else sorted(current - edge.sources)
             if strangers:
                 starts = ", ".join(sorted(edge.sources))
                 self.problem(
@@ -465,13 +529,15 @@ class _Compiler:
                 )
                 return None
             chain.append(edge)
-            current = edge.targets
+            current = current if edge.any_source else edge.targets
         return tuple(chain)
 
     def related(self, index: int, kinds: frozenset[str]) -> RelatedRule | None:
         path = ("related", index)
         raw = walk(self.data, path)
         chain = self.chain((*path, "edge"), kinds)
+        if chain and any(edge.name == "peers" for edge in chain):
+            chain = self.peer_chain(path, raw, chain)
         count = raw.get("count") or {}
         low, high = count.get("min"), count.get("max")
         if low is not None and high is not None and low > high:
@@ -504,10 +570,14 @@ def pointer(text: str) -> Path:
 
 def compile_policy(
     data: Any, meta: RuleMeta, origin: str = "", *, trusted: bool = False
-) -> tuple[CompiledPolicy | None, list[Problem]]:
+) -> tuple[Any, list[Problem]]:
     """Compile a rule document that has ``match`` (already valid against the format's
     schema). Returns the policy, or None and every problem found. ``trusted``: a built-in
     rule (its schemas are not checked against their meta-schema at every start)."""
+    if "cases" in data:
+        from kslint.policies.cases import compile_cases
+
+        return compile_cases(data, meta, origin, trusted=trusted)
     compiler = _Compiler(data, trusted)
     match = compiler.match()
     policy = CompiledPolicy(
@@ -517,6 +587,7 @@ def compile_policy(
         at=compiler.places(("at",)),
         message=compiler.message(("message",), related=False),
         origin=origin,
+        each=tuple(pointer(text) for text in data.get("each") or ()),
     )
     for index in range(len(data.get("related") or ())):
         rule = compiler.related(index, match.kinds)

@@ -10,7 +10,7 @@ that refers to it (its anchor), where a finding about the relation points.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kslint.findings import Related
@@ -72,6 +72,8 @@ class Edge:
     doc: str
     follow: Callable[[Node, Graph], list[Step]]
     home: Callable[[Node], Path]  # where a finding about the relation as a whole points
+    # Starts from any kind, modelled or not (``peers``): reaches objects of that kind.
+    any_source: bool = False
 
 
 def _labels_path(node: Node) -> Path:
@@ -171,6 +173,37 @@ def _scale_target(node: Node, graph: Graph) -> list[Step]:
 
 def _root(node: Node) -> Path:
     return node.root
+
+
+def _group(obj: K8sObject) -> str:
+    return obj.api_version.rpartition("/")[0]
+
+
+def _peers(node: Node, graph: Graph, labels: tuple[str, ...] = ()) -> list[Step]:
+    """The other objects of the node's kind and apiVersion group in its namespace that
+    carry the same value for every label in ``labels`` (a Strimzi KafkaNodePool's
+    ``strimzi.io/cluster``). A node without one of the labels has no peers."""
+    obj = node.obj
+    wanted = {label: obj.labels.get(label) for label in labels}
+    if not labels or any(not isinstance(value, str) for value in wanted.values()):
+        return []
+    return [
+        (Node.of(other, graph), ("metadata", "labels", labels[0]))
+        for other in graph.by_kind.get(obj.kind, ())
+        if other is not obj
+        and other.namespace == obj.namespace
+        and _group(other) == _group(obj)
+        and all(other.labels.get(label) == value for label, value in wanted.items())
+    ]
+
+
+def with_labels(edge: Edge, labels: tuple[str, ...]) -> Edge:
+    """``peers`` bound to the labels a policy's related entry names (``same_labels``)."""
+
+    def follow(node: Node, graph: Graph) -> list[Step]:
+        return _peers(node, graph, labels)
+
+    return replace(edge, follow=follow, home=lambda node: ("metadata", "labels", labels[0]))
 
 
 EDGES: dict[str, Edge] = {
@@ -280,6 +313,18 @@ EDGES: dict[str, Edge] = {
             _scale_target,
             lambda node: ("spec", "scaleTargetRef"),
         ),
+        Edge(
+            "peers",
+            frozenset(),
+            frozenset(),
+            "Other objects of the same kind and apiVersion group in the namespace that carry "
+            "the same value for every label the entry's same_labels names (the node pools "
+            "of one Kafka cluster). Any kind, custom resources included. Anchor: the first "
+            "of those labels.",
+            _peers,
+            lambda node: ("metadata", "labels"),
+            any_source=True,
+        ),
     )
 }
 
@@ -292,7 +337,7 @@ def follow(chain: tuple[Edge, ...], start: Node, graph: Graph) -> list[Step]:
     for edge in chain:
         reached: dict[tuple[int, Path], Step] = {}
         for node, anchor in frontier:
-            if node.kind not in edge.sources or node.view is None:
+            if not edge.any_source and (node.kind not in edge.sources or node.view is None):
                 continue
             for found, step_anchor in edge.follow(node, graph):
                 key = (id(found.obj), found.root)

@@ -163,16 +163,17 @@ def load_rule_documents(
                 )
             else:
                 seen[rule_id] = f"{shown}:{where.line}"
-            if "match" not in doc and not is_builtin_source:
+            checks = "match" in doc or "cases" in doc
+            if not checks and not is_builtin_source:
                 span = doc.span
                 problems.append(
                     f"{shown}:{span.line}:{span.column}: a policy needs `match` "
-                    "(with `assert` and/or `related`) to check anything"
+                    "(with `assert` and/or `related`), or `cases`, to check anything"
                 )
                 continue
             meta = parse_meta({"family": CUSTOM_FAMILY, **doc}, path)
             policy = None
-            if "match" in doc:
+            if checks:
                 origin = f"{shown}:{doc.span.line}"
                 policy, compile_problems = compile_policy(doc, meta, origin)
                 for problem in compile_problems:

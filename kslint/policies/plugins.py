@@ -98,8 +98,10 @@ def _meta(rule: Any, plugin: str) -> tuple[RuleMeta | None, list[str]]:
             return None, problems or [f"{shown}:1:1: a plugin rule file holds one rule"]
         data = documents[0]
     problems = list(format_problems(data, shown))
-    if "match" in data:
-        problems.append(f"{shown}:1:1: a plugin rule's check is its Python: remove `match`")
+    if "match" in data or "cases" in data:
+        problems.append(
+            f"{shown}:1:1: a plugin rule's check is its Python: remove `match` and `cases`"
+        )
     if problems:
         return None, problems
     return parse_meta({"family": CUSTOM_FAMILY, **data}, source), []

@@ -123,6 +123,8 @@ SAFE_REGISTRY: Registry[Any] = Registry(retrieve=_refuse)  # type: ignore[call-a
 @functools.cache
 def bounded_validator(name: str) -> Any:
     """A ``jsonschema`` validator class whose regular expressions are bounded."""
+    from kslint.policies.keywords import KEYWORDS
+
     base = getattr(validators, name)
     return validators.extend(
         base,
@@ -130,6 +132,7 @@ def bounded_validator(name: str) -> Any:
             "pattern": _pattern,
             "patternProperties": _pattern_properties,
             "additionalProperties": _additional_properties,
+            **KEYWORDS,  # quantity, sumOf: kslint's own keywords
         },
     )
 
