@@ -1,0 +1,49 @@
+"""Shared by the rule tests under tests/rules/: each test module lists cases (a manifest
+written for the project, and the exact findings of its rule in it), and they are linted
+in one CLI run (``kslint lint --format json``, a subprocess, as users run it). Each case
+is a file in its own folder, so cases never meet as duplicates."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/helpers.py
+
+from helpers import lint_json  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Case:
+    """A manifest and where ``rule`` must fire in it: (line, column, severity) each."""
+
+    name: str
+    manifest: str
+    expected: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+Found = dict[str, list[dict[str, Any]]]
+
+
+def lint_cases(root: Path, cases: list[Case], rule: str) -> Found:
+    """The findings of ``rule`` in each case's file, by case name."""
+    names = [case.name for case in cases]
+    assert len(set(names)) == len(names), "case names must be unique"
+    for case in cases:
+        folder = root / case.name
+        folder.mkdir(parents=True)
+        (folder / "manifest.yaml").write_text(textwrap.dedent(case.manifest), encoding="utf-8")
+    report = lint_json(".", "--select", rule, cwd=root)
+    found: Found = {name: [] for name in names}
+    for finding in report["findings"]:
+        assert finding["rule"] != "internal-error", finding
+        if finding["rule"] == rule:
+            found[Path(finding["file"]).parent.name].append(finding)
+    return found
+
+
+def places(findings: list[dict[str, Any]]) -> list[tuple[int, int, str]]:
+    return sorted((f["line"], f["column"], f["severity"]) for f in findings)
