@@ -97,7 +97,6 @@ class _Resolver:
         self.cache[key] = found
         return found
 
-
     def _operator(self, api_version: str, kind: str) -> Schema | None:
         """A bundled operator CRD schema (family F's kinds), converted like a CRD's."""
         openapi = operator_schema(api_version, kind)

@@ -12,6 +12,8 @@ A CRD's ``openAPIV3Schema`` is OpenAPI 3.0 with Kubernetes extensions, not JSON 
 - ``x-kubernetes-embedded-resource: true`` also allows ``apiVersion``, ``kind`` and
   ``metadata``;
 - ``exclusiveMinimum: true`` (OpenAPI 3.0) becomes the JSON Schema number form;
+- a ``required`` field whose schema has a ``default`` is not required (the API server
+  fills in defaults before it validates);
 - at the root, ``apiVersion``, ``kind`` and ``metadata`` are always allowed, and
   ``metadata`` is validated as the built-in ObjectMeta (``#/$defs/...``).
 """
@@ -142,6 +144,15 @@ def convert(node: Any, preserve_all: bool = False) -> Any:
         result["properties"] = {
             str(name): convert(sub, preserve_all) for name, sub in node["properties"].items()
         }
+        # The API server applies ``default`` before it validates: a required field with a
+        # default may be left out (CloudNativePG's ``instances``).
+        defaulted = {
+            str(name)
+            for name, sub in node["properties"].items()
+            if isinstance(sub, dict) and "default" in sub
+        }
+        if defaulted and isinstance(result.get("required"), list):
+            result["required"] = [n for n in result["required"] if n not in defaulted]
     if isinstance(node.get("items"), dict):
         result["items"] = convert(node["items"], preserve_all)
     additional = node.get("additionalProperties")

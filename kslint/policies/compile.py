@@ -90,9 +90,9 @@ def blocks(body: Any, pattern: Path, prefix: Path = ()) -> Iterator[Path]:
             for key, value in body.items():
                 yield from blocks(value, rest, (*prefix, key))
         return
-    if isinstance(body, dict) and step in body:
-        yield from blocks(body[step], rest, (*prefix, step))
-    elif isinstance(body, list) and isinstance(step, int) and 0 <= step < len(body):
+    if (isinstance(body, dict) and step in body) or (
+        isinstance(body, list) and isinstance(step, int) and 0 <= step < len(body)
+    ):
         yield from blocks(body[step], rest, (*prefix, step))
 
 

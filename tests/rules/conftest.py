@@ -13,7 +13,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/helpers.py
 
-from helpers import lint_json  # noqa: E402
+from helpers import lint_json
 
 
 @dataclass(frozen=True)

@@ -619,6 +619,10 @@ CASES = [
           members: 3
           type: ReplicaSet
           version: 6.0.5
+          security:
+            authentication:
+              modes: ["SCRAM"]
+          users: []
         """,
     ),
 ]

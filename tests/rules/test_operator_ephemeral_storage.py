@@ -649,4 +649,3 @@ def test_message_names_the_object_and_block(found: Found) -> None:
 def test_rabbitmq_message_shows_the_quantity(found: Found) -> None:
     (finding,) = found["rabbitmq-storage-zero-gi"]
     assert "persistence.storage to 0Gi" in finding["message"]
-

@@ -161,7 +161,9 @@ CASES = [
     ),
     Case(
         "strimzi-single-broker-beside-controllers",
-        pool("controllers", "split", "controller", 3) + "---\n" + pool("broker", "split", "broker", 1),
+        pool("controllers", "split", "controller", 3)
+        + "---\n"
+        + pool("broker", "split", "broker", 1),
         [(21, 3, "info")],
     ),
     Case(
@@ -296,6 +298,10 @@ CASES = [
           arbiters: 1
           type: ReplicaSet
           version: 6.0.5
+          security:
+            authentication:
+              modes: ["SCRAM"]
+          users: []
         """,
         [(6, 3, "info")],
     ),

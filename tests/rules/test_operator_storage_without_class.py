@@ -388,6 +388,10 @@ CASES = [
                     resources:
                       requests:
                         storage: 50G
+          security:
+            authentication:
+              modes: ["SCRAM"]
+          users: []
         """,
     ),
     Case(
@@ -408,6 +412,10 @@ CASES = [
                     name: logs-volume
                   spec:
                     storageClassName: fast
+          security:
+            authentication:
+              modes: ["SCRAM"]
+          users: []
         """,
         [(11, 7, "info")],
     ),
