@@ -117,7 +117,8 @@ def test_invalid_policies_exit_2_with_every_problem(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         "policies/a.yaml:8:11: related[0].edge: unknown edge 'pdb' (did you mean 'pdbs'?); "
         "known edges: claims, claim_templates, all_claims, storage_class, volume, users, "
-        "governing_service, selecting_services, pdbs, hpas, selected_workloads, scale_target",
+        "governing_service, selecting_services, pdbs, hpas, selected_workloads, scale_target, "
+        "peers",
         "policies/b.yaml:7:16: assert.type: invalid JSON Schema: 'objekt' is not one of "
         "['array', 'boolean', 'integer', 'null', 'number', 'object', 'string'] "
         "(no alternative of anyOf matches)",
