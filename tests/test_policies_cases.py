@@ -220,3 +220,17 @@ def test_peers_needs_same_labels(tmp_path: Path) -> None:
     assert "policies/bad.yaml:9:15: cases[0].related[0].edge: edge 'peers' needs same_labels" in (
         result.stderr
     ), result.stderr
+
+
+def test_builtin_rules_with_cases_compile_as_user_policies_would() -> None:
+    """Built-in rules compile ``trusted`` (no meta-schema check at start-up): the test
+    checks their schemas against the meta-schema once, as a user policy's would be."""
+    from kslint.policies.compile import compile_policy
+    from kslint.registry import builtin_catalog
+
+    with_cases = [meta for meta in builtin_catalog().values() if "cases" in (meta.data or {})]
+    assert len(with_cases) >= 4
+    for meta in with_cases:
+        policy, problems = compile_policy(meta.data, meta, meta.id, trusted=False)
+        assert policy is not None and not problems, (meta.id, problems)
+        assert len(policy.cases) == len(meta.data["cases"])
