@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import Case, Found, lint_cases, lint_json, places
+from operator_cases import Case, Found, lint_cases, lint_json, places
 
 RULE = "operator-deletes-claims"
 

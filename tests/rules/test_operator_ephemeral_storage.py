@@ -5,7 +5,7 @@ documentation examples that fires (at the field that makes the storage ephemeral
 from __future__ import annotations
 
 import pytest
-from conftest import Case, Found, lint_cases, places
+from operator_cases import Case, Found, lint_cases, places
 
 RULE = "operator-ephemeral-storage"
 

@@ -12,7 +12,7 @@ import test_operator_deletes_claims as deletes
 import test_operator_ephemeral_storage as ephemeral
 import test_operator_single_instance as single
 import test_operator_storage_without_class as without_class
-from conftest import lint_json
+from helpers import lint_json
 
 from kslint.schema.operators import operator_schema
 

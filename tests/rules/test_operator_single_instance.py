@@ -5,7 +5,7 @@ node pools of one cluster (label strimzi.io/cluster) by role."""
 from __future__ import annotations
 
 import pytest
-from conftest import Case, Found, lint_cases, places
+from operator_cases import Case, Found, lint_cases, places
 
 RULE = "operator-single-instance"
 

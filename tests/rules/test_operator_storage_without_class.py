@@ -4,7 +4,7 @@ class, at the block; an explicit "" is a choice; ephemeral storage is not report
 from __future__ import annotations
 
 import pytest
-from conftest import Case, Found, lint_cases, places
+from operator_cases import Case, Found, lint_cases, places
 
 RULE = "operator-storage-without-class"
 

@@ -1,17 +1,14 @@
-"""Shared by the rule tests under tests/rules/: each test module lists cases (a manifest
-written for the project, and the exact findings of its rule in it), and they are linted
-in one CLI run (``kslint lint --format json``, a subprocess, as users run it). Each case
-is a file in its own folder, so cases never meet as duplicates."""
+"""Shared by the family F rule tests (tests/rules/test_operator_*.py): each test module
+lists cases (a manifest written for the project, and the exact findings of its rule in
+it), and they are linted in one CLI run (``kslint lint --format json``, a subprocess, as
+users run it). Each case is a file in its own folder, so cases never meet as duplicates."""
 
 from __future__ import annotations
 
-import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/helpers.py
 
 from helpers import lint_json
 
