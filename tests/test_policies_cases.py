@@ -225,12 +225,12 @@ def test_peers_needs_same_labels(tmp_path: Path) -> None:
 def test_builtin_rules_with_cases_compile_as_user_policies_would() -> None:
     """Built-in rules compile ``trusted`` (no meta-schema check at start-up): the test
     checks their schemas against the meta-schema once, as a user policy's would be."""
-    from kslint.policies.compile import compile_policy
+    from kslint.policies.cases import CasesPolicy, compile_rule
     from kslint.registry import builtin_catalog
 
     with_cases = [meta for meta in builtin_catalog().values() if "cases" in (meta.data or {})]
     assert len(with_cases) >= 4
     for meta in with_cases:
-        policy, problems = compile_policy(meta.data, meta, meta.id, trusted=False)
-        assert policy is not None and not problems, (meta.id, problems)
+        policy, problems = compile_rule(meta.data, meta, meta.id, trusted=False)
+        assert isinstance(policy, CasesPolicy) and not problems, (meta.id, problems)
         assert len(policy.cases) == len(meta.data["cases"])

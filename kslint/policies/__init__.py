@@ -106,10 +106,10 @@ def compile_data_rule(meta: RuleMeta) -> Check:
 
 
 def _compile(meta: RuleMeta) -> Any:
-    from kslint.policies.compile import compile_policy
+    from kslint.policies.cases import compile_rule
 
     source = meta.source.name if meta.source is not None else meta.id
-    policy, problems = compile_policy(meta.data, meta, f"rules/{source}", trusted=True)
+    policy, problems = compile_rule(meta.data, meta, f"rules/{source}", trusted=True)
     if policy is None:
         details = "; ".join(f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems)
         raise ValueError(f"built-in rule {meta.id} does not compile: {details}")

@@ -52,6 +52,15 @@ class CasesPolicy:
         return found
 
 
+def compile_rule(
+    data: Any, meta: RuleMeta, origin: str = "", *, trusted: bool = False
+) -> tuple[CompiledPolicy | CasesPolicy | None, list[Problem]]:
+    """Compile a rule document with ``match`` or with ``cases``."""
+    if "cases" in data:
+        return compile_cases(data, meta, origin, trusted=trusted)
+    return compile_policy(data, meta, origin, trusted=trusted)
+
+
 def compile_cases(
     data: Any, meta: RuleMeta, origin: str = "", *, trusted: bool = False
 ) -> tuple[CasesPolicy | None, list[Problem]]:

@@ -570,15 +570,12 @@ def pointer(text: str) -> Path:
 
 def compile_policy(
     data: Any, meta: RuleMeta, origin: str = "", *, trusted: bool = False
-) -> tuple[Any, list[Problem]]:
-    """Compile a rule document that has ``match`` or ``cases`` (already valid against the
-    format's schema). Returns the policy (a ``CompiledPolicy``; a ``CasesPolicy`` for
-    ``cases``, each case compiled here), or None and every problem found. ``trusted``: a
-    built-in rule (its schemas are not checked against their meta-schema at every start)."""
-    if "cases" in data:
-        from kslint.policies.cases import compile_cases
-
-        return compile_cases(data, meta, origin, trusted=trusted)
+) -> tuple[CompiledPolicy | None, list[Problem]]:
+    """Compile a rule document (or one case of a rule with ``cases``) that has ``match``,
+    already valid against the format's schema. Returns the policy, or None and every
+    problem found. ``trusted``: a built-in rule (its schemas are not checked against their
+    meta-schema at every start). ``kslint.policies.cases.compile_rule`` takes either kind
+    of rule document."""
     compiler = _Compiler(data, trusted)
     match = compiler.match()
     policy = CompiledPolicy(

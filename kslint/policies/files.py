@@ -16,7 +16,8 @@ from typing import Any
 
 from kslint.datafiles import data_dir
 from kslint.nodes import Span, YMap, dotted, span_of
-from kslint.policies.compile import CompiledPolicy, compile_policy
+from kslint.policies.cases import CasesPolicy, compile_rule
+from kslint.policies.compile import CompiledPolicy
 from kslint.registry import CUSTOM_FAMILY, RuleMeta, builtin_catalog, parse_meta
 from kslint.schema_messages import explain
 
@@ -37,7 +38,7 @@ class LoadedRule:
     built-in rule's metadata file, whose check is Python)."""
 
     meta: RuleMeta
-    policy: CompiledPolicy | None
+    policy: CompiledPolicy | CasesPolicy | None
     data: YMap
     file: str  # as shown in messages
     path: Path
@@ -175,7 +176,7 @@ def load_rule_documents(
             policy = None
             if checks:
                 origin = f"{shown}:{doc.span.line}"
-                policy, compile_problems = compile_policy(doc, meta, origin)
+                policy, compile_problems = compile_rule(doc, meta, origin)
                 for problem in compile_problems:
                     span = _span(doc, problem.path, key=False)
                     field = dotted(problem.path)

@@ -22,23 +22,35 @@ class Case:
     expected: list[tuple[int, int, str]] = field(default_factory=list)
 
 
-Found = dict[str, list[dict[str, Any]]]
+class Found(dict[str, list[dict[str, Any]]]):
+    """The findings of the rule in each case's file, by case name; and every schema
+    finding (``unknown-field``, ``schema-violation``) in any case, as ``file:line:col:
+    message``: the cases are shaped like the operators' own examples, so each must be a
+    valid custom resource for the bundled CRD schemas (schemas/operators/)."""
+
+    schema_problems: list[str]
+
+
+SCHEMA_RULES = ("unknown-field", "schema-violation")
 
 
 def lint_cases(root: Path, cases: list[Case], rule: str) -> Found:
-    """The findings of ``rule`` in each case's file, by case name."""
     names = [case.name for case in cases]
     assert len(set(names)) == len(names), "case names must be unique"
     for case in cases:
         folder = root / case.name
         folder.mkdir(parents=True)
         (folder / "manifest.yaml").write_text(textwrap.dedent(case.manifest), encoding="utf-8")
-    report = lint_json(".", "--select", rule, cwd=root)
-    found: Found = {name: [] for name in names}
+    report = lint_json(".", "--select", f"{rule},schema", cwd=root)
+    found = Found({name: [] for name in names})
+    found.schema_problems = []
     for finding in report["findings"]:
         assert finding["rule"] != "internal-error", finding
         if finding["rule"] == rule:
             found[Path(finding["file"]).parent.name].append(finding)
+        elif finding["rule"] in SCHEMA_RULES:
+            where = f"{finding['file']}:{finding['line']}:{finding['column']}"
+            found.schema_problems.append(f"{where}: {finding['message']}")
     return found
 
 

@@ -653,3 +653,7 @@ def test_severity_option_overrides_the_default_one(tmp_path: Path) -> None:
     (tmp_path / "eck.yaml").write_text(textwrap.dedent(case.manifest), encoding="utf-8")
     report = lint_json("eck.yaml", "--select", RULE, "--severity", f"{RULE}=error", cwd=tmp_path)
     assert [f["severity"] for f in report["findings"]] == ["error"]
+
+
+def test_cases_are_valid_custom_resources(found: Found) -> None:
+    assert not found.schema_problems, "\n".join(found.schema_problems)

@@ -649,3 +649,7 @@ def test_message_names_the_object_and_block(found: Found) -> None:
 def test_rabbitmq_message_shows_the_quantity(found: Found) -> None:
     (finding,) = found["rabbitmq-storage-zero-gi"]
     assert "persistence.storage to 0Gi" in finding["message"]
+
+
+def test_cases_are_valid_custom_resources(found: Found) -> None:
+    assert not found.schema_problems, "\n".join(found.schema_problems)

@@ -472,3 +472,7 @@ def test_strimzi_finding_is_on_the_pool_and_names_the_others(found: Found) -> No
     assert "KafkaNodePool default/broker-b" in finding["message"]
     (dual,) = found["strimzi-single-dual-role-pool"]
     assert "only broker" in dual["message"]
+
+
+def test_cases_are_valid_custom_resources(found: Found) -> None:
+    assert not found.schema_problems, "\n".join(found.schema_problems)

@@ -583,3 +583,7 @@ def test_message_names_the_block(found: Found) -> None:
     messages = sorted(f["message"] for f in found["cnpg-quickstart"])
     assert "Cluster default/cluster-example requests spec.storage without" in messages[0]
     assert "spec.tablespaces[0].storage" in messages[1]
+
+
+def test_cases_are_valid_custom_resources(found: Found) -> None:
+    assert not found.schema_problems, "\n".join(found.schema_problems)

@@ -1,6 +1,7 @@
-"""The bundled operator schemas (schemas/operators/): every manifest the family F rule
-tests use is valid against them (so the shapes are real), and a typo in a storage block
-is an unknown-field without network access."""
+"""The bundled operator schemas (schemas/operators/): a typo in a storage block is an
+unknown-field without network access, every family F kind but ECK's is bundled. (The
+family F rule tests in tests/rules/ also check that each of their manifests is valid
+against these schemas.)"""
 
 from __future__ import annotations
 
@@ -8,40 +9,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import test_operator_deletes_claims as deletes
-import test_operator_ephemeral_storage as ephemeral
-import test_operator_single_instance as single
-import test_operator_storage_without_class as without_class
 from helpers import lint_json
 
 from kslint.schema.operators import operator_schema
-
-SCHEMA_RULES = ("unknown-field", "schema-violation", "invalid-object")
-CASES = [
-    (module.__name__, case)
-    for module in (ephemeral, deletes, without_class, single)
-    for case in module.CASES
-]
-
-
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    root = tmp_path_factory.mktemp("schema-cases")
-    for module, case in CASES:
-        folder = root / module / case.name
-        folder.mkdir(parents=True)
-        (folder / "manifest.yaml").write_text(textwrap.dedent(case.manifest), encoding="utf-8")
-    return lint_json(".", "--verbose", cwd=root)
-
-
-def test_rule_test_manifests_are_valid_custom_resources(report: dict) -> None:
-    problems = [
-        f"{f['file']}:{f['line']}:{f['column']}: {f['rule']}: {f['message']}"
-        for f in report["findings"]
-        if f["rule"] in SCHEMA_RULES
-    ]
-    # Elasticsearch (ECK, Elastic License 2.0) and the other-group kinds have no schema.
-    assert not problems, "\n".join(problems)
 
 
 def test_a_storage_typo_is_an_unknown_field(tmp_path: Path) -> None:
