@@ -37,7 +37,7 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "schemas" / "operators"
 
-# Keys validation never reads (``kslint.schema.crd.convert`` ignores formats too).
+# Keys validation never reads (``kslint.api_schemas.crd.convert`` ignores formats too).
 DROPPED = frozenset(
     {
         "description",

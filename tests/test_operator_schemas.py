@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import lint_json
 
-from kslint.schema.operators import operator_schema
+from kslint.api_schemas.operators import operator_schema
 
 
 def test_a_storage_typo_is_an_unknown_field(tmp_path: Path) -> None:
