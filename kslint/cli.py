@@ -19,6 +19,7 @@ from kslint import __version__
 
 if TYPE_CHECKING:  # the CLI imports stages lazily: ``--version`` and ``--help`` stay fast
     from kslint.config import Overrides
+    from kslint.fix.run import FixRun
     from kslint.pipeline import LintOptions, LintResult
     from kslint.report import ReportContext
     from kslint.ruleset import RuleSet
@@ -189,6 +190,10 @@ def lint(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of rule crashes.")
     ] = False,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply the safe fixes first, then report what is left.")
+    ] = False,
+    unsafe_fixes: UnsafeFixes = False,
 ) -> None:
     """Lint manifests and report each finding at its file, line and column."""
     from kslint.baseline import baseline_summary, write_baseline
@@ -219,6 +224,8 @@ def lint(
         schema_dir or [],
         debug,
     )
+    if fix or unsafe_fixes:
+        _fix_before_lint(options, fix, unsafe_fixes)
     try:
         result = run_lint(options)
     except UsageError as exc:
@@ -254,6 +261,46 @@ def lint(
         for finding in result.findings
     )
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+UnsafeFixes = Annotated[
+    bool,
+    typer.Option(
+        "--unsafe-fixes",
+        help="Also apply unsafe fixes (re-created objects, changed reclaim behaviour): "
+        "kslint explain RULE-ID says what each needs.",
+    ),
+]
+
+
+def _fix_before_lint(options: LintOptions, fix: bool, unsafe: bool) -> None:
+    """``lint --fix``: write the fixes, say how many, then lint the fixed files."""
+    if not fix:
+        raise _fail("--unsafe-fixes needs --fix (or use kslint fix --unsafe-fixes)")
+    if "-" in options.paths:
+        raise _fail("--fix cannot fix standard input; use kslint fix --diff -")
+    run = _run_fixes(options, unsafe, write=True)
+    if run.applied:
+        from kslint.fix.run import summary_line
+
+        typer.echo(f"kslint: {summary_line(run, dry_run=False)}", err=True)
+
+
+def _run_fixes(options: LintOptions, unsafe: bool, *, write: bool) -> FixRun:
+    from kslint.errors import UsageError
+    from kslint.fix.run import WriteError, run_fixes
+    from kslint.fix.run import write as write_files
+
+    try:
+        run = run_fixes(options, unsafe=unsafe)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    if write:
+        try:
+            write_files(run)
+        except WriteError as exc:
+            raise _fail(str(exc), EXIT_FINDINGS) from None
+    return run
 
 
 def _report_targets(format: str, reports: list[str]) -> list[tuple[str, Path]]:
@@ -336,6 +383,81 @@ def _write(target: Path, text: str) -> None:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise _fail(f"cannot write {target}: {exc.strerror}") from None
+
+
+@app.command("fix")
+def fix_command(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files or directories to fix; - reads standard input (with --diff)."),
+    ] = None,
+    diff: Annotated[
+        bool,
+        typer.Option("--diff", help="Print a unified diff and write nothing (exit 1 if any)."),
+    ] = False,
+    unsafe_fixes: UnsafeFixes = False,
+    exit_non_zero_on_fix: Annotated[
+        bool,
+        typer.Option("--exit-non-zero-on-fix", help="Exit 1 when a file was changed (pre-commit)."),
+    ] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Fix only these rules or families (comma-separated)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Do not fix these rules or families (comma-separated)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Glob of paths to skip (repeatable)."),
+    ] = None,
+    namespace: Annotated[
+        str | None,
+        typer.Option("--namespace", "-n", help="Namespace of objects that set none (default)."),
+    ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="Use this .kslint.yaml or pyproject.toml, not a found one."),
+    ] = None,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Ignore configuration files.")
+    ] = False,
+    policy_dir: PolicyDirs = None,
+    plugin: Plugins = None,
+) -> None:
+    """Apply the automatic fixes (safe ones; unsafe too with --unsafe-fixes), keeping every
+    comment and every byte the fix does not touch."""
+    from kslint.config import Overrides, split_list
+    from kslint.fix.run import diff as unified_diff
+    from kslint.fix.run import report_lines
+
+    overrides = Overrides(
+        select=split_list(select) if select else None,
+        ignore=split_list(ignore),
+        namespace=namespace,
+    )
+    options = _lint_options(
+        paths or ["."],
+        exclude or [],
+        config_file,
+        no_config,
+        overrides,
+        None,
+        policy_dir or [],
+        plugin or [],
+        None,
+        [],
+        False,
+    )
+    run = _run_fixes(options, unsafe_fixes, write=not diff)
+    if diff:
+        sys.stdout.write(unified_diff(run))
+    for line in report_lines(run, dry_run=diff):
+        typer.echo(line, err=diff)
+    changed = bool(run.changed)
+    failed = bool(run.failures) or (changed and (diff or exit_non_zero_on_fix))
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 @app.command("rules")

@@ -17,7 +17,7 @@ from kslint.discover import discover, with_context
 from kslint.engine import apply_defaults, run_checks
 from kslint.findings import Finding, Suppression
 from kslint.graph import Graph
-from kslint.loader import LoadResult, load_sources
+from kslint.loader import LoadResult, Source, load_sources
 from kslint.objects import SourceFile
 from kslint.ruleset import RuleSet
 from kslint.suppress import SuppressionStage, enabled_checks
@@ -66,6 +66,24 @@ class LintResult:
 
 def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     """Run every built-in rule over the inputs. Raises ``UsageError`` for a bad path."""
+    inputs = read_inputs(options, stdin)
+    loaded = load_sources(inputs.sources, options.namespace)
+    loaded.skipped += inputs.fragments
+    context = load_sources(inputs.context, options.namespace) if inputs.context else None
+    return lint_loaded(loaded, options, context)
+
+
+@dataclass
+class Inputs:
+    """What a run reads: the files to lint, the project context, the patch fragments."""
+
+    sources: list[Source]
+    context: list[Source]
+    fragments: int
+
+
+def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
+    """Discover and read the inputs (``kslint fix`` lints them again after each edit)."""
     config = options.config
     path_filter = config.path_filter() if config is not None else None
     discovery = discover(options.paths, options.exclude, stdin=stdin, path_filter=path_filter)
@@ -74,10 +92,7 @@ def lint(options: LintOptions, stdin: Any = None) -> LintResult:
         # Pre-commit passes only changed files: load the project as context for references.
         context_paths, context_filter = config.context_paths()
         context_sources = with_context(discovery, context_paths, options.exclude, context_filter)
-    loaded = load_sources(discovery.sources, options.namespace)
-    loaded.skipped += len(discovery.patch_fragments)
-    context = load_sources(context_sources, options.namespace) if context_sources else None
-    return lint_loaded(loaded, options, context)
+    return Inputs(discovery.sources, context_sources, len(discovery.patch_fragments))
 
 
 def lint_loaded(

@@ -97,6 +97,18 @@ class Example:
     line: int | None = None  # where a bad example must fire
 
 
+@dataclass(frozen=True)
+class FixMeta:
+    """One automatic fix a rule offers (``autofix`` in its data file; ``kslint.fix``
+    builds the edits). ``safety``: ``safe`` (applies cleanly to a live cluster and changes
+    nothing but the flagged behaviour) or ``unsafe`` (``caution`` says what needs a human)."""
+
+    id: str
+    safety: str
+    summary: str
+    caution: str = ""
+
+
 @dataclass
 class RuleMeta:
     id: str
@@ -109,6 +121,7 @@ class RuleMeta:
     bad: list[Example] = field(default_factory=list)
     good: list[Example] = field(default_factory=list)
     source: Path | None = None
+    autofix: list[FixMeta] = field(default_factory=list)  # in order of preference
     # The whole rule document when it holds its own check (``match``): a data rule or a
     # policy, compiled by ``kslint.policies``.
     data: Any = None
@@ -138,6 +151,10 @@ def parse_meta(data: dict[str, Any], source: Path | None = None) -> RuleMeta:
         bad=_examples(examples.get("bad")),
         good=_examples(examples.get("good")),
         source=source,
+        autofix=[
+            FixMeta(f["id"], f["safety"], f["summary"].strip(), (f.get("caution") or "").strip())
+            for f in data.get("autofix") or []
+        ],
         data=data if "match" in data or "cases" in data else None,
     )
 

@@ -47,6 +47,10 @@ def rules_json(rules: Iterable[RuleMeta]) -> str:
                     "family": meta.family,
                     "family_title": family_title(meta.family),
                     "summary": meta.summary,
+                    "fixes": [
+                        {"id": fix.id, "safety": fix.safety, "summary": fix.summary}
+                        for fix in meta.autofix
+                    ],
                 }
                 for meta in ordered(rules)
             ],
@@ -57,18 +61,24 @@ def rules_json(rules: Iterable[RuleMeta]) -> str:
 
 
 def rules_text(rules: Iterable[RuleMeta]) -> str:
-    """One line per rule (id, severity, family, summary), aligned, never wrapped."""
+    """One line per rule (id, severity, family, fix, summary), aligned, never wrapped.
+    FIX is the safety of the fix ``kslint fix`` prefers (``-``: none)."""
     metas = ordered(rules)
-    header = ("RULE", "SEVERITY", "FAMILY", "SUMMARY")
-    rows = [header, *((m.id, str(m.severity), m.family, m.summary) for m in metas)]
-    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    header = ("RULE", "SEVERITY", "FAMILY", "FIX", "SUMMARY")
+    rows = [header, *((m.id, str(m.severity), m.family, fix_safety(m), m.summary) for m in metas)]
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
     lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
         + "  "
-        + row[3]
+        + row[4]
         for row in rows
     ]
     return "\n".join(lines) + f"\n\n{len(metas)} rules. Details: kslint explain RULE-ID\n"
+
+
+def fix_safety(meta: RuleMeta) -> str:
+    """``safe``, ``unsafe`` or ``-``: the safety of the rule's preferred automatic fix."""
+    return meta.autofix[0].safety if meta.autofix else "-"
 
 
 # ---------------------------------------------------------------------------------------
@@ -160,6 +170,9 @@ def render_explanation(meta: RuleMeta, *, width: int | None = None, color: bool 
     body(meta.why)
     heading("Fix")
     body(meta.fix)
+    if meta.autofix:
+        heading("Automatic fix")
+        body(autofix_markdown(meta))
     if meta.references:
         heading("References")
         for reference in meta.references:
@@ -189,6 +202,21 @@ def render_explanation(meta: RuleMeta, *, width: int | None = None, color: bool 
             console.print(Group(*parts))
     text = console.export_text(styles=color)
     return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+def autofix_markdown(meta: RuleMeta) -> str:
+    """What ``kslint fix`` does for a rule: each fix, its safety and, when unsafe, why."""
+    items = []
+    for index, fix in enumerate(meta.autofix):
+        if index == 0:
+            command = "kslint fix" if fix.safety == "safe" else "kslint fix --unsafe-fixes"
+            text = f"- {fix.safety.capitalize()} (`{command}`): {fix.summary}"
+        else:
+            text = f"- Alternative, {fix.safety} (offered in SARIF reports): {fix.summary}"
+        if fix.caution:
+            text += f" Caution: {fix.caution}"
+        items.append(text)
+    return "\n".join(items)
 
 
 class _Discard:

@@ -26,13 +26,17 @@ def test_rules_lists_every_rule_in_text() -> None:
     result = kslint("rules")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["RULE", "SEVERITY", "FAMILY", "SUMMARY"]
+    assert lines[0].split() == ["RULE", "SEVERITY", "FAMILY", "FIX", "SUMMARY"]
     rows = {line.split()[0]: line for line in lines[1:] if line and not line.endswith("RULE-ID")}
     assert set(rows) == set(RuleSet.builtin().catalog)
     for meta in RuleSet.builtin().catalog.values():
-        columns = rows[meta.id].split(maxsplit=3)
-        assert columns[1:3] == [str(meta.severity), meta.family]
-        assert columns[3] == meta.summary  # one line, never wrapped
+        columns = rows[meta.id].split(maxsplit=4)
+        fix = meta.autofix[0].safety if meta.autofix else "-"
+        assert columns[1:4] == [str(meta.severity), meta.family, fix]
+        assert columns[4] == meta.summary  # one line, never wrapped
+    assert rows["deployment-rwo-rolling-update"].split()[3] == "safe"
+    assert rows["statefulset-service-not-headless"].split()[3] == "unsafe"
+    assert rows["volume-mount-undefined"].split()[3] == "-"
     assert f"{len(RuleSet.builtin().catalog)} rules." in result.stdout
 
 
@@ -55,7 +59,12 @@ def test_rules_json() -> None:
         "family": "sharing",
         "family_title": "B. Sharing claims",
         "summary": RuleSet.builtin().catalog["statefulset-shared-pvc"].summary,
+        "fixes": [],
     }
+    assert [(f["id"], f["safety"]) for f in by_id["deployment-rwo-rolling-update"]["fixes"]] == [
+        ("no-surge", "safe"),
+        ("recreate", "unsafe"),
+    ]
     assert by_id["volume-mount-undefined"]["severity"] == "error"
 
 

@@ -22,6 +22,8 @@ from urllib.parse import quote
 
 from kslint import __version__
 from kslint.findings import Finding, Severity, Suppression
+from kslint.fix.edits import Edit, SourceText
+from kslint.fix.plan import Planner, planner_for
 from kslint.nodes import Span
 from kslint.pipeline import LintResult
 from kslint.registry import RuleMeta
@@ -127,6 +129,7 @@ def _result(
     fingerprint: str,
     root: Path,
     suppression: Suppression | None,
+    fixes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     location: dict[str, Any] = {
         "physicalLocation": physical_location(finding.file, finding.span, root)
@@ -165,7 +168,46 @@ def _result(
         ]
     if finding.fix:
         result["properties"] = {"fix": finding.fix}
+    if fixes:
+        result["fixes"] = fixes
     return result
+
+
+def _fixes(planner: Planner, finding: Finding, root: Path) -> list[dict[str, Any]]:
+    """The edits of every fix ``kslint fix`` could make (safe and unsafe), as SARIF
+    ``fix`` objects: one ``artifactChange`` per file, each edit a ``replacement``."""
+    found = []
+    for fix in planner.resolve(finding, allow_unsafe=True).fixes:
+        changes = []
+        for path in fix.paths:
+            file = planner.source(path)
+            assert file is not None
+            replacements = [
+                {
+                    "deletedRegion": _edit_region(file.editor.source, edit.edit),
+                    "insertedContent": {"text": edit.edit.text},
+                }
+                for edit in fix.edits
+                if edit.path == path
+            ]
+            location = artifact_location(path, root)
+            changes.append({"artifactLocation": location, "replacements": replacements})
+        summary = " ".join(fix.meta.summary.split())
+        command = "kslint fix" if fix.safe else "kslint fix --unsafe-fixes"
+        description = f"{summary} ({fix.meta.safety} fix: {command})"
+        found.append({"description": {"text": description}, "artifactChanges": changes})
+    return found
+
+
+def _edit_region(source: SourceText, edit: Edit) -> dict[str, int]:
+    start_line, start_column = source.position(edit.start)
+    end_line, end_column = source.position(edit.end)
+    return {
+        "startLine": start_line,
+        "startColumn": start_column,
+        "endLine": end_line,
+        "endColumn": end_column,
+    }
 
 
 def report(result: LintResult, context: ReportContext, root: Path | None = None) -> dict[str, Any]:
@@ -176,6 +218,7 @@ def report(result: LintResult, context: ReportContext, root: Path | None = None)
         suppressed = sorted(result.suppressed, key=lambda item: item.finding.sort_key)
         entries += [(item.finding, item) for item in suppressed]
     metadata = result.rules.catalog
+    planner = planner_for(result)
     rule_ids = sorted({finding.rule for finding, _ in entries})
     indexes = {rule_id: index for index, rule_id in enumerate(rule_ids)}
     prints = unique_fingerprints([finding for finding, _ in entries])
@@ -192,7 +235,14 @@ def report(result: LintResult, context: ReportContext, root: Path | None = None)
         "originalUriBaseIds": {SRCROOT: {"uri": srcroot_uri(root)}},
         "columnKind": "unicodeCodePoints",
         "results": [
-            _result(finding, indexes[finding.rule], fingerprint, root, suppression)
+            _result(
+                finding,
+                indexes[finding.rule],
+                fingerprint,
+                root,
+                suppression,
+                _fixes(planner, finding, root) if suppression is None else None,
+            )
             for (finding, suppression), fingerprint in zip(entries, prints, strict=True)
         ],
     }
