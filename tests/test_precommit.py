@@ -111,10 +111,12 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     return snapshot, env
 
 
-def _try_repo(project: Path, hook_repo: tuple[Path, dict[str, str]]) -> tuple[int, str]:
+def _try_repo(
+    project: Path, hook_repo: tuple[Path, dict[str, str]], hook: str = "kslint"
+) -> tuple[int, str]:
     snapshot, env = hook_repo
     result = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(snapshot), "kslint"],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(snapshot), hook],
         cwd=project,
         env=env,
         capture_output=True,
@@ -160,3 +162,36 @@ def test_the_hook_fails_a_bad_manifest_and_passes_a_good_one(
     assert re.search(r"kslint\.+Failed", output), output
     assert "deploy/cache.yaml:17:11: warning[pod-host-path-volume]" in output
     assert "web.yaml" not in output  # unchanged files are context, not reported
+
+
+def test_the_fix_hook_fixes_and_fails_then_passes(
+    tmp_path: Path, hook_repo: tuple[Path, dict[str, str]]
+) -> None:
+    """kslint-fix writes the safe fix and fails (the change must be reviewed and staged),
+    then passes once the fixed file is staged."""
+    _, env = hook_repo
+    project = tmp_path / "project"
+    (project / "deploy").mkdir(parents=True)
+    _git(project, "init", "-q", env=env)
+    (project / ".kslint.yaml").write_text(CONFIG)
+    (project / "deploy" / "claim.yaml").write_text(CLAIM)
+    _git(project, "add", ".kslint.yaml", "deploy/claim.yaml", env=env)
+    _git(project, "commit", "-q", "-m", "the claim", env=env)
+
+    rolling = GOOD.replace("  strategy: {type: Recreate}\n", "")
+    (project / "deploy" / "web.yaml").write_text(rolling)
+    _git(project, "add", "deploy/web.yaml", env=env)
+    code, output = _try_repo(project, hook_repo, "kslint-fix")
+    assert code == 1, output
+    assert re.search(r"kslint fix\.+Failed", output), output
+    assert "deploy/web.yaml:5:1: deployment-rwo-rolling-update: fixed (safe)" in output
+    fixed = (project / "deploy" / "web.yaml").read_text()
+    assert fixed == rolling.replace(
+        "  replicas: 1\n",
+        "  replicas: 1\n  strategy:\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 1\n",
+    )
+
+    _git(project, "add", "deploy/web.yaml", env=env)
+    code, output = _try_repo(project, hook_repo, "kslint-fix")
+    assert code == 0, output
+    assert re.search(r"kslint fix\.+Passed", output), output

@@ -349,6 +349,20 @@ class YamlEditor:
             return self.text[start : start + 1] in ("{", "[")
         return self.text[start : start + 1] not in ("|", ">")
 
+    def has_merge(self, mapping: YMap) -> bool:
+        """The mapping takes keys from a YAML merge key (``<<``): an edit to one of them
+        would change the anchored mapping, so such mappings are left alone."""
+        start, end = self.source.range(mapping.span)
+        if self.is_flow(mapping):
+            return "<<" in self.text[start:end]
+        column = mapping.span.column - 1  # a block mapping starts at its first key
+        for index in range(self.source.line_index(start), self.source.line_index(end) + 1):
+            line_start = self.source.line_starts[index]
+            line = self.text[line_start : self.source.line_end(line_start)]
+            if line[column:].startswith("<<") and not line[:column].strip(" -"):
+                return True
+        return False
+
     def _own(self, mapping: YMap, key: str) -> bool:
         """The entry is written inside this mapping (not brought in by a ``<<`` merge)."""
         return _inside(mapping.key_spans[key], mapping.span)

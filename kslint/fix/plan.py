@@ -108,6 +108,8 @@ class FixContext:
         node = walk(obj.body, path)
         if not isinstance(node, YMap):
             raise NotFixable(f"`{dotted(path) or 'the object'}` is not a mapping")
+        if self._file(obj).editor.has_merge(node):
+            raise NotFixable(f"`{dotted(path) or 'the object'}` uses a YAML merge key (<<)")
         if not _inside(node.span, obj.body.span):
             raise NotFixable(f"`{dotted(path)}` comes from a YAML anchor outside the object")
         return node

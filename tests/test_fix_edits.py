@@ -1,0 +1,170 @@
+"""The fix engine's parts: the unsafe Recreate alternative (which SARIF offers), the
+guards that decide which text may be edited, YAML merge keys, scalar spelling and edit
+application."""
+
+from __future__ import annotations
+
+import pytest
+
+from kslint.findings import Finding
+from kslint.fix import targets
+from kslint.fix.edits import Edit, apply_edits, scalar
+from kslint.fix.plan import Planner
+from kslint.pipeline import lint_texts
+
+CLAIM = """\
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+"""
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: app}}
+spec:
+{strategy}  selector: {{matchLabels: {{app: app}}}}
+  template:
+    metadata: {{labels: {{app: app}}}}
+    spec:
+      containers: [{{name: app, image: nginx}}]
+      volumes: [{{name: data, persistentVolumeClaim: {{claimName: data}}}}]
+"""
+
+
+def _planner(text: str, data: bytes | None = None) -> tuple[Planner, list[Finding]]:
+    result = lint_texts([("m.yaml", text)])
+    files = {"m.yaml": text.encode() if data is None else data}
+    return Planner(result.graph, result.files, files.get, result.rules.catalog), result.findings
+
+
+def _fixes(text: str, rule: str) -> list:
+    planner, findings = _planner(text)
+    (finding,) = [f for f in findings if f.rule == rule]
+    return planner.resolve(finding, allow_unsafe=True).fixes
+
+
+def _apply(text: str, fix) -> str:
+    return apply_edits(text, [edit.edit for edit in fix.edits])
+
+
+@pytest.mark.parametrize(
+    ("strategy", "recreated"),
+    [
+        (
+            "  strategy:\n    type: RollingUpdate  # was\n    rollingUpdate:\n"
+            "      maxSurge: 1\n    # keep this comment\n",
+            "  strategy:\n    type: Recreate  # was\n    # keep this comment\n",
+        ),
+        (
+            "  strategy:\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n",
+            "  strategy:\n    type: Recreate\n",
+        ),
+        (
+            "  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1}}\n",
+            "  strategy: {type: Recreate}\n",
+        ),
+        (
+            "  strategy: {rollingUpdate: {maxSurge: 1}, type: RollingUpdate}\n",
+            "  strategy: {type: Recreate}\n",
+        ),
+        (
+            "  strategy: {rollingUpdate: {maxSurge: 1}}\n",
+            "  strategy: {type: Recreate}\n",
+        ),
+    ],
+)
+def test_recreate_alternative_removes_rolling_update(strategy: str, recreated: str) -> None:
+    text = CLAIM + DEPLOYMENT.format(strategy=strategy)
+    safe, recreate = _fixes(text, "deployment-rwo-rolling-update")
+    assert (safe.meta.id, safe.meta.safety) == ("no-surge", "safe")
+    assert (recreate.meta.id, recreate.meta.safety) == ("recreate", "unsafe")
+    assert _apply(text, recreate) == CLAIM + DEPLOYMENT.format(strategy=recreated)
+
+
+def test_recreate_without_a_strategy_goes_after_the_last_one_line_entry() -> None:
+    text = CLAIM + DEPLOYMENT.format(strategy="")
+    recreate = _fixes(text, "deployment-rwo-rolling-update")[1]
+    selector = "  selector: {matchLabels: {app: app}}\n"
+    assert _apply(text, recreate) == text.replace(
+        selector, selector + "  strategy:\n    type: Recreate\n"
+    )
+
+
+def test_a_file_that_does_not_hold_the_linted_text_is_not_edited() -> None:
+    """Rendered output (or a file changed since it was read) is never edited."""
+    text = CLAIM + DEPLOYMENT.format(strategy="")
+    planner, findings = _planner(text, data=b"# something else\n")
+    (finding,) = [f for f in findings if f.rule == "deployment-rwo-rolling-update"]
+    resolution = planner.resolve(finding)
+    assert resolution.fixes == []
+    assert (
+        resolution.reason
+        == "m.yaml does not hold the text this object was read from (rendered or changed)"
+    )
+
+
+def test_a_registered_guard_refuses_objects() -> None:
+    """What units rendered from shared sources use to refuse an edit, with the reason."""
+
+    def shared_base(obj) -> str | None:
+        return "the base is shared by two overlays" if obj.kind == "Deployment" else None
+
+    targets.register_guard(shared_base)
+    try:
+        text = CLAIM + DEPLOYMENT.format(strategy="")
+        planner, findings = _planner(text)
+        (finding,) = [f for f in findings if f.rule == "deployment-rwo-rolling-update"]
+        assert planner.resolve(finding).reason == "the base is shared by two overlays"
+    finally:
+        targets.GUARDS.remove(shared_base)
+    planner, findings = _planner(text)
+    (finding,) = [f for f in findings if f.rule == "deployment-rwo-rolling-update"]
+    assert planner.resolve(finding).chosen is not None
+
+
+def test_keys_from_a_merge_key_are_not_edited() -> None:
+    text = """\
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: a}
+spec:
+  <<: &base {capacity: {storage: 1Gi}, persistentVolumeReclaimPolicy: Recycle}
+  accessModes: [ReadWriteOnce]
+  csi: {driver: x, volumeHandle: y}
+"""
+    planner, findings = _planner(text)
+    (finding,) = [f for f in findings if f.rule == "pv-recycle-reclaim-policy"]
+    resolution = planner.resolve(finding, allow_unsafe=True)
+    assert resolution.fixes == []
+    assert resolution.reason == "`spec` uses a YAML merge key (<<)"
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("None", "None"),
+        ("Retain", "Retain"),
+        ("yes", '"yes"'),
+        ("on", '"on"'),
+        ("null", '"null"'),
+        ("1.0", '"1.0"'),
+        ("a: b", '"a: b"'),
+        ("", '""'),
+        (0, "0"),
+        (True, "true"),
+        ("example.com/app", "example.com/app"),
+    ],
+)
+def test_scalars_read_back_as_written(value: object, written: str) -> None:
+    assert scalar(value) == written
+
+
+def test_apply_edits_rejects_overlaps_and_keeps_insertion_order() -> None:
+    assert apply_edits("abc", [Edit(1, 1, "X"), Edit(1, 1, "Y"), Edit(2, 3, "Z")]) == "aXYbZ"
+    with pytest.raises(ValueError, match="overlapping"):
+        apply_edits("abcdef", [Edit(0, 3, "x"), Edit(2, 4, "y")])
