@@ -8,6 +8,7 @@ import pytest
 
 from kslint.findings import Finding
 from kslint.fix import targets
+from kslint.fix.builders import BUILDERS
 from kslint.fix.edits import Edit, apply_edits, scalar
 from kslint.fix.plan import Planner
 from kslint.pipeline import lint_texts
@@ -39,7 +40,8 @@ spec:
 def _planner(text: str, data: bytes | None = None) -> tuple[Planner, list[Finding]]:
     result = lint_texts([("m.yaml", text)])
     files = {"m.yaml": text.encode() if data is None else data}
-    return Planner(result.graph, result.files, files.get, result.rules.catalog), result.findings
+    planner = Planner(result.graph, result.files, files.get, result.rules.catalog, BUILDERS)
+    return planner, result.findings
 
 
 def _fixes(text: str, rule: str) -> list:

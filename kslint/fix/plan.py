@@ -17,7 +17,7 @@ from typing import Any
 
 from kslint.findings import Finding
 from kslint.fix.edits import Edit, NotFixable, YamlEditor, apply_edits, overlaps, shared_nodes
-from kslint.fix.targets import STDIN, decode, file_refusal, object_refusal
+from kslint.fix.targets import decode, file_refusal, object_refusal
 from kslint.graph import Graph
 from kslint.nodes import Path, Span, YMap, dotted, walk
 from kslint.objects import K8sObject, SourceFile
@@ -178,12 +178,8 @@ class Planner:
         files: Iterable[SourceFile],
         read: Callable[[str], bytes | None],
         catalog: dict[str, RuleMeta],
-        builders: dict[tuple[str, str], Builder] | None = None,
+        builders: dict[tuple[str, str], Builder],
     ) -> None:
-        if builders is None:
-            from kslint.fix.builders import BUILDERS
-
-            builders = BUILDERS
         self.graph = graph or Graph([])
         self.read = read
         self.catalog = catalog
@@ -356,19 +352,3 @@ def _touches(doc: Any, edits: list[FileEdit], file: _File) -> bool:
         return False
     start, end = file.editor.source.range(span)
     return any(start <= edit.edit.start <= end or start <= edit.edit.end <= end for edit in edits)
-
-
-def read_file(path: str) -> bytes | None:
-    """A file's bytes as they are on disk now (None: standard input, or not readable)."""
-    if path == STDIN:
-        return None
-    try:
-        with open(path, "rb") as stream:
-            return stream.read()
-    except OSError:
-        return None
-
-
-def planner_for(result: Any) -> Planner:
-    """A planner over a lint result's files as they are on disk (reports use it)."""
-    return Planner(result.graph, result.files, read_file, result.rules.catalog)

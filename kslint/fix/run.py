@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from kslint.findings import Finding
+from kslint.fix.builders import BUILDERS
 from kslint.fix.plan import Fix, FixFailed, Planner, Resolution, apply_fixes, choose
-from kslint.fix.targets import decode
+from kslint.fix.targets import STDIN, decode
 from kslint.loader import load_sources
 from kslint.pipeline import LintOptions, LintResult, lint_loaded, read_inputs
 
@@ -65,7 +66,9 @@ def run_fixes(
         loaded.skipped += inputs.fragments
         result = lint_loaded(loaded, options, context)
         run.result = result
-        planner = Planner(result.graph, result.files, run.current.get, result.rules.catalog)
+        planner = Planner(
+            result.graph, result.files, run.current.get, result.rules.catalog, BUILDERS
+        )
         resolutions = [planner.resolve(finding, unsafe) for finding in result.findings]
         run.remaining = [r for r in resolutions if r.reason is not None or r.chosen is not None]
         chosen = choose(resolutions)
@@ -186,3 +189,19 @@ def summary_line(run: FixRun, *, dry_run: bool) -> str:
         f"{verb} {count} finding{'s' if count != 1 else ''} "
         f"in {files} file{'s' if files != 1 else ''}."
     )
+
+
+def read_file(path: str) -> bytes | None:
+    """A file's bytes as they are on disk now (None: standard input, or not readable)."""
+    if path == STDIN:
+        return None
+    try:
+        with open(path, "rb") as stream:
+            return stream.read()
+    except OSError:
+        return None
+
+
+def planner_for(result: LintResult) -> Planner:
+    """A planner over a lint result's files as they are on disk (SARIF reports use it)."""
+    return Planner(result.graph, result.files, read_file, result.rules.catalog, BUILDERS)

@@ -23,7 +23,8 @@ from urllib.parse import quote
 from kslint import __version__
 from kslint.findings import Finding, Severity, Suppression
 from kslint.fix.edits import Edit, SourceText
-from kslint.fix.plan import Planner, planner_for
+from kslint.fix.plan import Planner
+from kslint.fix.run import planner_for
 from kslint.nodes import Span
 from kslint.pipeline import LintResult
 from kslint.registry import RuleMeta
