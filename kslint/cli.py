@@ -284,6 +284,8 @@ def _fix_before_lint(options: LintOptions, fix: bool, unsafe: bool) -> None:
         from kslint.fix.run import summary_line
 
         typer.echo(f"kslint: {summary_line(run, dry_run=False)}", err=True)
+    if not unsafe and any(resolution.needs_unsafe for resolution in run.remaining):
+        typer.echo("kslint: more fixes are available with --unsafe-fixes", err=True)
 
 
 def _run_fixes(options: LintOptions, unsafe: bool, *, write: bool) -> FixRun:

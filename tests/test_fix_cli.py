@@ -159,6 +159,7 @@ def test_lint_fix_fixes_then_reports_what_is_left(tmp_path: Path) -> None:
     result = run_kslint("lint", "--fix", "--format", "json", ".", cwd=tmp_path)
     assert result.returncode == 1  # the StorageClass warning is left
     assert "kslint: Fixed 1 finding in 1 file." in result.stderr
+    assert "kslint: more fixes are available with --unsafe-fixes" in result.stderr
     rules = [finding["rule"] for finding in json.loads(result.stdout)["findings"]]
     assert rules == ["storageclass-missing-reclaim-policy"]
     assert (tmp_path / "app.yaml").read_text() == APP_FIXED

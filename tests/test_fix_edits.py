@@ -12,6 +12,7 @@ from kslint.fix.builders import BUILDERS
 from kslint.fix.edits import Edit, apply_edits, scalar
 from kslint.fix.plan import Planner
 from kslint.pipeline import lint_texts
+from kslint.ruleset import RuleSet
 
 CLAIM = """\
 apiVersion: v1
@@ -170,3 +171,13 @@ def test_apply_edits_rejects_overlaps_and_keeps_insertion_order() -> None:
     assert apply_edits("abc", [Edit(1, 1, "X"), Edit(1, 1, "Y"), Edit(2, 3, "Z")]) == "aXYbZ"
     with pytest.raises(ValueError, match="overlapping"):
         apply_edits("abcdef", [Edit(0, 3, "x"), Edit(2, 4, "y")])
+
+
+def test_every_declared_fix_has_a_builder_and_every_builder_is_declared() -> None:
+    declared = {
+        (meta.id, fix.id)
+        for meta in RuleSet.builtin().catalog.values()
+        for fix in meta.autofix
+    }
+    assert declared == set(BUILDERS)
+    assert len({rule for rule, _ in declared}) >= 11

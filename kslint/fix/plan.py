@@ -201,13 +201,12 @@ class Planner:
             raise NotFixable(reason)
         path = obj.file.path
         if path not in self._files:
-            refusal = file_refusal(obj.file, self.read(path))
-            if refusal is None:
-                data = self.read(path)
-                assert data is not None
+            data = self.read(path)
+            refusal = file_refusal(obj.file, data)
+            if refusal is None and data is not None:
                 self._files[path] = _File(obj.file, data, self._by_file[path])
             else:
-                self._files[path] = refusal
+                self._files[path] = refusal or "unreadable"
         found = self._files[path]
         if isinstance(found, str):
             raise NotFixable(found)
@@ -222,10 +221,6 @@ class Planner:
             if _inside(finding.span, obj.body.span):
                 return obj
         return candidates[0] if candidates else None
-
-    def fixable(self, finding: Finding) -> bool:
-        meta = self.catalog.get(finding.rule)
-        return meta is not None and bool(meta.autofix)
 
     def resolve(self, finding: Finding, allow_unsafe: bool = False) -> Resolution:
         resolution = Resolution(finding)
