@@ -175,9 +175,7 @@ def test_apply_edits_rejects_overlaps_and_keeps_insertion_order() -> None:
 
 def test_every_declared_fix_has_a_builder_and_every_builder_is_declared() -> None:
     declared = {
-        (meta.id, fix.id)
-        for meta in RuleSet.builtin().catalog.values()
-        for fix in meta.autofix
+        (meta.id, fix.id) for meta in RuleSet.builtin().catalog.values() for fix in meta.autofix
     }
     assert declared == set(BUILDERS)
     assert len({rule for rule, _ in declared}) >= 11
