@@ -179,3 +179,37 @@ def test_every_declared_fix_has_a_builder_and_every_builder_is_declared() -> Non
     }
     assert declared == set(BUILDERS)
     assert len({rule for rule, _ in declared}) >= 11
+
+
+STATEFULSET = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: db}}
+spec:
+  serviceName: db
+  selector:
+    matchLabels: {{app: db}}
+  template:
+    metadata: {labels}
+    spec:
+      containers: [{{name: db, image: busybox}}]
+"""
+
+
+def test_a_new_service_selects_the_pod_labels_when_the_selector_does_not_match_them() -> None:
+    """A Service built from a selector that misses the pods would govern nothing."""
+    text = STATEFULSET.format(labels="{labels: {app: database, tier: data}}")
+    (fix,) = _fixes(text, "statefulset-service-not-found")
+    assert _apply(text, fix) == text + (
+        "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n"
+        "  clusterIP: None\n  selector:\n    app: database\n    tier: data\n"
+    )
+
+
+def test_pods_without_labels_get_no_service() -> None:
+    text = STATEFULSET.format(labels="{}")
+    planner, findings = _planner(text)
+    (finding,) = [f for f in findings if f.rule == "statefulset-service-not-found"]
+    resolution = planner.resolve(finding)
+    assert resolution.fixes == []
+    assert resolution.reason == "StatefulSet default/db has no pod labels to select its pods by"

@@ -72,24 +72,36 @@ def headless(ctx: FixContext) -> None:
     ctx.put(service.obj, {"spec": {"clusterIP": "None"}}, after=("type",))
 
 
-def _pod_selector(obj: K8sObject) -> dict[str, Any] | None:
-    """The StatefulSet's own selector, as plain data (matchLabels, matchExpressions)."""
-    selector = obj.get("spec", "selector")
-    if not isinstance(selector, dict):
-        return None
-    kept = {key: _plain(selector.get(key)) for key in ("matchLabels", "matchExpressions")}
-    kept = {key: value for key, value in kept.items() if value}
-    return kept or None
-
-
-def _equality_labels(obj: K8sObject) -> dict[str, Any] | None:
-    """Labels a Service can select the pods by: the selector's matchLabels when it has no
-    expressions (a Service selector has no expressions), else the pod template labels."""
-    selector = _pod_selector(obj) or {}
-    if selector.get("matchLabels") and not selector.get("matchExpressions"):
-        return dict(selector["matchLabels"])
+def _pod_labels(obj: K8sObject) -> dict[str, Any]:
     labels = obj.get("spec", "template", "metadata", "labels")
-    return _plain(labels) if isinstance(labels, dict) and labels else None
+    return _plain(labels) if isinstance(labels, dict) else {}
+
+
+def _pod_selector(ctx: FixContext) -> dict[str, Any]:
+    """A label selector for the StatefulSet's pods: its own selector (matchLabels,
+    matchExpressions) when that matches the pod template's labels, else those labels."""
+    selector = ctx.obj.get("spec", "selector")
+    own = ctx.view.selector
+    usable = own is not None and not own.empty and own.matches(ctx.view.pod.labels)
+    if isinstance(selector, dict) and usable:
+        kept = {key: _plain(selector.get(key)) for key in ("matchLabels", "matchExpressions")}
+        return {key: value for key, value in kept.items() if value}
+    labels = _pod_labels(ctx.obj)
+    if not labels:
+        raise NotFixable(f"{ctx.obj} has no pod labels to select its pods by")
+    return {"matchLabels": labels}
+
+
+def _equality_labels(ctx: FixContext) -> dict[str, Any]:
+    """Labels a Service selects the pods by (a Service selector has no expressions): the
+    selector's matchLabels when it has nothing else, else the pod template's labels."""
+    selector = _pod_selector(ctx)
+    if "matchExpressions" not in selector:
+        return dict(selector["matchLabels"])
+    labels = _pod_labels(ctx.obj)
+    if not labels:
+        raise NotFixable(f"{ctx.obj} has no pod labels a Service could select")
+    return labels
 
 
 def _plain(value: Any) -> Any:
@@ -110,9 +122,7 @@ def _metadata(obj: K8sObject, name: str) -> dict[str, Any]:
 
 def _headless_service(ctx: FixContext, name: str) -> None:
     obj = ctx.obj
-    labels = _equality_labels(obj)
-    if not labels:
-        raise NotFixable(f"{obj} has no pod labels a Service could select")
+    labels = _equality_labels(ctx)
     document = {
         "apiVersion": "v1",
         "kind": "Service",
@@ -142,7 +152,7 @@ def governing_service(ctx: FixContext) -> None:
     obj = ctx.obj
     headless = [service for service in ctx.graph.services(ctx.view) if service.headless]
     if len(headless) > 1:
-        names = ", ".join(sorted(service.obj.name for service in headless))
+        names = ", ".join(sorted({service.obj.name for service in headless}))
         raise NotFixable(f"several headless Services select its pods ({names}): choose one")
     if headless:
         name = headless[0].obj.name
@@ -157,12 +167,7 @@ def governing_service(ctx: FixContext) -> None:
 @builder("statefulset-missing-pdb", "add-pdb")
 def add_pdb(ctx: FixContext) -> None:
     obj = ctx.obj
-    selector = _pod_selector(obj)
-    if selector is None:
-        labels = _equality_labels(obj)
-        if not labels:
-            raise NotFixable(f"{obj} has no selector or pod labels to select its pods by")
-        selector = {"matchLabels": labels}
+    selector = _pod_selector(ctx)
     taken = {(kind, namespace, name) for kind, namespace, name in ctx.planner.existing}
     for name in (obj.name, f"{obj.name}-pdb"):
         if ("PodDisruptionBudget", obj.namespace, name) not in taken:
