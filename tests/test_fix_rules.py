@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kslint.config import Overrides, resolve
-from kslint.fix.run import run_fixes, write
+from kslint.fix.run import WriteError, run_fixes, write
 from kslint.pipeline import LintOptions, lint
 
 PVC = """\
@@ -926,3 +926,25 @@ def test_unsafe_fixes_wait_for_the_flag(
     assert write(run) == []
     assert (tmp_path / name).read_text() == CASES[case][2]
     assert [r.finding.rule for r in run.remaining if r.needs_unsafe] == [rule] * len(run.remaining)
+
+
+def test_a_file_changed_since_it_was_read_is_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    name = _write_case(tmp_path, "pv-missing-block", "lf")
+    run = run_fixes(_options(name, "pv-missing-reclaim-policy"))
+    (tmp_path / name).write_text("# edited meanwhile\n")
+    with pytest.raises(WriteError, match="changed while kslint was fixing it; not written"):
+        write(run)
+    assert (tmp_path / name).read_text() == "# edited meanwhile\n"
+
+
+def test_a_symlink_stays_a_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    name = _write_case(tmp_path, "pv-missing-block", "lf")
+    (tmp_path / "link.yaml").symlink_to(name)
+    run = run_fixes(_options("link.yaml", "pv-missing-reclaim-policy"))
+    assert write(run) == ["link.yaml"]
+    assert (tmp_path / "link.yaml").is_symlink()
+    assert (tmp_path / name).read_text() == CASES["pv-missing-block"][3]
