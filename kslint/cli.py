@@ -425,6 +425,10 @@ def fix_command(
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Ignore configuration files.")
     ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Leave the findings recorded in this file alone."),
+    ] = None,
     policy_dir: PolicyDirs = None,
     plugin: Plugins = None,
 ) -> None:
@@ -445,7 +449,7 @@ def fix_command(
         config_file,
         no_config,
         overrides,
-        None,
+        baseline,
         policy_dir or [],
         plugin or [],
         None,

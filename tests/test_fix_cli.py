@@ -330,3 +330,23 @@ def test_explain_shows_the_automatic_fixes(tmp_path: Path) -> None:
         in words
     )
     assert "Caution: A Service's clusterIP cannot be changed" in words
+
+
+def test_suppressed_and_baselined_findings_are_not_fixed(tmp_path: Path) -> None:
+    suppressed = APP.replace(
+        "metadata:\n  name: app\n",
+        'metadata:\n  name: app\n  annotations:\n    kslint.io/ignore: "deployment-rwo-rolling-update"\n',
+    )
+    write_files(tmp_path, {"app.yaml": suppressed, "class.yaml": CLASS})
+    result = run_kslint("fix", "--unsafe-fixes", "app.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Nothing to fix." in result.stdout
+    assert (tmp_path / "app.yaml").read_text() == suppressed
+
+    recorded = run_kslint("lint", "--baseline-write", "base.json", "class.yaml", cwd=tmp_path)
+    assert recorded.returncode == 0, recorded.stderr
+    result = run_kslint(
+        "fix", "--unsafe-fixes", "--baseline", "base.json", "class.yaml", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "class.yaml").read_text() == CLASS
