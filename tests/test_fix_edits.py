@@ -213,3 +213,18 @@ def test_pods_without_labels_get_no_service() -> None:
     resolution = planner.resolve(finding)
     assert resolution.fixes == []
     assert resolution.reason == "StatefulSet default/db has no pod labels to select its pods by"
+
+
+def test_a_finding_moved_to_another_file_is_not_fixed() -> None:
+    """What the render stage does: the finding points at the source file, the object was
+    read from the rendered output."""
+    text = CLAIM + DEPLOYMENT.format(strategy="")
+    planner, findings = _planner(text)
+    (finding,) = [f for f in findings if f.rule == "deployment-rwo-rolling-update"]
+    finding.file = "base/deployment.yaml"
+    resolution = planner.resolve(finding)
+    assert resolution.fixes == []
+    assert resolution.reason == (
+        "base/deployment.yaml is not the text its object was read from (rendered output): "
+        "fix the source by hand"
+    )

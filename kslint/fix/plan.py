@@ -228,10 +228,18 @@ class Planner:
         if meta is None or not meta.autofix:
             return resolution
         obj = self.owner(finding)
+        if obj is None:
+            # A finding moved from rendered output to its source (kustomize, Helm) names
+            # no object read from that file: the source node is not the object's own text.
+            resolution.reason = (
+                f"{finding.file} is not the text its object was read from (rendered output): "
+                "fix the source by hand"
+            )
+            return resolution
         reasons: list[str] = []
         for fix_meta in meta.autofix:
             builder = self.builders.get((meta.id, fix_meta.id))
-            if builder is None or obj is None:
+            if builder is None:
                 reasons.append("no fix can be built for it")
                 continue
             context = FixContext(self, finding, obj)

@@ -12,6 +12,10 @@ decided in two steps:
   they are refused here even without a guard of their own; so is a file that changed
   since it was linted.
 
+A finding that the render stage moved from rendered output to the source node a person
+edits names a file that holds no object of its own (``Planner.owner`` finds none), so it is
+reported as not fixable too.
+
 Inside a file, ``kslint.fix.plan`` also refuses nodes that a YAML alias or merge key
 shares with other places (an edit there would reach more than the flagged object).
 """
