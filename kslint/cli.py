@@ -1,4 +1,4 @@
-"""Command line: ``kslint lint``, ``kslint rules``, ``kslint explain``.
+"""Command line: ``kslint lint``, ``kslint fix``, ``kslint rules``, ``kslint explain``.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 something was; 2 usage error (unknown
 option, missing path, unknown rule); 3 kslint itself failed (a bug: please report it).
@@ -391,7 +391,7 @@ def _write(target: Path, text: str) -> None:
 def fix_command(
     paths: Annotated[
         list[str] | None,
-        typer.Argument(help="Files or directories to fix; - reads standard input (with --diff)."),
+        typer.Argument(help="Files or directories to fix (standard input is never written)."),
     ] = None,
     diff: Annotated[
         bool,
