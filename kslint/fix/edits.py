@@ -214,9 +214,9 @@ def detect_style(roots: Iterable[Any], source: SourceText) -> BlockStyle:
         for key, value in mapping.items():
             key_span = mapping.key_spans[key]
             if isinstance(value, YMap) and value and _is_block(value, source):
-                first = min(value.key_spans.values())
-                if first.line > key_span.line:
-                    steps[first.column - key_span.column] += 1
+                # A block mapping's span starts at its first key.
+                if value.span.line > key_span.line:
+                    steps[value.span.column - key_span.column] += 1
             elif isinstance(value, YSeq) and value and _is_block(value, source):
                 dash = _dash_column(value, source)
                 if dash is not None and value.item_spans[0].line > key_span.line:
@@ -312,7 +312,7 @@ class YamlEditor:
             raise NotFixable("cannot add keys to an empty mapping written in block style")
         style = self.style
         keys = sorted(mapping.key_spans, key=lambda k: mapping.key_spans[k])
-        column = mapping.key_spans[keys[0]].column - 1
+        column = mapping.span.column - 1  # a block mapping's keys all start in its column
         lines = [line for key, value in entries.items() for line in block_lines(key, value, style)]
         newline = self.source.newline
         anchor = self._anchor(mapping, keys, after)
