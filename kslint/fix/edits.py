@@ -339,7 +339,7 @@ class YamlEditor:
 
     def _single_line(self, mapping: YMap, key: str) -> bool:
         key_span, value_span = mapping.key_spans[key], mapping.value_spans[key]
-        if not self._own(mapping, key) or value_span.end_line != key_span.line:
+        if not self.own_key(mapping, key) or value_span.end_line != key_span.line:
             return False
         start, end = self.source.range(value_span)
         if start == end:
@@ -363,9 +363,9 @@ class YamlEditor:
                 return True
         return False
 
-    def _own(self, mapping: YMap, key: str) -> bool:
+    def own_key(self, mapping: YMap, key: str) -> bool:
         """The entry is written inside this mapping (not brought in by a ``<<`` merge)."""
-        return _inside(mapping.key_spans[key], mapping.span)
+        return inside(mapping.key_spans[key], mapping.span)
 
     def _insert_flow(self, mapping: YMap, entries: dict[str, Any]) -> Edit:
         json_style = self._json_style(mapping)
@@ -390,7 +390,7 @@ class YamlEditor:
     def replace_entry(self, mapping: YMap, key: str, entries: dict[str, Any]) -> Edit:
         """Remove ``key`` and its value (block: its lines, less trailing comment lines;
         flow: the entry and one comma) and put ``entries`` in its place."""
-        if not self._own(mapping, key):
+        if not self.own_key(mapping, key):
             raise NotFixable(f"`{key}` comes from a YAML merge key")
         key_start = self.source.offset(mapping.key_spans[key].line, mapping.key_spans[key].column)
         value_end = self.source.range(mapping.value_spans[key])[1]
@@ -456,7 +456,8 @@ class YamlEditor:
         return Edit(len(text), len(text), lead + "".join(line + newline for line in lines))
 
 
-def _inside(inner: Span, outer: Span) -> bool:
+def inside(inner: Span, outer: Span) -> bool:
+    """``inner`` lies within ``outer``."""
     return (outer.line, outer.column) <= (inner.line, inner.column) and (
         inner.end_line,
         inner.end_column,

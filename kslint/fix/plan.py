@@ -16,10 +16,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kslint.findings import Finding
-from kslint.fix.edits import Edit, NotFixable, YamlEditor, apply_edits, overlaps, shared_nodes
+from kslint.fix.edits import (
+    Edit,
+    NotFixable,
+    YamlEditor,
+    apply_edits,
+    inside,
+    overlaps,
+    shared_nodes,
+)
 from kslint.fix.targets import decode, file_refusal, object_refusal
 from kslint.graph import Graph
-from kslint.nodes import Path, Span, YMap, dotted, walk
+from kslint.nodes import Path, YMap, dotted, walk
 from kslint.objects import K8sObject, SourceFile
 from kslint.registry import FixMeta, RuleMeta
 from kslint.yaml_reader import parse_yaml
@@ -110,7 +118,7 @@ class FixContext:
             raise NotFixable(f"`{dotted(path) or 'the object'}` is not a mapping")
         if self._file(obj).editor.has_merge(node):
             raise NotFixable(f"`{dotted(path) or 'the object'}` uses a YAML merge key (<<)")
-        if not _inside(node.span, obj.body.span):
+        if not inside(node.span, obj.body.span):
             raise NotFixable(f"`{dotted(path)}` comes from a YAML anchor outside the object")
         return node
 
@@ -127,7 +135,7 @@ class FixContext:
             if key not in mapping:
                 missing[key] = value
                 continue
-            if not file.editor._own(mapping, key):
+            if not file.editor.own_key(mapping, key):
                 raise NotFixable(f"`{dotted((*path, key))}` comes from a YAML merge key")
             current = mapping[key]
             if isinstance(value, dict) and isinstance(current, YMap):
@@ -159,13 +167,6 @@ class FixContext:
 
 
 Builder = Callable[[FixContext], None]
-
-
-def _inside(inner: Span, outer: Span) -> bool:
-    return (outer.line, outer.column) <= (inner.line, inner.column) and (
-        inner.end_line,
-        inner.end_column,
-    ) <= (outer.end_line, outer.end_column)
 
 
 class Planner:
@@ -218,7 +219,7 @@ class Planner:
             return None
         candidates = self._objects.get((finding.file, finding.obj), [])
         for obj in candidates:
-            if _inside(finding.span, obj.body.span):
+            if inside(finding.span, obj.body.span):
                 return obj
         return candidates[0] if candidates else None
 
