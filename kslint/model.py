@@ -166,6 +166,7 @@ class Volume:
 class VolumeMount:
     name: str
     path: Path
+    read_only: bool = False  # ``readOnly: true``: the container cannot write there
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,10 @@ class PodTemplate:
         return typed(self.obj, path, dict) or {}
 
     @cached_property
+    def host_network(self) -> bool:
+        return self.obj.get(*self.spec_path, "hostNetwork") is True
+
+    @cached_property
     def volumes(self) -> list[Volume]:
         found = []
         for path, body in items(self.obj, (*self.spec_path, "volumes")):
@@ -229,7 +234,8 @@ class PodTemplate:
         for mount_path, _ in items(self.obj, (*path, "volumeMounts")):
             name = text(self.obj, (*mount_path, "name"))
             if name is not None:
-                mounts.append(VolumeMount(name, mount_path))
+                read_only = self.obj.get(*mount_path, "readOnly") is True
+                mounts.append(VolumeMount(name, mount_path, read_only))
         devices = []
         for device_path, _ in items(self.obj, (*path, "volumeDevices")):
             name = text(self.obj, (*device_path, "name"))
@@ -271,6 +277,22 @@ class Workload:
             ("metadata", "labels") if obj.kind == "Pod" else (*spec_path[:-1], "metadata", "labels")
         )
         self.pod = PodTemplate(obj, spec_path, labels_path)
+
+    @cached_property
+    def static(self) -> bool:
+        """A static (node-bound) pod: a ``Pod`` object (not a template) that sets
+        ``spec.nodeName``, carries a kubelet mirror or file-source annotation, or is a
+        kubeadm control-plane manifest (``kube-system`` with ``hostNetwork: true``). It
+        never moves to another node."""
+        if self.kind != "Pod":
+            return False
+        annotations = self.obj.annotations
+        return (
+            bool(self.obj.get("spec", "nodeName"))
+            or "kubernetes.io/config.mirror" in annotations
+            or annotations.get("kubernetes.io/config.source") == "file"
+            or (self.obj.namespace == "kube-system" and self.pod.host_network)
+        )
 
     @cached_property
     def replicas(self) -> int | None:

@@ -22,8 +22,8 @@ spec:
       labels: {app: cache}
     spec:
       containers:
-        - name: cache
-          image: example/cache:1.0
+        - {name: cache, image: "example/cache:1.0",
+           volumeMounts: [{name: data, mountPath: /data}]}
       volumes:
         - name: data
           hostPath:

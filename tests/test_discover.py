@@ -21,7 +21,7 @@ def test_kustomize_patches_are_fragments(tmp_path: Path, monkeypatch: pytest.Mon
     (tmp_path / "patches" / "replicas.yaml").write_text(fragment)
     (tmp_path / "deploy.yaml").write_text(
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name: h, hostPath: {path: /}}]\n"
-        "  containers: [{name: c, image: busybox}]\n"  # a valid Pod: schema findings stay out
+        "  containers: [{name: c, image: busybox, volumeMounts: [{name: h, mountPath: /h}]}]\n"  # a valid Pod: schema findings stay out
     )
     result = lint(LintOptions(paths=["."]))
     assert [(f.rule, f.file) for f in result.findings] == [("pod-host-path-volume", "deploy.yaml")]

@@ -15,6 +15,7 @@ metadata: {name: p}
 spec:
   volumes:
     - {name: h, hostPath: {path: /x}}
+  containers: [{name: c, volumeMounts: [{name: h, mountPath: /x}]}]
 ---
 apiVersion: v1
 kind: Pod
@@ -39,8 +40,8 @@ def test_crash_becomes_internal_error_and_others_still_run() -> None:
     summary = sorted((f.rule, str(f.obj), f.span.line) for f in found)
     assert summary == [
         ("internal-error", "Pod default/p", 2),
-        ("internal-error", "Pod default/q", 9),
-        ("invalid-object", "Pod default/q", 12),
+        ("internal-error", "Pod default/q", 10),
+        ("invalid-object", "Pod default/q", 13),
         ("pod-host-path-volume", "Pod default/p", 6),
     ]
     crash = next(f for f in found if f.rule == "internal-error")

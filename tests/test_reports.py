@@ -172,8 +172,9 @@ def test_sarif_results_carry_objects_related_locations_and_levels(
     hostpath = results[("pod-host-path-volume", "unicode.yaml", 7)]
     assert hostpath["level"] == "warning"
     assert hostpath["message"]["text"] == (
-        "Pod shop/café mounts hostPath volume 'données-😀': its data stays on one node and is "
-        "lost when the pod is scheduled elsewhere."
+        "Pod shop/café mounts hostPath volume 'données-😀' (/srv/données) writable in "
+        "container 'app': what is written there stays on one node and is lost to the "
+        "workload when the pod moves to another."
     )
     for item, original in zip(run["results"], result.findings, strict=True):
         assert item["ruleId"] == original.rule
@@ -487,8 +488,10 @@ def test_github_annotations_for_the_fixture(monkeypatch: pytest.MonkeyPatch) -> 
     )
     assert (
         "::warning file=unicode.yaml,line=7,col=33,endLine=7,endColumn=41,"
-        "title=kslint pod-host-path-volume::Pod shop/café mounts hostPath volume 'données-😀': "
-        "its data stays on one node and is lost when the pod is scheduled elsewhere.%0Afix: "
+        "title=kslint pod-host-path-volume::Pod shop/café mounts hostPath volume 'données-😀' "
+        "(/srv/données) writable in container 'app': what is written there stays on one node "
+        "and is lost to the workload when the pod moves to another.%0A"
+        "related: unicode.yaml:6:69: container 'app' mounts it writable here%0Afix: "
         + RuleSet.builtin().catalog["pod-host-path-volume"].fix.splitlines()[0]
     ) in lines
     (shared,) = [line for line in lines if "pvc-shared-across-workloads" in line]

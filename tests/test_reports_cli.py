@@ -36,8 +36,8 @@ spec:
       labels: {{app: {name}}}
     spec:
       containers:
-        - name: app
-          image: example/app:1.0
+        - {{name: app, image: "example/app:1.0",
+           volumeMounts: [{{name: data, mountPath: /data}}]}}
       volumes:
         - name: data
           hostPath:

@@ -25,8 +25,8 @@ metadata:
       labels: {{app: cache}}
 {pod_annotations}    spec:
       containers:
-        - name: cache
-          image: example/cache:1.0
+        - {{name: cache, image: "example/cache:1.0",
+           volumeMounts: [{{name: data, mountPath: /data}}]}}
       volumes:
         - name: data
           hostPath:
