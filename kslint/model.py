@@ -179,6 +179,7 @@ class Container:
     init: bool
     # ``volumeDevices``: raw block volumes, which use a claim as surely as a mount does.
     devices: tuple[VolumeMount, ...] = ()
+    args: tuple[str, ...] | None = None
 
 
 class PodTemplate:
@@ -230,6 +231,7 @@ class PodTemplate:
 
     def _container(self, path: Path, init: bool) -> Container:
         command = typed(self.obj, (*path, "command"), list)
+        args = typed(self.obj, (*path, "args"), list)
         mounts = []
         for mount_path, _ in items(self.obj, (*path, "volumeMounts")):
             name = text(self.obj, (*mount_path, "name"))
@@ -249,6 +251,7 @@ class PodTemplate:
             mounts=tuple(mounts),
             init=init,
             devices=tuple(devices),
+            args=tuple(str(word) for word in args) if args else None,
         )
 
 

@@ -4,7 +4,10 @@ A server container of a stateful image (see ``kslint.images``) in a long-running
 must mount a volume backed by a PersistentVolumeClaim (a ``persistentVolumeClaim`` pod
 volume or, in a StatefulSet, a ``volumeClaimTemplates`` entry). Anything else (emptyDir,
 a generic ephemeral volume, an inline disk, or no volume at all) is lost or stranded when
-the pod is replaced. Jobs, CronJobs and DaemonSets are exempt. One finding per container.
+the pod is replaced. Jobs, CronJobs and DaemonSets are exempt. In a static pod (the
+kubeadm etcd, say), which never leaves its node, a hostPath mount counts as persistent.
+Server containers are told from clients by ``kslint.images`` (shell wrappers looked
+through, architecture suffixes stripped). One finding per container.
 """
 
 from collections.abc import Iterator
@@ -20,9 +23,12 @@ LONG_RUNNING = ("Pod", "Deployment", "ReplicaSet", "ReplicationController", "Sta
 
 
 def _persistent_names(workload: Workload) -> set[str]:
-    """Names a container may mount to reach a PVC in this workload."""
+    """Names a container may mount to reach persistent storage in this workload: a PVC,
+    or in a static pod (which never leaves its node) a hostPath directory."""
     names = {template.name for template in workload.claim_templates}
     names.update(volume.name for volume in workload.claim_volumes)
+    if workload.static:
+        names.update(volume.name for volume in workload.volumes if volume.source == "hostPath")
     return names
 
 
