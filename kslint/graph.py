@@ -288,13 +288,19 @@ class Graph:
     def _pdbs_by_workload(self) -> dict[int, list[PodDisruptionBudget]]:
         index: dict[int, list[PodDisruptionBudget]] = defaultdict(list)
         for pdb in self.of_kind("PodDisruptionBudget"):
-            if pdb.selector is not None:
-                for workload in self.selected_workloads(pdb.obj.namespace, pdb.selector):
+            if pdb.pod_selector is not None:  # by API version: see PodDisruptionBudget
+                for workload in self.selected_workloads(pdb.obj.namespace, pdb.pod_selector):
                     index[id(workload)].append(pdb)
         return index
 
     def pdbs(self, workload: Workload) -> list[PodDisruptionBudget]:
         return self._pdbs_by_workload.get(id(workload), [])
+
+    def pdb_workloads(self, pdb: PodDisruptionBudget) -> list[Workload]:
+        """The workloads whose pods a PodDisruptionBudget selects."""
+        if pdb.pod_selector is None:
+            return []
+        return self.selected_workloads(pdb.obj.namespace, pdb.pod_selector)
 
     @cached_property
     def _services_by_workload(self) -> dict[int, list[Service]]:

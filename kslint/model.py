@@ -552,6 +552,35 @@ class PodDisruptionBudget:
     def selector(self) -> LabelSelector | None:
         return selector(self.obj, ("spec", "selector"))
 
+    @cached_property
+    def pod_selector(self) -> LabelSelector | None:
+        """The selector the disruption controller uses; None: it selects no pod. An
+        absent selector selects none; an empty one (``{}``) selects every pod of the
+        namespace in ``policy/v1`` and none in ``policy/v1beta1``."""
+        found = self.selector
+        if found is None or (found.empty and self.obj.api_version == "policy/v1beta1"):
+            return None
+        return found
+
+    @cached_property
+    def min_available(self) -> int | str | None:
+        return _int_or_percent(self.obj, ("spec", "minAvailable"))
+
+    @cached_property
+    def max_unavailable(self) -> int | str | None:
+        return _int_or_percent(self.obj, ("spec", "maxUnavailable"))
+
+
+def _int_or_percent(obj: K8sObject, path: Path) -> int | str | None:
+    """An IntOrString field as an int or a percentage string (``"50%"``); None when absent
+    or anything else (a template placeholder: unknown)."""
+    value = obj.get(*path)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.endswith("%") and value[:-1].strip().isdigit():
+        return value
+    return None
+
 
 class HorizontalPodAutoscaler:
     def __init__(self, obj: K8sObject) -> None:

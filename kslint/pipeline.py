@@ -11,6 +11,7 @@ from typing import Any
 
 from kslint.api_schemas import SchemaReport
 from kslint.api_schemas import validate as validate_schemas
+from kslint.api_schemas.kinds import is_unknown_kind
 from kslint.baseline import Baseline, BaselineState
 from kslint.config import Config
 from kslint.discover import discover, with_context
@@ -104,7 +105,16 @@ def lint_loaded(
     rules = rule_set.catalog
     policy = SuppressionStage(rule_set, options.config, options.baseline)
     rule_options = options.config.rule_options() if options.config is not None else None
-    graph = Graph(loaded.objects + (context.objects if context else []), rule_options)
+    # An object of a kind its built-in group does not serve takes part in no relation; the
+    # schema stage reports it (unknown-kind).
+    graph = Graph(
+        [
+            obj
+            for obj in loaded.objects + (context.objects if context else [])
+            if not is_unknown_kind(obj.api_version, obj.kind)
+        ],
+        rule_options,
+    )
     enabled = enabled_checks(policy, rule_set.checks.values())
     findings = run_checks(graph, enabled, rules, debug=options.debug)
     schema_findings, schema_report = validate_schemas(

@@ -360,9 +360,10 @@ def test_a_misspelled_built_in_api_version() -> None:
             "manifest.yaml",
             1,
             13,
-            "schema-violation",
-            "apiVersion: apps/v2 does not serve StatefulSet in Kubernetes 1.37 "
-            "(no bundled Kubernetes version serves it); use apps/v1.",
+            "unknown-kind",
+            "No Kubernetes version serves kind StatefulSet at apiVersion apps/v2: the API "
+            "server rejects StatefulSet default/db, and kslint leaves it out of every "
+            "relation; use apiVersion: apps/v1.",
         )
     ]
 

@@ -2,6 +2,8 @@
 
 For each object, in order:
 
+0. ``unknown-kind``: a built-in group names a kind no Kubernetes version serves there
+   (``kslint.api_schemas.kinds``). Nothing else is reported for it.
 1. ``removed-api-version``: the target Kubernetes version no longer serves its apiVersion
    (the table in ``schemas/deprecations.yaml``, or a version the bundled schemas show
    disappearing). Nothing else is reported for it: its schema no longer exists.
@@ -13,6 +15,8 @@ For each object, in order:
    (``kslint.api_schemas.violations``), computed only for objects that fail the fast check. A
    field that a check already reported as ``invalid-object`` (the pipeline runs the
    checks first) is not reported again.
+5. ``schema-violation`` for what the API server's validation rejects beyond the OpenAPI
+   schema (``kslint.api_schemas.validation``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from itertools import chain
 
 from kslint.api_schemas.crd import crd_schemas, root_schema
 from kslint.api_schemas.deprecations import table
+from kslint.api_schemas.kinds import is_unknown_kind, unknown_kind_finding
 from kslint.api_schemas.operators import operator_schema
 from kslint.api_schemas.store import (
     Schema,
@@ -36,6 +41,7 @@ from kslint.api_schemas.store import (
     resolve_version,
     served,
 )
+from kslint.api_schemas.validation import api_server_findings
 from kslint.api_schemas.violations import findings_for
 from kslint.findings import Finding
 from kslint.objects import K8sObject
@@ -50,6 +56,7 @@ __all__ = [
 ]
 
 SCHEMA_RULES = (
+    "unknown-kind",
     "schema-violation",
     "unknown-field",
     "removed-api-version",
@@ -121,6 +128,9 @@ def validate(
     findings: list[Finding] = []
     for obj in objects:
         api_version, kind = obj.api_version, obj.kind
+        if is_unknown_kind(api_version, kind):
+            findings.append(unknown_kind_finding(obj))
+            continue
         change = changes.get((api_version, kind))
         if change is not None and change.removed_in(version):
             findings.append(
@@ -145,6 +155,7 @@ def validate(
             )
         try:
             findings += _validate(obj, resolver, report, version)
+            findings += api_server_findings(obj)
         except re.error:
             # A CRD pattern in a regex dialect Python cannot read (Go's \p{L}): the API
             # server evaluates it, kslint cannot; the object is left unchecked.
