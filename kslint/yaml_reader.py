@@ -15,9 +15,14 @@ import codecs
 import re
 from typing import Any
 
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.cyaml import CParser
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode
+from ruamel.yaml.parser import Parser
+from ruamel.yaml.reader import Reader
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.scanner import Scanner
 from ruamel.yaml.tag import Tag
 
 from kslint.findings import Finding, Span
@@ -287,13 +292,16 @@ def decode(data: bytes) -> tuple[str | None, Finding | None, str]:
 
 
 def _encoding_error(data: bytes, exc: UnicodeDecodeError, codec: str) -> Finding:
-    before = data[: exc.start]
-    line = before.count(b"\n") + 1
-    column = len(before) - (before.rfind(b"\n") + 1) + 1
+    # utf-8-sig counts from after the byte-order mark, utf-16/32 from the file's start.
+    start = exc.start + (len(codecs.BOM_UTF8) if codec == "utf-8-sig" else 0)
+    # Line and column count characters, as everywhere else (the mark is not one).
+    before = data[:start].decode(codec, "replace")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
     return Finding(
         rule="invalid-yaml",
         message=f"The file is not valid {codec.upper().replace('-SIG', '')} text "
-        f"(byte 0x{data[exc.start]:02x} cannot be decoded); save it as UTF-8.",
+        f"(byte 0x{data[start]:02x} cannot be decoded); save it as UTF-8.",
         file="",
         span=Span(line, column, line, column + 1),
     )
@@ -352,12 +360,66 @@ class TooDeep(Exception):
 
 def compose_all(file: SourceFile, data: bytes | str) -> tuple[list[tuple[Any, Any]], _Converter]:
     """Every document as ``(node, tree or DocumentError)``. Raises ``TooDeep`` or the
-    parser's error (a syntax error ends the stream)."""
+    parser's error (a syntax error ends the stream).
+
+    ruamel.yaml.clib's scanner predates libyaml's fix for a colon inside a plain scalar in
+    a flow collection (``[{image: mysql:8.4}]``, valid YAML 1.2). When the C parser fails
+    with exactly that error, a file under ``PURE_REPARSE_MAX_BYTES`` is parsed again with
+    ruamel.yaml's pure-Python parser (same nodes, same positions) before it is called
+    invalid; the pure parser is too slow for large hostile files to try it on every one."""
     if _depth_bound(data) > SAFE_COMPOSE_DEPTH and _max_depth(data) > MAX_DEPTH:
         raise TooDeep(f"The YAML nests deeper than {MAX_DEPTH} levels.")
+    try:
+        return _compose_with(_Composer(data), file)
+    except Exception as exc:
+        if not (_flow_colon_error(exc) and len(data) <= PURE_REPARSE_MAX_BYTES):
+            raise
+        try:
+            return _compose_with(_PureComposer(data), file)
+        except (Exception, RecursionError):
+            raise exc from None  # the pure parser agrees it is broken: report libyaml's error
+
+
+# Files up to this size are parsed again with the pure-Python parser after the C
+# scanner's flow-context colon error (see compose_all).
+PURE_REPARSE_MAX_BYTES = 1024 * 1024
+
+
+def _flow_colon_error(exc: Exception) -> bool:
+    return getattr(exc, "problem", None) == "found unexpected ':'" and "plain scalar" in str(
+        getattr(exc, "context", "") or ""
+    )
+
+
+class _PureComposer(Reader, Scanner, Parser, Composer, VersionedResolver):  # type: ignore[misc]
+    """ruamel.yaml's pure-Python parser and composer with kslint's tag resolution: the
+    same nodes (and marks) as ``_Composer``."""
+
+    max_depth = None  # nesting is bounded by the converter's MAX_DEPTH
+
+    def __init__(self, data: bytes | str) -> None:
+        self.comment_handling = None
+        Reader.__init__(self, data, loader=self)
+        Scanner.__init__(self, loader=self)
+        Parser.__init__(self, loader=self)
+        Composer.__init__(self, loader=self)
+        VersionedResolver.__init__(self, None, loader=self)
+
+    def descend_resolver(self, *args: Any) -> None:
+        pass
+
+    def ascend_resolver(self, *args: Any) -> None:
+        pass
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Tag:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _QUOTED
+        return _MAP_TAG if kind is MappingNode else _SEQ_TAG
+
+
+def _compose_with(parser: Any, file: SourceFile) -> tuple[list[tuple[Any, Any]], _Converter]:
     documents: list[tuple[Any, Any]] = []
     converter = _Converter(file)
-    parser = _Composer(data)
     while parser.check_node():
         node = parser.get_node()
         if node is None:
