@@ -18,11 +18,16 @@ from kslint.findings import Finding, Span
 from kslint.nodes import YMap, YSeq, describe
 from kslint.objects import CLUSTER_SCOPED_KINDS, CORE_KINDS, K8sObject, SourceFile
 from kslint.yaml_reader import (
+    FIX_BINARY,
+    FIX_DEPTH,
+    FIX_SIZE,
+    FIX_UNREADABLE,
     MAX_FILE_BYTES,
     DocumentError,
     TooDeep,
     compose_all,
     decode,
+    document_finding,
     file_finding,
     yaml_error,
 )
@@ -61,8 +66,20 @@ class LoadResult:
         self.skipped += other.skipped
 
 
+# Placeholders of other template languages (Jinja, Ansible, mustache, cookiecutter):
+# ``{{config_data}}``, ``{{ db.host }}``, ``{% if x %}``. Like Helm actions, they matter
+# only in a file that does not load as plain YAML; one that loads is linted as it is.
+OTHER_PLACEHOLDER = re.compile(r"\{\{-?\s*[A-Za-z_][^{}\n]*\}\}|\{%-?[^\n]*?%\}")
+
+OTHER_TEMPLATE_FIX = (
+    "Render the template with the tool that fills in its placeholders (Jinja, Ansible, "
+    "cookiecutter, ...) and lint the output: `RENDER ... | kslint lint -`."
+)
+
+
 def _first_template_action(text: str) -> Span | None:
-    match = TEMPLATE_ACTION.search(text)
+    """Where the first Helm action is; else the first other template placeholder."""
+    match = TEMPLATE_ACTION.search(text) or OTHER_PLACEHOLDER.search(text)
     if match is None:
         return None
     line = text.count("\n", 0, match.start()) + 1
@@ -71,12 +88,26 @@ def _first_template_action(text: str) -> Span | None:
 
 
 def _template_finding(file: SourceFile, span: Span) -> Finding:
+    if TEMPLATE_ACTION.search(file.text) or not file.text:
+        return file_finding(
+            file,
+            "This file is an unrendered Helm template; render it first "
+            "(helm template ... | kslint lint -).",
+            span,
+            rule="unrendered-template",
+        )
+    lines = file.lines
+    shown = ""
+    if 0 < span.line <= len(lines):
+        match = OTHER_PLACEHOLDER.search(lines[span.line - 1], span.column - 1)
+        shown = f" ({match.group(0).strip()})" if match else ""
     return file_finding(
         file,
-        "This file is an unrendered Helm template; render it first "
-        "(helm template ... | kslint lint -).",
+        f"This file holds template placeholders{shown} and is not YAML until they are "
+        "filled in; render it first and lint the output.",
         span,
         rule="unrendered-template",
+        fix=OTHER_TEMPLATE_FIX,
     )
 
 
@@ -87,7 +118,9 @@ def load_source(source: Source, default_namespace: str = "default") -> LoadResul
     result.files.append(file)
     data = source.data
     if source.error is not None:
-        result.findings.append(file_finding(file, f"The {source.error}.", Span(1, 1, 1, 1)))
+        result.findings.append(
+            file_finding(file, f"The {source.error}.", Span(1, 1, 1, 1), fix=FIX_UNREADABLE)
+        )
         return result
     if len(data) > MAX_FILE_BYTES:
         result.findings.append(
@@ -95,6 +128,7 @@ def load_source(source: Source, default_namespace: str = "default") -> LoadResul
                 file,
                 f"The file is {len(data):,} bytes, over the {MAX_FILE_BYTES // 2**20} MiB limit.",
                 Span(1, 1, 1, 1),
+                fix=FIX_SIZE,
             )
         )
         return result
@@ -105,7 +139,9 @@ def load_source(source: Source, default_namespace: str = "default") -> LoadResul
         return result
     if text is None:
         result.findings.append(
-            file_finding(file, "This is a binary file, not YAML or JSON.", Span(1, 1, 1, 1))
+            file_finding(
+                file, "This is a binary file, not YAML or JSON.", Span(1, 1, 1, 1), fix=FIX_BINARY
+            )
         )
         return result
     file.text = text
@@ -125,7 +161,7 @@ def _parse(
     try:
         documents, converter = compose_all(file, data)
     except TooDeep as exc:
-        result.findings.append(file_finding(file, str(exc), Span(1, 1, 1, 1)))
+        result.findings.append(file_finding(file, str(exc), Span(1, 1, 1, 1), fix=FIX_DEPTH))
         return result
     except Exception as exc:
         # A syntax error ends the stream. A file that does not parse and holds template
@@ -144,7 +180,7 @@ def _parse(
             continue  # an empty document
         result.documents += 1
         if isinstance(value, DocumentError):
-            result.findings.append(file_finding(file, f"{value}.", value.span))
+            result.findings.append(document_finding(file, value))
             continue
         if not isinstance(value, YMap):
             result.skipped += 1

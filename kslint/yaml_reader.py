@@ -85,6 +85,88 @@ class _Composer(CParser):  # type: ignore[misc]
         return _MAP_TAG if kind is MappingNode else _SEQ_TAG
 
 
+# Fix hints of ``invalid-yaml`` by cause: the rule's generic hint fits none of them well.
+FIX_BINARY = (
+    "Lint only YAML and JSON files: leave this file out (--exclude, or `exclude:` in the "
+    "configuration)."
+)
+FIX_ENCODING = "Save the file as UTF-8 (re-encode it, e.g. `iconv -f LATIN1 -t UTF-8`)."
+FIX_ALIASES = (
+    "Expand fewer aliases: no manifest needs anchors that multiply into millions of nodes "
+    "(the billion-laughs pattern)."
+)
+FIX_RECURSIVE = "Remove the alias that refers to the node containing it."
+FIX_DEPTH = (
+    f"Flatten the nesting: no Kubernetes object nests deeper than {MAX_DEPTH} levels; the "
+    "file is probably generated wrongly."
+)
+FIX_MERGE = "Give the merge key (<<) an anchored mapping (or a list of them)."
+FIX_COLLECTION_KEY = (
+    "Quote the key, or fix the indentation that turned a value into a key; if the file "
+    "holds template placeholders, render it first."
+)
+FIX_SIZE = "Split the file, or leave it out if it is not a manifest (--exclude)."
+FIX_UNREADABLE = "Check that the file exists and can be read, or leave it out (--exclude)."
+FIX_TABS = "Indent with spaces: YAML does not allow tabs in indentation."
+# YAML syntax errors: the parser's problem text -> what usually fixes it.
+_SYNTAX_FIXES = (
+    ("found character '\\t'", FIX_TABS),
+    ("found a tab character", FIX_TABS),
+    (
+        "did not find expected ',' or ']'",
+        "Close the flow sequence with `]` (or add the missing `,`).",
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "Close the flow mapping with `}` (or add the missing `,`).",
+    ),
+    ("found unexpected end of stream", "Close the quoted string (a `\"` or `'` is missing)."),
+    (
+        "mapping values are not allowed",
+        "Quote a value that contains `: `, or fix the indentation of this line.",
+    ),
+    (
+        "did not find expected key",
+        "Align this key with its siblings: its indentation does not match.",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "Align this list item's `-` with the other items of its list.",
+    ),
+    (
+        "could not find expected ':'",
+        "Add the `:` after the key, or close the quote or bracket opened above.",
+    ),
+    (
+        "found undefined alias",
+        "Define the anchor (`&name`) before the alias (`*name`) that uses it.",
+    ),
+    (
+        "found character that cannot start any token",
+        "Quote the value: it starts with a character YAML reserves (`@`, `` ` ``, `%`).",
+    ),
+    (
+        "control characters are not allowed",
+        "Remove the control character (a copy-paste artefact) or save the file as UTF-8 text.",
+    ),
+)
+FIX_SYNTAX = (
+    "Fix the YAML syntax at the reported position (the mistake is on that line or just above it)."
+)
+
+
+def syntax_fix(problem: str, character: str = "") -> str:
+    """The fix of a syntax error from the parser's problem and the character it stopped at."""
+    if character == "\t":
+        return FIX_TABS
+    if "cannot start any token" in problem and character not in "@`%":
+        return FIX_SYNTAX
+    for needle, fix in _SYNTAX_FIXES:
+        if needle in problem:
+            return fix
+    return FIX_SYNTAX
+
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -97,9 +179,10 @@ _BOMS = (
 class DocumentError(Exception):
     """A document that parsed but cannot be a Kubernetes object tree."""
 
-    def __init__(self, message: str, span: Span) -> None:
+    def __init__(self, message: str, span: Span, fix: str | None = None) -> None:
         super().__init__(message)
         self.span = span
+        self.fix = fix
 
 
 _new_tuple = tuple.__new__
@@ -187,6 +270,7 @@ class _Converter:
             raise DocumentError(
                 f"document expands to more than {MAX_EXPANDED_NODES:,} nodes through aliases",
                 _span(node),
+                FIX_ALIASES,
             )
         return value
 
@@ -196,9 +280,11 @@ class _Converter:
         if known is not None:
             return known
         if key in self.active:
-            raise DocumentError("recursive alias: a node contains itself", _span(node))
+            raise DocumentError(
+                "recursive alias: a node contains itself", _span(node), FIX_RECURSIVE
+            )
         if depth > MAX_DEPTH:
-            raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels", _span(node))
+            raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels", _span(node), FIX_DEPTH)
         node_id = node.id
         if node_id == "scalar":
             result = (_scalar(node), 1)
@@ -236,6 +322,7 @@ class _Converter:
                 raise DocumentError(
                     "a mapping key is a collection; Kubernetes accepts only string keys",
                     _span(key_node),
+                    FIX_COLLECTION_KEY,
                 )
             key = key_node.value
             if key in mapping:
@@ -264,7 +351,7 @@ class _Converter:
         for item in sources:
             value, value_size = self._convert(item, depth + 1)
             if not isinstance(value, YMap):
-                raise DocumentError("a merge key (<<) must name a mapping", _span(item))
+                raise DocumentError("a merge key (<<) must name a mapping", _span(item), FIX_MERGE)
             size += value_size
             for key, entry in value.items():
                 if key not in mapping:
@@ -304,11 +391,23 @@ def _encoding_error(data: bytes, exc: UnicodeDecodeError, codec: str) -> Finding
         f"(byte 0x{data[start]:02x} cannot be decoded); save it as UTF-8.",
         file="",
         span=Span(line, column, line, column + 1),
+        fix=FIX_ENCODING,
     )
 
 
-def file_finding(file: SourceFile, message: str, span: Span, rule: str = "invalid-yaml") -> Finding:
-    return Finding(rule=rule, message=message, file=file.path, span=span)
+def file_finding(
+    file: SourceFile,
+    message: str,
+    span: Span,
+    rule: str = "invalid-yaml",
+    fix: str | None = None,
+) -> Finding:
+    """A finding about a whole file; ``fix``: the hint for this cause (None: the rule's)."""
+    return Finding(rule=rule, message=message, file=file.path, span=span, fix=fix)
+
+
+def document_finding(file: SourceFile, error: DocumentError) -> Finding:
+    return file_finding(file, f"{error}.", error.span, fix=error.fix)
 
 
 def _max_depth(data: bytes | str) -> int:
@@ -351,7 +450,19 @@ def yaml_error(file: SourceFile, exc: Exception) -> Finding:
         line, column = mark.line + 1, mark.column + 1
     else:
         line = column = 1
-    return file_finding(file, f"YAML syntax error: {message}.", Span(line, column, line, column))
+    return file_finding(
+        file,
+        f"YAML syntax error: {message}.",
+        Span(line, column, line, column),
+        fix=syntax_fix(str(problem), _character_at(file, line, column)),
+    )
+
+
+def _character_at(file: SourceFile, line: int, column: int) -> str:
+    lines = file.lines
+    if 0 < line <= len(lines) and 0 < column <= len(lines[line - 1]):
+        return lines[line - 1][column - 1]
+    return ""
 
 
 class TooDeep(Exception):
@@ -444,19 +555,22 @@ def parse_yaml(path: str, data: bytes) -> tuple[list[Any], list[Finding]]:
         problem.file = path
         return [], [problem]
     if text is None:
-        return [], [file_finding(file, "This is a binary file, not YAML.", Span(1, 1, 1, 1))]
+        binary = file_finding(
+            file, "This is a binary file, not YAML.", Span(1, 1, 1, 1), fix=FIX_BINARY
+        )
+        return [], [binary]
     file.text = text
     try:
         documents, converter = compose_all(file, data if codec.startswith("utf-8") else text)
     except TooDeep as exc:
-        return [], [file_finding(file, str(exc), Span(1, 1, 1, 1))]
+        return [], [file_finding(file, str(exc), Span(1, 1, 1, 1), fix=FIX_DEPTH)]
     except Exception as exc:
         return [], [yaml_error(file, exc)]
     problems = list(converter.duplicates)
     values = []
     for _, value in documents:
         if isinstance(value, DocumentError):
-            problems.append(file_finding(file, f"{value}.", value.span))
+            problems.append(document_finding(file, value))
         else:
             values.append(value)
     return values, problems
