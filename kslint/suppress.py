@@ -4,8 +4,10 @@ Between the engine and the reports, in this order:
 
 1. select / ignore / ``off`` drop disabled rules; configured severities replace defaults;
 2. suppressions hide findings where they are: the ``kslint.io/ignore`` annotation (on the
-   object or its pod template), ``# kslint: disable=`` comments (the finding's line or the
-   line above), ``# kslint: disable-file=`` comments, and the config's ``exemptions``;
+   object or its pod template), ``# kslint: disable=`` comments (a trailing one covers its
+   line; one on its own line the next node and everything nested under it, or the whole
+   document above its first key), ``# kslint: disable-file=`` comments, and the config's
+   ``exemptions``;
 3. a suppression that hid nothing becomes an ``unused-suppression`` finding;
 4. the baseline (``kslint.baseline``) hides findings recorded earlier and counts those
    that are gone;
@@ -146,13 +148,61 @@ def comment_sites(file: SourceFile) -> tuple[dict[int, list[Site]], list[Site]]:
             continue
         by_line.setdefault(number, []).append(site)
         if not line[: match.start("hash")].strip():
-            # A comment on a line of its own applies to the next line that holds YAML.
-            for following in range(index + 1, len(lines)):
-                text = lines[following].strip()
-                if text and not text.startswith("#"):
-                    by_line.setdefault(following + 1, []).append(site)
-                    break
+            # On a line of its own: the next node and everything nested under it.
+            for covered in directive_scope(lines, index):
+                by_line.setdefault(covered, []).append(site)
     return by_line, whole_file
+
+
+def _content(line: str) -> bool:
+    text = line.strip()
+    return bool(text) and not text.startswith("#")
+
+
+def _document_marker(line: str) -> bool:
+    return line.startswith(("---", "...")) and line[3:4] in ("", " ", "\t")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def directive_scope(lines: list[str], index: int) -> range:
+    """The 1-based lines an own-line directive at ``lines[index]`` covers: the next node
+    and everything nested under it (a list item with its whole body, a key with its
+    value). Above the first key of a document it covers the whole document."""
+    start = next((i for i in range(index + 1, len(lines)) if _content(lines[i])), None)
+    if start is None or _document_marker(lines[start]):
+        return range(0)
+    first_of_document = all(
+        not _content(lines[i]) for i in range(_last_marker(lines, index) + 1, index)
+    )
+    if first_of_document:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if _document_marker(lines[i])), len(lines)
+        )
+        return range(start + 1, end + 1)
+    head = lines[start]
+    indent = _indent(head)
+    # A key whose value follows on the next lines may hold a sequence at its own indent.
+    key_block = head.rstrip().endswith(":") and not head.lstrip().startswith("- ")
+    end = start
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if not _content(line):
+            continue
+        if _document_marker(line):
+            break
+        deeper = _indent(line) > indent
+        same_level_item = key_block and _indent(line) == indent and line.lstrip().startswith("-")
+        if not (deeper or same_level_item):
+            break
+        end = i
+    return range(start + 1, end + 2)
+
+
+def _last_marker(lines: list[str], index: int) -> int:
+    return max((i for i in range(index) if _document_marker(lines[i])), default=-1)
 
 
 # ---------------------------------------------------------------------------------------

@@ -141,14 +141,25 @@ def test_comment_directives(tmp_path: Path) -> None:
     assert "by: # kslint: disable=pod-inline-persistent-volume (cache.yaml:22)" in listing
 
 
-def test_a_directive_two_lines_above_is_not_on_the_line_above(tmp_path: Path) -> None:
+def test_a_directive_above_a_key_covers_everything_nested_under_it(tmp_path: Path) -> None:
     text = manifest().replace(
         "      volumes:\n", "      # kslint: disable=pod-host-path-volume\n      volumes:\n"
     )
     write_repo(tmp_path, {"cache.yaml": text})
     document = lint_json(".", cwd=tmp_path)
     assert [(f["rule"], f["line"], f["column"]) for f in document["findings"]] == [
-        ("unused-suppression", 16, 7),
+        ("pod-inline-persistent-volume", 22, 11),
+    ]
+
+
+def test_a_directive_above_a_sibling_does_not_reach_the_finding(tmp_path: Path) -> None:
+    text = manifest().replace(
+        "      containers:\n", "      # kslint: disable=pod-host-path-volume\n      containers:\n"
+    )
+    write_repo(tmp_path, {"cache.yaml": text})
+    document = lint_json(".", cwd=tmp_path)
+    assert [(f["rule"], f["line"], f["column"]) for f in document["findings"]] == [
+        ("unused-suppression", 13, 7),
         ("pod-host-path-volume", 19, 11),
         ("pod-inline-persistent-volume", 22, 11),
     ]
