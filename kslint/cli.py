@@ -26,6 +26,15 @@ if TYPE_CHECKING:  # the CLI imports stages lazily: ``--version`` and ``--help``
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
 
+
+def _argument_help_type(self: typer.core.TyperArgument, ctx: object) -> str | None:
+    """Arguments show their metavar (``PATH...``), never a Python type (``<list[str]>``):
+    typer adds the type to every argument's help line, whatever its metavar."""
+    return None
+
+
+typer.core.TyperArgument.display_type_rich = _argument_help_type  # type: ignore[method-assign]
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -67,6 +76,7 @@ PolicyDirs = Annotated[
     list[Path] | None,
     typer.Option(
         "--policy-dir",
+        metavar="PATH",
         help="Load every policy (rule file with `match`) in this folder or file (repeatable).",
     ),
 ]
@@ -74,6 +84,7 @@ Plugins = Annotated[
     list[str] | None,
     typer.Option(
         "--plugin",
+        metavar="NAME",
         help="Load the Python rules of this installed plugin (entry point group kslint.rules). "
         "This runs the plugin's code (repeatable).",
     ),
@@ -96,14 +107,19 @@ def _rule_set(policy_dirs: list[Path] | None, plugins: list[str] | None) -> Rule
 def lint(
     paths: Annotated[
         list[str] | None,
-        typer.Argument(help="Files or directories to lint; - reads standard input."),
+        typer.Argument(
+            metavar="PATH", help="Files or directories to lint; - reads standard input."
+        ),
     ] = None,
     format: Annotated[
         str,
-        typer.Option("--format", "-f", help="text, json, sarif, junit, github or gitlab."),
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="text, json, sarif, junit, github or gitlab."
+        ),
     ] = "text",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file."),
     ] = None,
     reports: Annotated[
         list[str] | None,
@@ -122,35 +138,56 @@ def lint(
         ),
     ] = False,
     fail_on: Annotated[
-        FailOn | None,
+        str | None,
         typer.Option(
-            "--fail-on", help="Lowest severity that makes the exit code 1 (default: warning)."
+            "--fail-on",
+            metavar="error|warning|info|never",
+            help="Lowest severity that makes the exit code 1 (default: warning).",
         ),
     ] = None,
     exclude: Annotated[
         list[str] | None,
-        typer.Option("--exclude", help="Glob of paths to skip (repeatable)."),
+        typer.Option("--exclude", metavar="GLOB", help="Glob of paths to skip (repeatable)."),
     ] = None,
     policy_dir: PolicyDirs = None,
     plugin: Plugins = None,
     namespace: Annotated[
         str | None,
-        typer.Option("--namespace", "-n", help="Namespace of objects that set none (default)."),
+        typer.Option(
+            "--namespace",
+            "-n",
+            metavar="NAME",
+            help="Namespace of objects that set none (default).",
+        ),
     ] = None,
     config_file: Annotated[
         Path | None,
-        typer.Option("--config", help="Use this .kslint.yaml or pyproject.toml, not a found one."),
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Use this .kslint.yaml or pyproject.toml, not a found one.",
+        ),
     ] = None,
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Ignore configuration files.")
     ] = False,
     select: Annotated[
         list[str] | None,
-        typer.Option("--select", help="Run only these rules or families (comma-separated)."),
+        typer.Option(
+            "--select",
+            metavar="RULES",
+            help="Run only these rules or families (comma-separated rule ids or family ids: "
+            "volumes, sharing, statefulset-service, reclaim, binding, operators, input, "
+            "schema, suppression, custom; `kslint rules` lists them).",
+        ),
     ] = None,
     ignore: Annotated[
         list[str] | None,
-        typer.Option("--ignore", help="Do not run these rules or families (comma-separated)."),
+        typer.Option(
+            "--ignore",
+            metavar="RULES",
+            help="Do not run these rules or families (comma-separated, as --select).",
+        ),
     ] = None,
     severity: Annotated[
         list[str] | None,
@@ -162,11 +199,17 @@ def lint(
     ] = None,
     baseline: Annotated[
         Path | None,
-        typer.Option("--baseline", help="Report only findings not recorded in this file."),
+        typer.Option(
+            "--baseline", metavar="FILE", help="Report only findings not recorded in this file."
+        ),
     ] = None,
     baseline_write: Annotated[
         Path | None,
-        typer.Option("--baseline-write", help="Record today's findings in this file; exit 0."),
+        typer.Option(
+            "--baseline-write",
+            metavar="FILE",
+            help="Record today's findings in this file; exit 0.",
+        ),
     ] = None,
     kubernetes_version: Annotated[
         str | None,
@@ -180,6 +223,7 @@ def lint(
         list[str] | None,
         typer.Option(
             "--schema-dir",
+            metavar="DIR",
             help="Folder of JSON Schemas for more kinds, named {kind}-{group}-{version}.json "
             "(repeatable).",
         ),
@@ -204,11 +248,13 @@ def lint(
     from kslint.report import ReportContext
 
     report_files = _report_targets(format, reports or [])
+    if fail_on is not None:
+        _check_choice("--fail-on", fail_on, [level.value for level in FailOn])
     overrides = Overrides(
         select=split_list(select) if select else None,
         ignore=split_list(ignore),
         severity=tuple(severity or ()),
-        fail_on=fail_on.value if fail_on is not None else None,
+        fail_on=fail_on,
         namespace=namespace,
     )
     options = _lint_options(
@@ -234,7 +280,9 @@ def lint(
     gate = options.config.fail_on or FailOn.warning.value
     threshold = None if gate == FailOn.never.value else Severity.parse(gate)
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    context = ReportContext(fail_on=threshold, color=False, show_suppressed=show_suppressed)
+    # Writing a baseline records the findings and exits 0: no gate line says "failed".
+    gate_on = None if baseline_write is not None else threshold
+    context = ReportContext(fail_on=gate_on, color=False, show_suppressed=show_suppressed)
     for name, target in report_files:  # written whether or not the gate fails
         _write(target, _render(name, result, context))
     report = _render(format, result, replace(context, color=color))
@@ -254,7 +302,7 @@ def lint(
             count = write_baseline(baseline_write, [*result.findings, *result.baselined])
         except UsageError as exc:
             raise _fail(str(exc)) from None
-        typer.echo(f"kslint: recorded {count} findings in the baseline {baseline_write}", err=True)
+        typer.echo(f"kslint: {_baseline_written(count, baseline_write, result)}", err=True)
         raise typer.Exit(EXIT_OK)
     failed = threshold is not None and any(
         finding.severity is not None and finding.severity >= threshold
@@ -305,20 +353,44 @@ def _run_fixes(options: LintOptions, unsafe: bool, *, write: bool) -> FixRun:
     return run
 
 
+def _baseline_written(count: int, path: Path, result: LintResult) -> str:
+    """What ``--baseline-write`` wrote, by rule, and what it means for later runs."""
+    from collections import Counter
+
+    rules = Counter(f.rule for f in [*result.findings, *result.baselined])
+    by_rule = ", ".join(f"{n} {rule}" for rule, n in sorted(rules.items()))
+    noun = "finding" if count == 1 else "findings"
+    detail = f" ({by_rule})" if by_rule else ""
+    return (
+        f"recorded {count} {noun} in the baseline {path}{detail}; exit 0. "
+        f"Later runs with --baseline {path} report only findings not recorded there."
+    )
+
+
+def _check_choice(flag: str, value: str, choices: list[str], what: str = "value") -> None:
+    """Exit 2 for a value not among ``choices``, with a "did you mean" when one is close."""
+    if value in choices:
+        return
+    from kslint.suggest import did_you_mean
+
+    raise _fail(
+        f"{flag}: unknown {what} {value!r}{did_you_mean(value, choices)}; "
+        f"choose one of: {', '.join(choices)}"
+    )
+
+
 def _report_targets(format: str, reports: list[str]) -> list[tuple[str, Path]]:
     """Check ``--format`` and each ``--report FORMAT=PATH`` before any work is done."""
     from kslint.report import formats
 
-    known = formats()
-    if format not in known:
-        raise _fail(f"unknown format {format!r}; choose one of: {', '.join(known)}")
+    known = list(formats())
+    _check_choice("--format", format, known, "format")
     targets = []
     for spec in reports:
         name, equals, target = spec.partition("=")
         if not equals or not target:
             raise _fail(f"--report wants FORMAT=PATH, got {spec!r}")
-        if name not in known:
-            raise _fail(f"unknown report format {name!r}; choose one of: {', '.join(known)}")
+        _check_choice("--report", name, known, "format")
         targets.append((name, Path(target)))
     return targets
 
@@ -468,7 +540,9 @@ def fix_command(
 
 @app.command("rules")
 def rules_command(
-    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")
+    ] = "text",
     policy_dir: PolicyDirs = None,
     plugin: Plugins = None,
 ) -> None:
@@ -478,8 +552,7 @@ def rules_command(
     catalog = _rule_set(policy_dir, plugin).catalog
 
     renderers = {"text": rules_text, "json": rules_json}
-    if format not in renderers:
-        raise _fail(f"unknown format {format!r}; choose one of: {', '.join(renderers)}")
+    _check_choice("--format", format, list(renderers), "format")
     sys.stdout.write(renderers[format](catalog.values()))
 
 
@@ -517,7 +590,10 @@ app.add_typer(policy_app, name="policy")
 def policy_test(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Policy files or folders (rules/ tests the built-in rules)."),
+        typer.Argument(
+            metavar="PATH",
+            help="Policy files or folders (rules/ tests the built-in rules).",
+        ),
     ],
 ) -> None:
     """Run each rule's examples: bad ones must fire at their line, good ones must not.

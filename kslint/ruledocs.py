@@ -92,15 +92,20 @@ def _cell(text: str) -> str:
 def readme_table(rules: Iterable[RuleMeta] | None = None) -> str:
     """The README's rule table, between its markers (which ``--update-readme`` finds)."""
     metas = ordered(builtin_catalog().values() if rules is None else rules)
+    used = [family for family in FAMILIES if any(m.family == family for m in metas)]
     lines = [
         TABLE_START,
         "",
+        "Families (the ids `--select`, `--ignore`, `--severity`, the configuration file and "
+        "`kslint rules` use; `--select volumes,binding` runs those two families):",
+        "",
+        "| family | rules about |",
+        "|---|---|",
+        *(f"| `{family}` | {_cell(FAMILIES[family])} |" for family in used),
+        "",
         "| id | severity | family | summary |",
         "|---|---|---|---|",
-        *(
-            f"| `{m.id}` | {m.severity} | {_cell(family_title(m.family))} | {_cell(m.summary)} |"
-            for m in metas
-        ),
+        *(f"| `{m.id}` | {m.severity} | `{m.family}` | {_cell(m.summary)} |" for m in metas),
         "",
         TABLE_END,
     ]
@@ -163,7 +168,7 @@ def render_explanation(meta: RuleMeta, *, width: int | None = None, color: bool 
     title = Text(meta.id, style="bold")
     title.append("  ")
     title.append(str(meta.severity), style=severity_style.get(str(meta.severity), "bold"))
-    title.append(f"  {family_title(meta.family)}", style="dim")
+    title.append(f"  family {meta.family} ({family_title(meta.family)})", style="dim")
     console.print(title)
     console.print(Padding(Text(meta.summary), (0, 0, 0, 2)))
     heading("Why")

@@ -79,7 +79,9 @@ def test_explain_renders_the_rule_data() -> None:
     result = kslint("explain", "stateful-claim-delete-reclaim")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.startswith("stateful-claim-delete-reclaim  warning  D. Reclaim and retention\n")
+    assert out.startswith(
+        "stateful-claim-delete-reclaim  warning  family reclaim (D. Reclaim and retention)\n"
+    )
     headings = [line for line in out.splitlines() if line and line[0] not in " ❱"]
     assert headings[1:] == [
         "Why",

@@ -162,7 +162,7 @@ def test_report_option_errors_are_usage_errors(small: Path) -> None:
     assert "--report wants FORMAT=PATH, got 'sarif'" in missing.stderr
     unknown = kslint("lint", ".", "--report", "pdf=x.pdf", cwd=small)
     assert unknown.returncode == 2
-    assert "unknown report format 'pdf'" in unknown.stderr
+    assert "--report: unknown format 'pdf'" in unknown.stderr
     assert not (small / "x.pdf").exists()
     (small / "blocker").write_text("a file, not a directory")
     unwritable = kslint("lint", ".", "--report", "sarif=blocker/out.sarif", cwd=small)

@@ -52,7 +52,8 @@ def check_rule_name(name: str, rules: RuleSet, *, with_all: bool = False) -> str
     choices = rules.names(with_all=with_all)
     if name in choices or name in RENAMED_FAMILIES:
         return None
-    return f"unknown rule or family {name!r}{did_you_mean(name, choices)}"
+    hint = did_you_mean(name, choices) or " (`kslint rules` lists the rule and family ids)"
+    return f"unknown rule or family {name!r}{hint}"
 
 
 def strings(value: Any) -> Iterator[tuple[int, str]]:

@@ -28,12 +28,22 @@ def _excerpt(finding: Finding, source: SourceFile | None) -> list[Text]:
     else:
         width = max(len(line.rstrip()) - start, 1)
     if len(line) > MAX_EXCERPT:
-        line = line[:MAX_EXCERPT] + "…"
-        width = max(min(width, MAX_EXCERPT - start), 1)
+        line, start, width = _cut(line, start, width)
     gutter = f"{line_number:>5} | "
     caret = Text(" " * 5 + " | " + " " * start)
     caret.append("^" * width, style=STYLES.get(finding.severity or Severity.ERROR, ""))
     return [Text(gutter, style="dim") + Text(line), caret]
+
+
+def _cut(line: str, start: int, width: int) -> tuple[str, int, int]:
+    """A long line (minified JSON, a long command) cut to ``MAX_EXCERPT`` characters
+    around the column, with ``…`` where text was cut, and the caret moved to match."""
+    begin = 0 if start + min(width, 20) <= MAX_EXCERPT else max(start - MAX_EXCERPT // 4, 0)
+    end = min(begin + MAX_EXCERPT, len(line))
+    shown = ("…" if begin else "") + line[begin:end] + ("…" if end < len(line) else "")
+    caret_start = start - begin + (1 if begin else 0)
+    width = max(min(width, end - start), 1)
+    return shown, caret_start, width
 
 
 def _finding(finding: Finding, sources: dict[str, SourceFile]) -> list[Text]:
