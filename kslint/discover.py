@@ -2,7 +2,9 @@
 
 Directories are walked recursively in sorted order (hidden directories skipped, symlink
 loops harmless); files named on the command line are always read whatever their suffix.
-Files that a ``kustomization.yaml`` names as patches are fragments, not objects.
+Files that a ``kustomization.yaml`` names as patches are fragments, not objects: a
+kustomization in the set, or one in the file's directory or a parent directory (up to the
+project root) that is not.
 """
 
 from __future__ import annotations
@@ -162,6 +164,38 @@ def _kustomize_patches(path: Path, data: bytes) -> Iterator[Path]:
             yield (path.parent / target).resolve()
 
 
+class _AncestorPatches:
+    """Patches named by the kustomizations in a file's directory and its parents, up to
+    the project root (the first directory holding ``.git``), whether or not those
+    kustomizations are being linted: pre-commit passes a changed patch file on its own."""
+
+    def __init__(self) -> None:
+        self.by_directory: dict[Path, frozenset[str]] = {}
+
+    def names(self, path: Path) -> bool:
+        for directory in path.parents:
+            if str(path) in self._patches(directory):
+                return True
+            if (directory / ".git").exists():
+                break
+        return False
+
+    def _patches(self, directory: Path) -> frozenset[str]:
+        known = self.by_directory.get(directory)
+        if known is None:
+            found: set[str] = set()
+            for name in KUSTOMIZATION_NAMES:
+                candidate = directory / name
+                try:
+                    if candidate.is_file():
+                        data = candidate.read_bytes()
+                        found.update(str(p) for p in _kustomize_patches(candidate, data))
+                except OSError:
+                    continue
+            known = self.by_directory[directory] = frozenset(found)
+        return known
+
+
 def discover(
     paths: Iterable[str],
     exclude: list[str] | None = None,
@@ -206,8 +240,9 @@ def discover(
     for _, path, data in contents:
         if path is not None and path.name in KUSTOMIZATION_NAMES:
             patches.update(str(p) for p in _kustomize_patches(path, data))
+    ancestors = _AncestorPatches()
     for shown, path, data in contents:
-        if path is not None and str(path.resolve()) in patches:
+        if path is not None and (str(path.resolve()) in patches or ancestors.names(path.resolve())):
             discovery.patch_fragments.append(shown)
             continue
         name = "<stdin>" if path is None else shown
