@@ -1,12 +1,15 @@
 """Which kinds a built-in API group serves: ``unknown-kind``.
 
-An apiVersion of a built-in Kubernetes group (the core group, a group without a dot, or a
-``*.k8s.io`` group the bundled schemas know) names a kind that no bundled Kubernetes
-version and no entry of the API-removal table knows at that group/version
-(``apiVersion: v1`` with ``kind: StatefulSet``, ``apps/v1`` with ``kind: Service``): the
-API server rejects it. Such an object takes part in no relation, so the pipeline leaves it
-out of the graph (an ``apps/v1`` "Service" must not govern a StatefulSet) and the schema
-stage reports it here. Removed versions of real kinds stay ``removed-api-version``.
+An apiVersion of a built-in Kubernetes group (the core group, or a group the bundled
+schemas or the API-removal table know: ``apps``, ``policy``, ``storage.k8s.io``, ...) names
+a kind that no bundled Kubernetes version and no entry of the API-removal table knows at
+that group/version (``apiVersion: v1`` with ``kind: StatefulSet``, ``apps/v1`` with
+``kind: Service``): the API server rejects it. Such an object takes part in no relation,
+so the pipeline leaves it out of the graph (an ``apps/v1`` "Service" must not govern a
+StatefulSet) and the schema stage reports it here. Removed versions of real kinds stay
+``removed-api-version``. A dotless group Kubernetes never had (``skaffold/v3``) is a tool's
+configuration and is left alone: the catalog counts every dotless group as built-in, but on
+real repositories those are tool files, never sent to an API server.
 """
 
 from __future__ import annotations
@@ -19,6 +22,19 @@ from kslint.api_schemas.store import _index, bundled_versions, group_of, version
 from kslint.findings import Finding
 from kslint.objects import K8sObject
 from kslint.suggest import closest
+
+# OpenShift kinds that its legacy (pre-4.x) API served under ``v1``; copied manifests still
+# carry that header. The message names the group that serves them now.
+OPENSHIFT_LEGACY = {
+    "DeploymentConfig": "apps.openshift.io/v1",
+    "BuildConfig": "build.openshift.io/v1",
+    "Build": "build.openshift.io/v1",
+    "ImageStream": "image.openshift.io/v1",
+    "ImageStreamTag": "image.openshift.io/v1",
+    "Route": "route.openshift.io/v1",
+    "Template": "template.openshift.io/v1",
+    "Project": "project.openshift.io/v1",
+}
 
 
 @cache
@@ -40,10 +56,11 @@ def _known() -> tuple[frozenset[tuple[str, str]], frozenset[str], dict[str, list
 
 
 def builtin_group(group: str) -> bool:
-    """The core group, a group without a dot, or a ``*.k8s.io`` group kslint knows."""
-    if group == "" or "." not in group:
-        return True
-    return group.endswith(".k8s.io") and group in _known()[1]
+    """The core group, or a group of the bundled schemas or the API-removal table: every
+    dotless one Kubernetes has (``apps``, ``batch``, ``policy``, ``extensions``) and the
+    ``*.k8s.io`` ones. A dotless group Kubernetes never had is a tool's configuration
+    (``skaffold/v3`` Config), not an object for the API server, and is left alone."""
+    return group == "" or group in _known()[1]
 
 
 def is_unknown_kind(api_version: str, kind: str) -> bool:
@@ -56,7 +73,10 @@ def is_unknown_kind(api_version: str, kind: str) -> bool:
 def unknown_kind_finding(obj: K8sObject) -> Finding:
     _, _, serving = _known()
     at = "kind"
-    if obj.kind in serving:  # a real kind under the wrong apiVersion: point at that
+    if obj.api_version == "v1" and obj.kind in OPENSHIFT_LEGACY:
+        hint = f"OpenShift serves it as apiVersion: {OPENSHIFT_LEGACY[obj.kind]}"
+        at = "apiVersion"
+    elif obj.kind in serving:  # a real kind under the wrong apiVersion: point at that
         hint = f"use apiVersion: {' or '.join(_stable_first(serving[obj.kind]))}"
         at = "apiVersion"
     else:

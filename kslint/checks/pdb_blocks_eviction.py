@@ -4,9 +4,9 @@ The eviction API (``kubectl drain``, cluster upgrades, the cluster autoscaler) e
 only while its budget allows one disruption. A budget with ``maxUnavailable: 0`` (or
 ``"0%"``), ``minAvailable: "100%"``, or a ``minAvailable`` at least the number of pods it
 selects never does, so drains hang until someone deletes the budget. The pod count is the
-sum of the effective maximum replicas (raised by an autoscaler) of every workload in the
-namespace whose pods the budget selects; a percentage is rounded up, as the disruption
-controller does. The count rule stays silent when the budget selects nothing, or a
+sum of the effective maximum replicas (raised by an autoscaler, or a KEDA ScaledObject) of
+every workload in the namespace whose pods the budget selects; a percentage is rounded up,
+as the disruption controller does. The count rule stays silent when the budget selects nothing, or a
 selected workload's replicas are unknown (a placeholder, a DaemonSet, a Job). A budget
 that sets both fields is invalid (``schema-violation``) and is left to that rule.
 """
@@ -85,5 +85,28 @@ def _pod_count(graph: Graph, workloads: list[Workload]) -> int | None:
         replicas = graph.max_replicas(workload)
         if replicas is None:
             return None
-        total += replicas
+        total += max(replicas, _keda_max(graph, workload))
     return total
+
+
+def _keda_max(graph: Graph, workload: Workload) -> int:
+    """The ``maxReplicaCount`` of a KEDA ScaledObject that scales the workload (KEDA runs
+    an autoscaler of its own for it); 0 when none does."""
+    found = 0
+    for scaler in graph.by_kind.get("ScaledObject", ()):
+        if (
+            not scaler.api_version.startswith("keda.sh/")
+            or scaler.namespace != workload.obj.namespace
+        ):
+            continue
+        target = scaler.get("spec", "scaleTargetRef")
+        if not isinstance(target, dict) or target.get("name") != workload.obj.name:
+            continue
+        if target.get("kind", "Deployment") != workload.kind:
+            continue
+        count = scaler.get("spec", "maxReplicaCount")
+        if isinstance(count, int) and not isinstance(count, bool):
+            found = max(found, count)
+        else:
+            found = max(found, 100)  # KEDA's default maximum
+    return found

@@ -98,6 +98,17 @@ def test_an_autoscaler_raises_the_count() -> None:
     assert len(findings(pdb("minAvailable: 2"), workload("Deployment", "2"))) == 1
 
 
+def test_a_keda_scaled_object_raises_the_count() -> None:
+    keda = (
+        "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: db}\n"
+        "spec: {scaleTargetRef: {name: db}, minReplicaCount: 1, maxReplicaCount: 3}\n"
+    )
+    deployment = workload("Deployment", "1")
+    assert findings(pdb("minAvailable: 1"), deployment, keda) == []
+    other = keda.replace("name: db}", "name: other}")
+    assert len(findings(pdb("minAvailable: 1"), deployment, other)) == 1
+
+
 def test_daemonsets_and_jobs_have_no_known_count() -> None:
     daemon = workload("DaemonSet").replace("  replicas: 3\n", "")
     assert findings(pdb("minAvailable: 1"), daemon) == []

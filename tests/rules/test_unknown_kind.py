@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import lint_json, write_repo
 
-from kslint.pipeline import lint_texts
 from kslint.api_schemas.kinds import builtin_group, is_unknown_kind
+from kslint.pipeline import lint_texts
 
 RULE = "unknown-kind"
 
@@ -28,7 +28,7 @@ def rules_at(text: str) -> list[tuple[str, int, int]]:
         ("apps/v1", "Statefulset"),
         ("policy/v1", "PodDisruptionBudgets"),
         ("storage.k8s.io/v1", "PersistentVolume"),
-        ("nosuchgroup/v1", "Thing"),  # a group without a dot is built-in
+        ("extensions/achia", "NetworkPolicy"),  # a version the group never had
     ],
 )
 def test_unknown(api_version: str, kind: str) -> None:
@@ -46,6 +46,7 @@ def test_unknown(api_version: str, kind: str) -> None:
         ("postgresql.cnpg.io/v1", "Cluster"),  # custom resources have a dotted group
         ("kustomize.config.k8s.io/v1beta1", "Kustomization"),  # not a bundled group
         ("example.k8s.io/v1", "Widget"),
+        ("skaffold/v3", "Config"),  # a tool's configuration in a dotless group
     ],
 )
 def test_known_or_not_built_in(api_version: str, kind: str) -> None:
@@ -54,7 +55,16 @@ def test_known_or_not_built_in(api_version: str, kind: str) -> None:
 
 def test_built_in_groups() -> None:
     assert builtin_group("") and builtin_group("apps") and builtin_group("storage.k8s.io")
+    assert builtin_group("extensions") and builtin_group("policy")
     assert not builtin_group("example.k8s.io") and not builtin_group("cert-manager.io")
+    assert not builtin_group("skaffold")
+
+
+def test_legacy_openshift_kinds_name_their_group() -> None:
+    text = "apiVersion: v1\nkind: DeploymentConfig\nmetadata: {name: web}\n"
+    (finding,) = lint_texts([("m.yaml", text)]).findings
+    assert (finding.rule, finding.span.line) == (RULE, 1)
+    assert finding.message.endswith("OpenShift serves it as apiVersion: apps.openshift.io/v1.")
 
 
 def test_a_known_kind_under_the_wrong_group_points_at_the_api_version() -> None:
