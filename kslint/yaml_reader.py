@@ -113,11 +113,11 @@ _SYNTAX_FIXES = (
     ("found character '\\t'", FIX_TABS),
     ("found a tab character", FIX_TABS),
     (
-        "did not find expected ',' or ']'",
+        "expected ',' or ']'",
         "Close the flow sequence with `]` (or add the missing `,`).",
     ),
     (
-        "did not find expected ',' or '}'",
+        "expected ',' or '}'",
         "Close the flow mapping with `}` (or add the missing `,`).",
     ),
     ("found unexpected end of stream", "Close the quoted string (a `\"` or `'` is missing)."),
@@ -487,8 +487,10 @@ def compose_all(file: SourceFile, data: bytes | str) -> tuple[list[tuple[Any, An
             raise
         try:
             return _compose_with(_PureComposer(data), file)
-        except (Exception, RecursionError):
-            raise exc from None  # the pure parser agrees it is broken: report libyaml's error
+        except RecursionError:
+            raise exc from None
+        # Otherwise the pure parser agrees the file is broken, and its error names the real
+        # mistake (an unclosed bracket), not the colon the C scanner stopped at.
 
 
 # Files up to this size are parsed again with the pure-Python parser after the C

@@ -44,8 +44,8 @@ def test_the_reparsed_tree_keeps_positions_and_types() -> None:
 @pytest.mark.parametrize(
     ("text", "line"),
     [
-        ("a: [{name: db, image: mysql:8.4}\nb: 1\n", 1),  # unclosed sequence
-        ("a: {image: mysql:8.4\n", 1),  # unclosed mapping
+        ("a: [{name: db, image: mysql:8.4}\nb: 1\n", 2),  # unclosed: found on the next line
+        ("a: {image: mysql:8.4\n", 2),
         ("a: [x: y: z, image: mysql:8.4]\n", 1),
         ("a: [{image: mysql:8.4}]]\n", 1),
     ],
@@ -53,6 +53,15 @@ def test_the_reparsed_tree_keeps_positions_and_types() -> None:
 def test_broken_flow_collections_stay_invalid(text: str, line: int) -> None:
     result = load(text)
     assert [(f.rule, f.span.line) for f in result.findings] == [("invalid-yaml", line)]
+
+
+def test_a_broken_file_gets_the_pure_parser_s_error_and_its_fix() -> None:
+    (finding,) = load("a: [{name: db, image: mysql:8.4}\nb: 1\n").findings
+    assert finding.message == (
+        "YAML syntax error: expected ',' or ']', but got '<scalar>' (while parsing a flow "
+        "sequence)."
+    )
+    assert finding.fix == "Close the flow sequence with `]` (or add the missing `,`)."
 
 
 def test_only_files_under_the_size_cap_are_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
