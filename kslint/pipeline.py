@@ -107,12 +107,9 @@ def lint_loaded(
     rule_options = options.config.rule_options() if options.config is not None else None
     # An object of a kind its built-in group does not serve takes part in no relation; the
     # schema stage reports it (unknown-kind).
+    every_object = loaded.objects + (context.objects if context else [])
     graph = Graph(
-        [
-            obj
-            for obj in loaded.objects + (context.objects if context else [])
-            if not is_unknown_kind(obj.api_version, obj.kind)
-        ],
+        [obj for obj in every_object if not is_unknown_kind(obj.api_version, obj.kind)],
         rule_options,
     )
     enabled = enabled_checks(policy, rule_set.checks.values())
@@ -129,7 +126,7 @@ def lint_loaded(
         finding.related.sort(key=lambda r: (r.file, r.span.line, r.span.column, r.message))
     outcome = policy.apply(
         findings,
-        [(obj, graph.model(obj)) for obj in graph.objects],
+        [(obj, graph.model(obj)) for obj in every_object],  # unknown kinds' annotations too
         loaded.files + (context.files if context else []),
         targets={file.path for file in loaded.files} if context else None,
     )

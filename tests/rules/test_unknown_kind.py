@@ -124,6 +124,16 @@ def test_a_core_pod_disruption_budget_is_no_budget() -> None:
     assert "statefulset-missing-pdb" not in right and "pdb-blocks-eviction" in right
 
 
+def test_an_annotation_on_the_object_suppresses_it() -> None:
+    text = (
+        "apiVersion: apps/v1\nkind: Service\nmetadata:\n  name: s\n"
+        "  annotations: {kslint.io/ignore: unknown-kind}\n"
+    )
+    result = lint_texts([("m.yaml", text)])
+    assert result.findings == []
+    assert [s.finding.rule for s in result.suppressed] == [RULE]
+
+
 def test_cli(tmp_path: Path) -> None:
     write_repo(tmp_path, {"m.yaml": "apiVersion: apps/v1\nkind: Service\nmetadata: {name: s}\n"})
     found = lint_json("m.yaml", cwd=tmp_path)["findings"]
