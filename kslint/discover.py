@@ -171,12 +171,16 @@ class _AncestorPatches:
 
     def __init__(self) -> None:
         self.by_directory: dict[Path, frozenset[str]] = {}
+        self.roots: dict[Path, bool] = {}
 
     def names(self, path: Path) -> bool:
         for directory in path.parents:
             if str(path) in self._patches(directory):
                 return True
-            if (directory / ".git").exists():
+            root = self.roots.get(directory)
+            if root is None:
+                root = self.roots[directory] = (directory / ".git").exists()
+            if root:
                 break
         return False
 
