@@ -202,15 +202,17 @@ def test_rules_and_explain_include_policies(tmp_path: Path) -> None:
         "explain", "no-orphan-claims", "--policy-dir", str(POLICIES), cwd=tmp_path
     )
     assert explained.returncode == 0
-    # The family is shown by its title once it is a known family ("custom").
+    # The family is shown by its id, with its title ("custom" is a known family).
     assert explained.stdout.splitlines()[0].split() == [
         "no-orphan-claims",
         "info",
-        "Policies",
+        "family",
+        "custom",
+        "(Policies",
         "written",
         "by",
         "your",
-        "team",
+        "team)",
     ]
     assert "Every PersistentVolumeClaim is used by a workload." in explained.stdout
     assert run_kslint("explain", "no-orphan-claims", cwd=tmp_path).returncode == 2
