@@ -476,30 +476,47 @@ def fix_command(
     ] = False,
     select: Annotated[
         list[str] | None,
-        typer.Option("--select", help="Fix only these rules or families (comma-separated)."),
+        typer.Option(
+            "--select", metavar="RULES", help="Fix only these rules or families (comma-separated)."
+        ),
     ] = None,
     ignore: Annotated[
         list[str] | None,
-        typer.Option("--ignore", help="Do not fix these rules or families (comma-separated)."),
+        typer.Option(
+            "--ignore",
+            metavar="RULES",
+            help="Do not fix these rules or families (comma-separated).",
+        ),
     ] = None,
     exclude: Annotated[
         list[str] | None,
-        typer.Option("--exclude", help="Glob of paths to skip (repeatable)."),
+        typer.Option("--exclude", metavar="GLOB", help="Glob of paths to skip (repeatable)."),
     ] = None,
     namespace: Annotated[
         str | None,
-        typer.Option("--namespace", "-n", help="Namespace of objects that set none (default)."),
+        typer.Option(
+            "--namespace",
+            "-n",
+            metavar="NAME",
+            help="Namespace of objects that set none (default).",
+        ),
     ] = None,
     config_file: Annotated[
         Path | None,
-        typer.Option("--config", help="Use this .kslint.yaml or pyproject.toml, not a found one."),
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Use this .kslint.yaml or pyproject.toml, not a found one.",
+        ),
     ] = None,
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Ignore configuration files.")
     ] = False,
     baseline: Annotated[
         Path | None,
-        typer.Option("--baseline", help="Leave the findings recorded in this file alone."),
+        typer.Option(
+            "--baseline", metavar="FILE", help="Leave the findings recorded in this file alone."
+        ),
     ] = None,
     policy_dir: PolicyDirs = None,
     plugin: Plugins = None,
