@@ -215,8 +215,18 @@ def lint(
         str | None,
         typer.Option(
             "--kubernetes-version",
-            metavar="X.Y",
-            help="Validate against this Kubernetes minor version (default: newest bundled).",
+            metavar="X.Y[,X.Y...]",
+            help="Validate against this Kubernetes minor version, 1.16 or later (default: "
+            "newest bundled); several, comma-separated, check an upgrade in one run.",
+        ),
+    ] = None,
+    context: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--context",
+            metavar="PATH",
+            help="Objects that exist elsewhere (a `kubectl get -o yaml` dump of the cluster): "
+            "loaded to resolve references, never linted (repeatable).",
         ),
     ] = None,
     schema_dir: Annotated[
@@ -270,6 +280,7 @@ def lint(
         schema_dir or [],
         debug,
     )
+    options.context = [*options.context, *(context or [])]
     if fix or unsafe_fixes:
         _fix_before_lint(options, fix, unsafe_fixes)
     try:
@@ -290,6 +301,11 @@ def lint(
         _write(output, report)
     else:
         sys.stdout.write(report)
+    if result.schema is not None:
+        from kslint.api_schemas import schema_notes
+
+        for line in schema_notes(result.schema):
+            typer.echo(line, err=True)
     if result.schema is not None and (verbose or format == "text"):
         from kslint.api_schemas import schema_summary
 

@@ -281,3 +281,17 @@ def with_context(
         discovery.sources = [s for s in discovery.sources if s.path not in fragments]
     known = {source.path for source in discovery.sources} | set(discovery.patch_fragments)
     return [source for source in extra.sources if source.path not in known]
+
+
+def only_context(
+    discovery: Discovery, paths: list[str], exclude: list[str] | None = None
+) -> list[Source]:
+    """The files below ``paths`` (``--context``, or files a configuration names as
+    context): loaded only to resolve references, so taken out of ``discovery`` when the
+    paths to lint cover them too (a cluster dump kept in the repository)."""
+    if not paths:
+        return []
+    extra = discover(paths, exclude)
+    names = {source.path for source in extra.sources}
+    discovery.sources = [source for source in discovery.sources if source.path not in names]
+    return extra.sources

@@ -61,6 +61,9 @@ class Finding:
     # Where in the object the finding points (keys and list indexes): unlike a line
     # number, it survives unrelated edits, so baselines and fingerprints key on it.
     path: tuple[Any, ...] = ()
+    # The target Kubernetes versions the finding holds on (schema stage; empty: a finding
+    # that does not depend on the version).
+    kubernetes_versions: tuple[str, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

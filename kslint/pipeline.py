@@ -6,7 +6,7 @@ The CLI is a thin layer over ``lint``; tests and other tools can call it directl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kslint.api_schemas import SchemaReport
@@ -14,7 +14,7 @@ from kslint.api_schemas import validate as validate_schemas
 from kslint.api_schemas.kinds import is_unknown_kind
 from kslint.baseline import Baseline, BaselineState
 from kslint.config import Config
-from kslint.discover import discover, with_context
+from kslint.discover import discover, only_context, with_context
 from kslint.engine import apply_defaults, run_checks
 from kslint.findings import Finding, Suppression
 from kslint.graph import Graph
@@ -36,10 +36,13 @@ class LintOptions:
     # None: the built-in rules.
     rules: RuleSet | None = None
     baseline: Baseline | None = None  # --baseline: report only findings not listed in it
-    # Schema stage: target Kubernetes minor version ("1.36"; None: the newest bundled) and
-    # folders of extra JSON Schemas in kubeconform's file naming (--schema-dir).
-    kubernetes_version: str | None = None
+    # Schema stage: target Kubernetes minor versions ("1.36", "1.31,1.34" or a list; None:
+    # the newest bundled) and folders of extra JSON Schemas (--schema-dir).
+    kubernetes_version: str | list[str] | None = None
     schema_dirs: list[str] = field(default_factory=list)
+    # --context: files and folders loaded only as context (a kubectl dump of the cluster):
+    # never linted, even when the paths to lint cover them; their objects get no findings.
+    context: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -71,7 +74,28 @@ def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     loaded = load_sources(inputs.sources, options.namespace)
     loaded.skipped += inputs.fragments
     context = load_sources(inputs.context, options.namespace) if inputs.context else None
-    return lint_loaded(loaded, options, context)
+    options = _with_dumped_classes(options, context, inputs.only)
+    result = lint_loaded(loaded, options, context)
+    # Objects loaded only as context never get findings, even ones that name a linted
+    # file as related: what is in the cluster is not the repository's to fix.
+    if inputs.only:
+        result.findings = [f for f in result.findings if f.file not in inputs.only]
+    return result
+
+
+def _with_dumped_classes(
+    options: LintOptions, context: LoadResult | None, only: set[str]
+) -> LintOptions:
+    """A dump of the cluster's StorageClasses (context only) lists all of them: they are
+    the cluster's declared classes, as the ``cluster.storage_classes`` setting says."""
+    classes = [
+        obj.name
+        for obj in (context.objects if context else [])
+        if obj.kind == "StorageClass" and obj.file.path in only
+    ]
+    if not classes:
+        return options
+    return replace(options, config=(options.config or Config()).with_cluster_classes(classes))
 
 
 @dataclass
@@ -81,6 +105,7 @@ class Inputs:
     sources: list[Source]
     context: list[Source]
     fragments: int
+    only: set[str] = field(default_factory=set)  # context files that are never linted
 
 
 def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
@@ -88,12 +113,15 @@ def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
     config = options.config
     path_filter = config.path_filter() if config is not None else None
     discovery = discover(options.paths, options.exclude, stdin=stdin, path_filter=path_filter)
-    context_sources = []
+    named = [*options.context, *(config.context_files() if config is not None else [])]
+    context_sources = only_context(discovery, named, options.exclude)
+    only = {source.path for source in context_sources}
     if config is not None and config.path is not None:
         # Pre-commit passes only changed files: load the project as context for references.
         context_paths, context_filter = config.context_paths()
-        context_sources = with_context(discovery, context_paths, options.exclude, context_filter)
-    return Inputs(discovery.sources, context_sources, len(discovery.patch_fragments))
+        project = with_context(discovery, context_paths, options.exclude, context_filter)
+        context_sources += [source for source in project if source.path not in only]
+    return Inputs(discovery.sources, context_sources, len(discovery.patch_fragments), only)
 
 
 def lint_loaded(

@@ -6,15 +6,17 @@
 Source: the ``kubernetes-validate`` package on PyPI (Apache-2.0), which ships JSON Schemas
 generated from the Kubernetes OpenAPI documents, one folder per Kubernetes minor version.
 This script reads the "local-strict" variant (``additionalProperties: false`` everywhere)
-of the newest ``VERSIONS`` minor versions and writes, under ``schemas/kubernetes/``:
+of every minor version the pinned package ships (1.25 to 1.37 for 1.37.0) and writes,
+under ``schemas/kubernetes/``:
 
 - ``definitions.json``: every definition of every bundled version, each stored once.
   A definition whose text is the same in several versions (most are) is shared; one that
   changed gets a second entry ``NAME@X.Y``. Descriptions, formats and ``x-kubernetes-*``
   annotations are dropped: validation does not read them, and they are most of the bytes.
-- ``index.json``: per version, which definition each ``apiVersion``/``kind`` uses, which
-  stored names the version lacks (``absent``) and which stored variant a name resolves to
-  where it differs from the shared one (``variants``).
+- ``index.json``: the bundled versions; for each stored definition, the versions it stands
+  for (``1.25-1.29,1.31``); for each ``apiVersion``/``kind``, its definition and the
+  versions that serve it. Listing versions per definition instead of definitions per
+  version keeps the index small (13 versions share most of everything).
 - ``LICENSE``: the source package's licence.
 
 Two rewrites make the schemas say what the API server accepts:
@@ -44,7 +46,7 @@ from typing import Any
 PACKAGE = "kubernetes-validate"
 PINNED = "1.37.0"
 PINNED_SHA256 = "85136d018a27b50ec7fc049d902bfa5193f5976807e6c0f408e3ab6fe078cad9"
-VERSIONS = 4  # the newest minor versions to bundle
+OLDEST = (1, 25)  # the oldest minor the pinned package ships; older ones are not bundled
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "schemas" / "kubernetes"
 PREFIX = "kubernetes_validate/kubernetes-json-schema/"
@@ -112,50 +114,61 @@ def read_versions(wheel: Path) -> dict[str, dict[str, Any]]:
             match = FOLDER.search(member)
             if member.startswith(PREFIX) and match:
                 found[(int(match[1]), int(match[2]))] = member
-        newest = sorted(found)[-VERSIONS:]
         return {
             f"{major}.{minor}": json.loads(archive.read(found[(major, minor)]))["$defs"]
-            for major, minor in newest
+            for major, minor in sorted(found)
+            if (major, minor) >= OLDEST
         }
+
+
+def ranges(members: list[str], order: list[str]) -> str:
+    """The versions in ``members`` as runs of consecutive bundled versions:
+    ``1.25-1.37``, ``1.25-1.29,1.31``."""
+    runs: list[list[str]] = []
+    previous = -2
+    for position, version in enumerate(order):
+        if version not in members:
+            continue
+        if position == previous + 1:
+            runs[-1][1] = version
+        else:
+            runs.append([version, version])
+        previous = position
+    return ",".join(first if first == last else f"{first}-{last}" for first, last in runs)
 
 
 def build(wheel: Path) -> None:
     versions = read_versions(wheel)
+    order = list(versions)
     stored: dict[str, Any] = {}
     stored_text: dict[str, str] = {}
-    index: dict[str, Any] = {}
+    served_by: dict[str, list[str]] = {}  # stored key -> versions whose NAME resolves to it
+    kinds: dict[str, dict[str, str]] = {}  # apiVersion -> kind -> definition name
+    kind_versions: dict[tuple[str, str], list[str]] = {}
     for version, definitions in versions.items():
-        kinds: dict[str, dict[str, str]] = {}
-        names: list[str] = []
-        variants: dict[str, str] = {}
         for name in sorted(definitions):
             raw = definitions[name]
             for gvk in raw.get("x-kubernetes-group-version-kind", []):
                 api_version = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
-                kinds.setdefault(api_version, {})[gvk["kind"]] = name
+                known = kinds.setdefault(api_version, {}).setdefault(gvk["kind"], name)
+                if known != name:
+                    raise SystemExit(f"{api_version} {gvk['kind']}: {known} and {name}")
+                kind_versions.setdefault((api_version, gvk["kind"]), []).append(version)
             schema = rewrite(name, clean(raw))
             text = json.dumps(schema, sort_keys=True, separators=(",", ":"))
-            key = name
-            if name in stored_text and stored_text[name] != text:
-                key = next(
-                    (k for k, t in stored_text.items() if k.startswith(name + "@") and t == text),
-                    f"{name}@{version}",
-                )
-            if key not in stored:
+            key = next(
+                (
+                    k
+                    for k in (name, *stored_variants(stored_text, name))
+                    if stored_text.get(k) == text
+                ),
+                None,
+            )
+            if key is None:
+                key = name if name not in stored_text else f"{name}@{version}"
                 stored[key] = schema
                 stored_text[key] = text
-            names.append(name)
-            if key != name:
-                variants[name] = key
-        index[version] = {
-            "kinds": {api: dict(sorted(k.items())) for api, k in sorted(kinds.items())},
-            "names": set(names),
-            "variants": variants,
-        }
-    # A version holds every stored base name except those listed as absent.
-    bases = {key for key in stored if "@" not in key}
-    for entry in index.values():
-        entry["absent"] = sorted(bases - entry.pop("names"))
+            served_by.setdefault(key, []).append(version)
     OUT.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
     document = {
@@ -166,7 +179,18 @@ def build(wheel: Path) -> None:
             "variant": "local-strict",
             "license": "Apache-2.0",
         },
-        "versions": index,
+        "versions": order,
+        # Which bundled versions each stored definition stands for: ``NAME`` and its
+        # variants ``NAME@X.Y`` cover disjoint sets of versions.
+        "definitions": {key: ranges(served_by[key], order) for key in sorted(stored)},
+        # apiVersion -> kind -> [definition name, the versions that serve the kind].
+        "kinds": {
+            api: {
+                kind: [name, ranges(kind_versions[(api, kind)], order)]
+                for kind, name in sorted(k.items())
+            }
+            for api, k in sorted(kinds.items())
+        },
     }
     (OUT / "index.json").write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
     (OUT / "definitions.json").write_text(
@@ -178,11 +202,15 @@ def build(wheel: Path) -> None:
         (OUT / "LICENSE").write_bytes(archive.read(licence))
     total = sum(len(v) for v in versions.values())
     print(
-        f"{len(versions)} versions ({', '.join(versions)}): {total} definitions, "
+        f"{len(versions)} versions ({order[0]} to {order[-1]}): {total} definitions, "
         f"{len(stored)} stored; wrote {OUT.relative_to(ROOT)}"
     )
     if digest != PINNED_SHA256:
         print(f"warning: {wheel.name} has sha256 {digest}, not the pinned {PINNED_SHA256}")
+
+
+def stored_variants(stored_text: dict[str, str], name: str) -> list[str]:
+    return [key for key in stored_text if key.startswith(name + "@")]
 
 
 def main() -> None:

@@ -111,7 +111,13 @@ def test_json_shape(project: Path) -> None:
         "objects": 3,
         "skipped": 0,
         "findings": {"error": 1, "warning": 0, "info": 0},
-        "schema": {"kubernetes_version": "1.37", "validated": 3, "without_schema": 0},
+        "schema": {
+            "kubernetes_version": "1.37",
+            "kubernetes_versions": ["1.37"],
+            "without_schema_validation": [],
+            "validated": 3,
+            "without_schema": 0,
+        },
     }
     (finding,) = report["findings"]
     assert finding == {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kslint.api_schemas import SCHEMA_RULES, bundled_versions, resolve_version
+from kslint.api_schemas import SCHEMA_RULES, bundled_versions, resolve_version, resolve_versions
 from kslint.api_schemas.deprecations import table
 from kslint.errors import UsageError
 from kslint.findings import Severity
@@ -474,12 +474,18 @@ def test_a_missing_schema_dir_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_versions() -> None:
     versions = bundled_versions()
-    assert versions == ["1.34", "1.35", "1.36", "1.37"]
+    assert versions == [f"1.{minor}" for minor in range(25, 38)]
     assert resolve_version(None) == "1.37"
     assert resolve_version("v1.35") == "1.35"
     assert resolve_version("1.36.4") == "1.36"
-    with pytest.raises(UsageError, match=r"bundled versions: 1\.34, 1\.35, 1\.36, 1\.37"):
-        resolve_version("1.20")
+    assert resolve_version("1.16") == "1.16"  # the removal table only
+    assert resolve_versions("1.34, 1.31,v1.34.2") == ["1.31", "1.34"]
+    assert resolve_versions(["1.20", "1.29"]) == ["1.20", "1.29"]
+    assert resolve_versions("") == ["1.37"]
+    with pytest.raises(UsageError, match=r"supported: 1\.16 to 1\.37"):
+        resolve_version("1.15")
+    with pytest.raises(UsageError, match="expected one Kubernetes version"):
+        resolve_version("1.30,1.31")
 
 
 def test_the_table_agrees_with_the_bundled_schemas() -> None:

@@ -38,11 +38,12 @@ def test_kubernetes_version_switch(tmp_path: Path) -> None:
 
 def test_unsupported_version_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "class.yaml").write_text(OLD_CLASS)
-    result = run_kslint("lint", "class.yaml", "--kubernetes-version", "1.19", cwd=tmp_path)
-    assert result.returncode == 2
-    assert "unsupported Kubernetes version '1.19'" in result.stderr
-    assert "bundled versions: 1.34, 1.35, 1.36, 1.37" in result.stderr
-    assert "Traceback" not in result.stderr
+    for version in ("1.15", "1.38", "1.31,2.0", "latest"):
+        result = run_kslint("lint", "class.yaml", "--kubernetes-version", version, cwd=tmp_path)
+        assert result.returncode == 2, version
+        assert "unsupported Kubernetes version" in result.stderr
+        assert "supported: 1.16 to 1.37 (schemas bundled for 1.25 to 1.37)" in result.stderr
+        assert "Traceback" not in result.stderr
 
 
 def test_schema_dir_and_verbose(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ from functools import cache
 from kslint.api_schemas.store import version_key
 from kslint.datafiles import data_dir
 
+GUIDE = "https://kubernetes.io/docs/reference/using-api/deprecation-guide/"
+
 
 @dataclass(frozen=True)
 class ApiChange:
@@ -19,6 +21,9 @@ class ApiChange:
     replacement_kind: str | None = None
     available: str | None = None
     note: str | None = None
+    # Where the row comes from: a URL (the migration guide, a changelog) or
+    # ``bundled-schemas``; rows without one in the file come from the guide.
+    source: str = GUIDE
 
     def removed_in(self, version: str) -> bool:
         return self.removed is not None and version_key(version) >= version_key(self.removed)
@@ -63,5 +68,6 @@ def table() -> dict[tuple[str, str], ApiChange]:
                 replacement_kind=entry.get("replacementKind"),
                 available=None if entry.get("available") is None else str(entry["available"]),
                 note=entry.get("note"),
+                source=entry.get("source", GUIDE),
             )
     return found

@@ -18,7 +18,7 @@ from collections import defaultdict
 from functools import cache
 
 from kslint.api_schemas.deprecations import table
-from kslint.api_schemas.store import _index, bundled_versions, group_of, version_key
+from kslint.api_schemas.store import _kinds, bundled_versions, group_of, version_key
 from kslint.findings import Finding
 from kslint.objects import K8sObject
 from kslint.suggest import closest
@@ -45,7 +45,7 @@ def _known() -> tuple[frozenset[tuple[str, str]], frozenset[str], dict[str, list
     pairs: set[tuple[str, str]] = set()
     serving: dict[str, list[str]] = defaultdict(list)
     for version in sorted(bundled_versions(), key=version_key, reverse=True):
-        for api_version, kinds in _index()["versions"][version]["kinds"].items():
+        for api_version, kinds in _kinds(version).items():
             for kind in kinds:
                 pairs.add((api_version, kind))
                 if api_version not in serving[kind]:

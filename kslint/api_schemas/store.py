@@ -50,27 +50,35 @@ def bundled_versions() -> list[str]:
     return sorted(_index()["versions"], key=version_key)
 
 
+@cache
+def _members(ranges: str) -> frozenset[str]:
+    """``1.25-1.29,1.31`` as the set of bundled versions it names."""
+    order = bundled_versions()
+    found: set[str] = set()
+    for run in ranges.split(","):
+        first, _, last = run.partition("-")
+        start, end = order.index(first), order.index(last or first)
+        found.update(order[start : end + 1])
+    return frozenset(found)
+
+
+@cache
+def _kinds(version: str) -> dict[str, dict[str, str]]:
+    """apiVersion -> kind -> definition name, for the kinds ``version`` serves."""
+    found: dict[str, dict[str, str]] = {}
+    for api_version, kinds in _index()["kinds"].items():
+        for kind, (name, ranges) in kinds.items():
+            if version in _members(ranges):
+                found.setdefault(api_version, {})[kind] = name
+    return found
+
+
 def source() -> dict[str, str]:
     return dict(_index()["source"])
 
 
-def resolve_version(requested: str | None) -> str:
-    """``1.36``, ``v1.36`` or ``1.36.2`` as a bundled minor version; None: the newest."""
-    versions = bundled_versions()
-    if requested is None or requested == "":
-        return versions[-1]
-    parts = requested.strip().lstrip("vV").split(".")
-    if len(parts) in (2, 3) and all(part.isdigit() for part in parts):
-        minor = f"{int(parts[0])}.{int(parts[1])}"
-        if minor in versions:
-            return minor
-    raise SchemaError(
-        f"unsupported Kubernetes version {requested!r}; bundled versions: {', '.join(versions)}"
-    )
-
-
 def served(version: str, api_version: str, kind: str) -> bool:
-    return kind in _index()["versions"][version]["kinds"].get(api_version, {})
+    return kind in _kinds(version).get(api_version, {})
 
 
 def group_of(api_version: str) -> str:
@@ -124,16 +132,13 @@ class KubernetesSchemas:
     """The bundled schemas of one minor version, resolved for it."""
 
     def __init__(self, version: str) -> None:
-        entry = _index()["versions"][version]
         self.version = version
-        self.kinds: dict[str, dict[str, str]] = entry["kinds"]
+        self.kinds = _kinds(version)
         stored = _stored()
-        absent = set(entry["absent"])
-        variants: dict[str, str] = entry["variants"]
         self.definitions = {
-            name: stored[variants.get(name, name)]
-            for name in stored
-            if "@" not in name and name not in absent
+            key.partition("@")[0]: stored[key]
+            for key, ranges in _index()["definitions"].items()
+            if version in _members(ranges)
         }
         self.root = {"$defs": self.definitions}
         self.compiler = Compiler(self.root)

@@ -43,6 +43,13 @@ def rename_notes(value: Any, locator: Locator) -> tuple[str, ...]:
     )
 
 
+def _versions(value: Any) -> str | None:
+    """``kubernetes_version``: one version, a comma-separated string or a list."""
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    return value
+
+
 def to_config(value: Any, path: Path, locator: Locator) -> Config:
     images = value.get("stateful_images")
     cluster = value.get("cluster") or {}
@@ -81,7 +88,7 @@ def to_config(value: Any, path: Path, locator: Locator) -> Config:
         cluster_services=_pairs(cluster.get("services") or ()),
         exemptions=tuple(exemptions),
         policies=tuple(path.parent / name for name in value.get("policies") or ()),
-        kubernetes_version=value.get("kubernetes_version"),
+        kubernetes_version=_versions(value.get("kubernetes_version")),
         schema_dirs=tuple(path.parent / name for name in value.get("schema_dirs") or ()),
         notes=rename_notes(value, locator),
     )

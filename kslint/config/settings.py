@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kslint.discover import PathFilter
@@ -76,6 +77,19 @@ class Config:
         return [str(self.root / name) for name in self.context], PathFilter(
             self.root, (), self.exclude
         )
+
+    def context_files(self) -> list[str]:
+        """Files (not folders) the ``context`` setting names: context only, never linted
+        (a ``kubectl get -o yaml`` dump of the cluster kept in the repository)."""
+        if self.path is None or self.context is None:
+            return []
+        return [str(self.root / name) for name in self.context if (self.root / name).is_file()]
+
+    def with_cluster_classes(self, names: Iterable[str]) -> Config:
+        """These StorageClasses are the cluster's (a ``kubectl get storageclass`` dump
+        given as context lists them all), added to any the ``cluster`` setting declares."""
+        known = set(self.cluster_storage_classes or ()) | set(names)
+        return replace(self, cluster_storage_classes=tuple(sorted(known)))
 
     def rule_options(self) -> RuleOptions:
         """The documented rule options the checks read from ``graph.options``."""

@@ -14,7 +14,7 @@ VERSION = 1
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
     obj = finding.obj
-    return {
+    found = {
         "rule": finding.rule,
         "severity": str(finding.severity),
         "message": finding.message,
@@ -42,6 +42,9 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
             for related in finding.related
         ],
     }
+    if finding.kubernetes_versions:  # schema findings: the target versions it holds on
+        found["kubernetes_versions"] = list(finding.kubernetes_versions)
+    return found
 
 
 def render(result: LintResult, context: ReportContext) -> str:
@@ -59,6 +62,8 @@ def render(result: LintResult, context: ReportContext) -> str:
     if result.schema is not None:  # objects of kinds no bundled, CRD or --schema-dir schema covers
         document["summary"]["schema"] = {
             "kubernetes_version": result.schema.kubernetes_version,
+            "kubernetes_versions": result.schema.kubernetes_versions,
+            "without_schema_validation": result.schema.unchecked,
             "validated": result.schema.validated,
             "without_schema": sum(result.schema.without_schema.values()),
         }

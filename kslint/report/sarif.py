@@ -167,8 +167,13 @@ def _result(
         result["suppressions"] = [
             {"kind": kind, "status": "accepted", "justification": suppression.reason}
         ]
+    properties: dict[str, Any] = {}
     if finding.fix:
-        result["properties"] = {"fix": finding.fix}
+        properties["fix"] = finding.fix
+    if finding.kubernetes_versions:
+        properties["kubernetes_versions"] = list(finding.kubernetes_versions)
+    if properties:
+        result["properties"] = properties
     if fixes:
         result["fixes"] = fixes
     return result
