@@ -8,12 +8,13 @@ only decides where the message is shown (a finding, or a ``file:line:col`` line)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kslint.nodes import describe, dotted, quoted
+from kslint.patterns import PatternError, search
+from kslint.schema_keywords import first_duplicate
 from kslint.suggest import closest
 
 if TYPE_CHECKING:  # jsonschema is imported only where something failed validation
@@ -83,9 +84,9 @@ def _unknown_fields(
     path: tuple[Any, ...], value: dict[Any, Any], schema: dict[str, Any]
 ) -> Iterator[SchemaProblem]:
     declared = list(schema.get("properties") or {})
-    patterns = [re.compile(p) for p in (schema.get("patternProperties") or {})]
+    patterns = list(schema.get("patternProperties") or {})
     for key in value:
-        if key in declared or any(p.search(str(key)) for p in patterns):
+        if key in declared or any(_matches(p, str(key)) for p in patterns):
             continue
         message = f"unknown field {quoted(dotted((*path, key)))}"
         hint = suggestion(str(key), declared)
@@ -94,6 +95,15 @@ def _unknown_fields(
         elif not declared:
             message += f" ({dotted(path) or 'the object'} accepts no fields)"
         yield SchemaProblem((*path, key), message, key=True, unknown_field=True)
+
+
+def _matches(pattern: str, key: str) -> bool:
+    """As the validator matched (RE2, as the API server); a pattern RE2 refuses was
+    reported where the schema was read."""
+    try:
+        return search(pattern, key)
+    except PatternError:
+        return False
 
 
 def _wording(error: ValidationError) -> str:
@@ -117,8 +127,7 @@ def _wording(error: ValidationError) -> str:
     if keyword in ("minLength", "minItems", "minProperties") and not value:
         return "must not be empty"
     if keyword == "uniqueItems" and isinstance(value, list):
-        seen: list[Any] = []
-        twice = next((item for item in value if item in seen or seen.append(item)), None)
+        _, twice = first_duplicate(value)
         return f"lists {quoted(twice)} more than once"
     if keyword == "maxLength":
         return f"must be at most {expected} characters long"

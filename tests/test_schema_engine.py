@@ -19,6 +19,7 @@ from kslint.api_schemas.store import Schema, _members, kubernetes
 from kslint.datafiles import data_dir
 from kslint.loader import Source, load_sources
 from kslint.nodes import dotted
+from kslint.pipeline import lint_texts
 from kslint.schema_messages import suggestion
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -226,9 +227,7 @@ def test_bundled_data_shares_definitions_across_versions() -> None:
     assert (folder / "LICENSE").is_file()
 
 
-def test_a_pattern_python_cannot_read_leaves_the_resource_unchecked() -> None:
-    from kslint.pipeline import lint_texts
-
+def test_go_syntax_patterns_are_checked_with_re2() -> None:
     text = """\
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -256,4 +255,53 @@ metadata: {name: t}
 spec: {name: x, other: 1}
 """
     result = lint_texts([("things.yaml", text)])
-    assert [f.rule for f in result.findings] == []
+    # \\p{L} is RE2 (and Go) syntax: the pattern is checked, so is the rest of the object.
+    assert [(f.rule, f.message) for f in result.findings] == [
+        ("unknown-field", 'unknown field "spec.other"')
+    ]
+    bad = lint_texts([("things.yaml", text.replace("name: x,", "name: '1',"))])
+    assert "schema-violation" in [f.rule for f in bad.findings]
+
+
+CATASTROPHIC_CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: things.example.com}
+spec:
+  group: example.com
+  names: {kind: Thing, plural: things}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                name: {type: string, pattern: '^(a+)+$'}
+                code: {type: string, pattern: '(x)\\1'}
+---
+apiVersion: example.com/v1
+kind: Thing
+metadata: {name: t}
+spec: {name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!}
+"""
+
+
+def test_a_catastrophic_crd_pattern_matches_in_linear_time() -> None:
+    # Forty a's and a '!' against ^(a+)+$: a backtracking engine never returns.
+    result = lint_texts([("things.yaml", CATASTROPHIC_CRD)])
+    found = [(f.rule, f.span.line) for f in result.findings if "^(a+)+$" in f.message]
+    assert found == [("schema-violation", 25)]
+
+
+def test_a_crd_pattern_re2_cannot_compile_is_a_finding_on_the_crd() -> None:
+    result = lint_texts([("things.yaml", CATASTROPHIC_CRD)])
+    [bad] = [f for f in result.findings if "RE2" in f.message]
+    assert bad.rule == "schema-violation"
+    assert (bad.file, bad.span.line, bad.span.column) == ("things.yaml", 20, 47)
+    assert bad.message.startswith("pattern '(x)\\\\1' is not a valid RE2 regular expression")

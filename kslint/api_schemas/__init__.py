@@ -27,13 +27,12 @@ that holds on every target carries no version in its message.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 
-from kslint.api_schemas.crd import CustomSchema, crd_schemas, root_schema
+from kslint.api_schemas.crd import CustomSchema, crd_schemas, pattern_findings, root_schema
 from kslint.api_schemas.deprecations import ApiChange, table
 from kslint.api_schemas.kinds import is_unknown_kind, unknown_kind_finding
 from kslint.api_schemas.operators import operator_schema
@@ -57,6 +56,7 @@ from kslint.api_schemas.versions import (
 from kslint.api_schemas.violations import findings_for
 from kslint.findings import Finding
 from kslint.objects import K8sObject
+from kslint.patterns import PatternError
 
 __all__ = [
     "SchemaError",
@@ -162,6 +162,8 @@ def validate(
     known = [obj for obj in objects if not is_unknown_kind(obj.api_version, obj.kind)]
     served_somewhere = [obj for obj in known if not _removed_on_all(obj, versions)]
     once = [unknown_kind_finding(obj) for obj in unknown] + _api_server(served_somewhere)
+    for obj in objects:  # a CRD's patterns RE2, the API server's engine, cannot compile
+        once += pattern_findings(obj)
     per_version: list[tuple[str, list[tuple[Finding, _Render]]]] = []
     for version in versions:
         resolver = _Resolver(version, custom, dirs) if has_schemas(version) else None
@@ -252,12 +254,17 @@ def _version_findings(
             continue  # no bundled schemas for this version: the table only
         try:
             findings += _validate(obj, resolver, tally, version)
-        except re.error:
-            # A CRD pattern in a regex dialect Python cannot read (Go's \p{L}): the API
-            # server evaluates it, kslint cannot; the object is left unchecked.
-            continue
+        except PatternError as exc:
+            if (api_version, kind) in resolver.custom:
+                continue  # reported on the CRD (pattern_findings)
+            raise SchemaError(
+                f"--schema-dir: the schema of {api_version} {kind} has a pattern RE2 (the API "
+                f"server's engine) cannot compile: {exc}"
+            ) from None
         except RecursionError:
             continue  # a schema nested past Python's recursion limit
+        except SchemaError:
+            raise  # a bad --schema-dir file: a usage error (exit 2), not kslint's crash
         except Exception as exc:  # a bug in the stage: report it, lint the rest
             findings.append(_plain(_crashed(obj, exc)))
     return findings

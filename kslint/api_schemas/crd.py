@@ -24,7 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from kslint.findings import Finding
 from kslint.objects import K8sObject
+from kslint.patterns import pattern_problem
 
 OBJECT_META = "#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 
@@ -67,15 +69,79 @@ def crd_schemas(objects: Iterable[K8sObject]) -> dict[tuple[str, str], CustomSch
     CRD that defines a kind wins."""
     found: dict[tuple[str, str], CustomSchema] = {}
     for obj in objects:
-        if obj.kind != "CustomResourceDefinition" or not obj.api_version.startswith(
-            "apiextensions.k8s.io/"
-        ):
+        if not _is_crd(obj):
             continue
         for api_version, kind, schema, preserve in _versions(obj):
             found.setdefault(
                 (api_version, kind), CustomSchema(api_version, kind, schema, obj, preserve)
             )
     return found
+
+
+def _is_crd(obj: K8sObject) -> bool:
+    return obj.kind == "CustomResourceDefinition" and obj.api_version.startswith(
+        "apiextensions.k8s.io/"
+    )
+
+
+def pattern_findings(obj: K8sObject) -> list[Finding]:
+    """``schema-violation`` for each ``pattern`` (or ``patternProperties`` key) of a CRD
+    that RE2, the API server's engine, cannot compile: the API server refuses the CRD."""
+    if not _is_crd(obj):
+        return []
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return []
+    roots: list[tuple[tuple[Any, ...], Any]] = [
+        (("spec", "validation", "openAPIV3Schema"), _schema_of(spec.get("validation")))
+    ]
+    versions = spec.get("versions")
+    if isinstance(versions, list):
+        for index, version in enumerate(versions):
+            schema = _schema_of(version.get("schema")) if isinstance(version, dict) else None
+            roots.append((("spec", "versions", index, "schema", "openAPIV3Schema"), schema))
+    findings = []
+    for root, schema in roots:
+        for path, pattern in _patterns(schema, root):
+            problem = pattern_problem(pattern)
+            if problem is not None:
+                findings.append(
+                    obj.finding(
+                        "schema-violation",
+                        f"pattern {pattern!r} is not a valid RE2 regular expression (the "
+                        f"syntax the API server uses): {problem}; the API server refuses "
+                        "this CustomResourceDefinition.",
+                        path,
+                        key=path[-2] == "patternProperties",
+                    )
+                )
+    return findings
+
+
+# Keywords whose keys are property names (or patterns), not keywords.
+_NAME_MAPS = frozenset({"properties", "patternProperties", "definitions"})
+# Keywords whose values are data, not schemas.
+_DATA_KEYWORDS = frozenset({"enum", "default", "example", "x-kubernetes-validations"})
+
+
+def _patterns(node: Any, path: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...], str]]:
+    """Every ``pattern`` and ``patternProperties`` key below a schema node, with its path."""
+    stack = [(node, path, False)]
+    while stack:
+        current, where, names = stack.pop()  # names: the keys are property names
+        if isinstance(current, list):
+            stack += [(item, (*where, i), False) for i, item in enumerate(current)]
+            continue
+        if not isinstance(current, dict):
+            continue
+        for key, value in current.items():
+            if not names and key == "pattern" and isinstance(value, str):
+                yield (*where, key), value
+            elif not names and key == "patternProperties" and isinstance(value, dict):
+                for name in value:
+                    yield (*where, key, name), str(name)
+            if names or key not in _DATA_KEYWORDS:
+                stack.append((value, (*where, key), not names and key in _NAME_MAPS))
 
 
 def _versions(crd: K8sObject) -> Iterable[tuple[str, str, dict[str, Any], bool]]:

@@ -14,11 +14,11 @@ and the caller validates with ``jsonschema`` alone. Checking more than ``jsonsch
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from kslint.nodes import YMap, YSeq, json_pointer
+from kslint.patterns import PatternError, compile_pattern
 
 Check = Callable[[Any], bool]
 
@@ -236,9 +236,13 @@ class Compiler:
         ):
             return None
         props = {name: self.compile(sub) for name, sub in (properties or {}).items()}
-        pattern_checks = [
-            (re.compile(pattern), self.compile(sub)) for pattern, sub in (patterns or {}).items()
-        ]
+        try:  # RE2, as the API server: linear time (kslint.patterns)
+            pattern_checks = [
+                (compile_pattern(pattern), self.compile(sub))
+                for pattern, sub in (patterns or {}).items()
+            ]
+        except PatternError as exc:
+            raise Unsupported(f"patternProperties: {exc}") from None
         extra = None if additional is None or additional is True else self.compile(additional)
         needed = tuple(required or ())
         minimum = low or 0
@@ -301,8 +305,8 @@ class Compiler:
         if pattern is None and low is None and high is None:
             return None
         try:
-            regex = re.compile(pattern) if pattern is not None else None
-        except re.error as exc:
+            regex = compile_pattern(pattern) if pattern is not None else None
+        except PatternError as exc:
             raise Unsupported(f"pattern {pattern!r}: {exc}") from None
         minimum = low or 0
         maximum = high

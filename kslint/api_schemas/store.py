@@ -112,7 +112,10 @@ class Schema:
             from jsonschema import Draft202012Validator
             from jsonschema.validators import validator_for
 
-            cls = validator_for(self.root, default=Draft202012Validator)
+            from kslint.schema_keywords import extend
+
+            # Patterns match with RE2 as in the API server; uniqueItems hashes.
+            cls = extend(validator_for(self.root, default=Draft202012Validator))
             if self.registry is not None:
                 self._validator = cls(self.root, registry=self.registry)
             else:

@@ -3,9 +3,10 @@ on each selected object, and what it requires of the objects related to it.
 
 Compiling never raises on bad input: it returns each problem with the path (keys and
 indexes) of the offending node in the document, which the loader turns into
-``file:line:col``. Evaluation never raises either: a regular expression that runs too long
-or a ``$ref`` loop becomes one ``internal-error`` finding, and the policy checks nothing
-more in that run.
+``file:line:col``. Evaluation never raises either: a policy that spends its evaluation
+budget for the run (``kslint.policies.schema.POLICY_STEPS``) or loops through ``$ref``
+becomes one error finding under the policy's own id, and the policy checks nothing more in
+that run.
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ from kslint.nodes import Path, dotted, walk
 from kslint.objects import K8sObject
 from kslint.policies.edges import EDGES, Edge, Node, follow, with_labels
 from kslint.policies.schema import (
-    PatternTimeout,
+    POLICY_STEPS,
+    Budget,
+    BudgetExceeded,
     Schema,
     additional_keys,
     compile_schema,
     reason,
     render_value,
+    spending,
 )
 from kslint.registry import Check, RuleMeta
 from kslint.selectors import LabelSelector, SelectorError, parse_label_selector
@@ -196,6 +200,8 @@ class CompiledPolicy:
     # blocks, list items), one finding per failing node.
     each: tuple[Path, ...] = ()
     severity: Severity | None = None  # a case's own severity (None: the rule's)
+    # Steps the policy may still take in this run (kslint.policies.schema.POLICY_STEPS).
+    budget: Budget = field(default_factory=lambda: Budget(POLICY_STEPS))
 
     @property
     def id(self) -> str:
@@ -209,21 +215,24 @@ class CompiledPolicy:
         if self.broken or not self.match.selects(obj, graph):
             return []
         try:
-            return list(self._evaluate(obj, graph))
-        except (PatternTimeout, RecursionError) as exc:
+            with spending(self.budget):
+                return list(self._evaluate(obj, graph))
+        except (BudgetExceeded, RecursionError) as exc:
+            # The policy is at fault, not kslint: the finding carries the policy's id, as
+            # an error, so that a gate does not pass on a check that stopped half-way.
             self.broken = True
             what = (
                 str(exc)
-                if isinstance(exc, PatternTimeout)
+                if isinstance(exc, BudgetExceeded)
                 else "its schema recursed without end (a $ref loop)"
             )
-            return [
-                obj.finding(
-                    "internal-error",
-                    f"Policy {self.id} ({self.origin}) was stopped while checking {obj}: "
-                    f"{what}. It checks nothing more in this run; fix the policy.",
-                )
-            ]
+            stopped = obj.finding(
+                self.id,
+                f"Policy {self.id} ({self.origin}) was stopped while checking {obj}: "
+                f"{what}. It checks nothing more in this run; fix the policy.",
+            )
+            stopped.severity = Severity.ERROR
+            return [stopped]
 
     # -- evaluation ---------------------------------------------------------------------
 

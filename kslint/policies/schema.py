@@ -7,18 +7,21 @@ What a policy's schema cannot do:
   (``#...``); anything else is refused when the policy is loaded, and the registry the
   validator resolves through refuses to retrieve anything (``jsonschema`` would otherwise
   fetch ``http(s)`` references);
-- run away in a regular expression: ``pattern``, ``patternProperties`` and the
-  ``additionalProperties`` that depends on them match with the ``regex`` package, whose
-  matching takes a timeout. A match that runs longer than ``PATTERN_TIMEOUT`` seconds
-  raises ``PatternTimeout``, which the policy reports (``unevaluatedProperties`` next to
-  ``patternProperties`` would match with unbounded ``re``, so that pairing is refused);
+- run away: evaluation is bounded as a whole by budgets that do not depend on the
+  machine's speed, so the same input always gives the same findings. Patterns match with
+  RE2 (``kslint.patterns``: linear time; a pattern RE2 cannot compile is refused when the
+  policy is loaded), ``uniqueItems`` hashes (``kslint.schema_keywords``), and every
+  keyword evaluated is a step charged to the policy's ``Budget`` for the run
+  (``POLICY_STEPS``); a policy that spends it raises ``BudgetExceeded``, which the policy
+  reports, and it checks nothing more in that run. ``unevaluatedProperties`` is refused
+  in a schema that has ``patternProperties`` anywhere (``jsonschema`` would match those
+  with Python's backtracking ``re``). Schemas nest at most ``MAX_SCHEMA_DEPTH`` levels;
 - recurse forever: a ``$ref`` cycle that never descends into the object raises
-  ``RecursionError`` quickly; the caller reports it like a timeout.
+  ``RecursionError`` quickly; the caller reports it like a spent budget.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -29,9 +32,19 @@ from referencing import Registry
 from referencing.exceptions import NoSuchResource
 
 from kslint.nodes import describe, json_pointer
+from kslint.patterns import pattern_problem
+from kslint.schema_keywords import Budget, BudgetExceeded, additional_keys, extend, spending
 
-# Seconds one regular expression may spend on one string. Real patterns need microseconds.
-PATTERN_TIMEOUT = 0.1
+__all__ = ["Budget", "BudgetExceeded", "additional_keys", "spending"]
+
+# Evaluation steps (keywords evaluated; long pattern matches count more) one policy may
+# take in one run, over every object it checks. A real policy takes tens of steps per
+# object; this leaves room for 100,000s of objects and stops a runaway in seconds.
+POLICY_STEPS = 5_000_000
+
+# How deep a policy's schema may nest (keys and indexes from its root). Real policies
+# nest under 20; far deeper ones would exhaust Python's recursion while evaluated.
+MAX_SCHEMA_DEPTH = 64
 
 # Dialects a policy may name with ``$schema``; the default is draft 2020-12.
 DIALECTS = {
@@ -43,75 +56,6 @@ DIALECTS = {
 }
 
 
-class PatternTimeout(Exception):
-    """A regular expression ran longer than ``PATTERN_TIMEOUT`` on one string."""
-
-    def __init__(self, pattern: str, text: str) -> None:
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        super().__init__(
-            f"the regular expression {pattern!r} ran longer than {PATTERN_TIMEOUT:g} s on {shown!r}"
-        )
-        self.pattern = pattern
-
-
-@functools.lru_cache(maxsize=1024)
-def _compiled(pattern: str) -> Any:
-    import regex  # only policies with patterns pay for importing it
-
-    return regex.compile(pattern)
-
-
-def search(pattern: str, text: str) -> bool:
-    """``re.search`` semantics, bounded in time."""
-    try:
-        return _compiled(pattern).search(text, timeout=PATTERN_TIMEOUT) is not None
-    except TimeoutError:
-        raise PatternTimeout(pattern, text) from None
-
-
-# -- keywords that match regular expressions, bounded -------------------------------------
-
-
-def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
-    if validator.is_type(instance, "string") and not search(pattern, instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-def _pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Iterator[Any]:
-    if not validator.is_type(instance, "object"):
-        return
-    for pattern, subschema in patterns.items():
-        for key, value in instance.items():
-            if search(pattern, key):
-                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
-
-
-def additional_keys(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:
-    """Keys neither ``properties`` nor ``patternProperties`` of ``schema`` cover."""
-    properties = schema.get("properties", {})
-    patterns = list(schema.get("patternProperties", {}))
-    return [
-        key
-        for key in instance
-        if key not in properties and not any(search(pattern, key) for pattern in patterns)
-    ]
-
-
-def _additional_properties(
-    validator: Any, allowed: Any, instance: Any, schema: Any
-) -> Iterator[Any]:
-    if not validator.is_type(instance, "object"):
-        return
-    extras = additional_keys(instance, schema)
-    if validator.is_type(allowed, "object"):
-        for extra in extras:
-            yield from validator.descend(instance[extra], allowed, path=extra)
-    elif not allowed and extras:
-        shown = ", ".join(repr(extra) for extra in sorted(extras, key=str))
-        verb = "was" if len(extras) == 1 else "were"
-        yield ValidationError(f"Additional properties are not allowed ({shown} {verb} unexpected)")
-
-
 def _refuse(uri: str) -> Any:
     raise NoSuchResource(ref=uri)
 
@@ -120,21 +64,12 @@ def _refuse(uri: str) -> Any:
 SAFE_REGISTRY: Registry[Any] = Registry(retrieve=_refuse)  # type: ignore[call-arg]
 
 
-@functools.cache
 def bounded_validator(name: str) -> Any:
-    """A ``jsonschema`` validator class whose regular expressions are bounded."""
+    """A ``jsonschema`` validator class whose evaluation is bounded, with kslint's own
+    keywords (``quantity``, ``sumOf``: ``kslint.policies.keywords``), counted too."""
     from kslint.policies.keywords import KEYWORDS
 
-    base = getattr(validators, name)
-    return validators.extend(
-        base,
-        {
-            "pattern": _pattern,
-            "patternProperties": _pattern_properties,
-            "additionalProperties": _additional_properties,
-            **KEYWORDS,  # quantity, sumOf: kslint's own keywords
-        },
-    )
+    return extend(getattr(validators, name), KEYWORDS)
 
 
 # -- compiling (checking) a schema once ----------------------------------------------------
@@ -187,6 +122,8 @@ def compile_schema(
         name = DIALECTS[dialect]
     cls = bounded_validator(name)
     problems += _static_problems(source, (), source)
+    if any(problem.message.startswith(_TOO_DEEP) for problem in problems):
+        return None, problems[:1]  # the meta-schema check would recurse as deep
     if not trusted:
         problems += _meta_problems(source, cls)
     if problems:
@@ -199,7 +136,7 @@ def compile_schema(
             schema.is_valid(probe)
     except RecursionError:
         return None, [SchemaProblem((), "the schema refers to itself in a loop ($ref cycle)")]
-    except PatternTimeout:
+    except BudgetExceeded:
         pass  # reported when it happens on real input
     except Exception as exc:  # an unresolvable local $ref, say
         return None, [SchemaProblem((), f"the schema cannot be evaluated: {_short(exc)}")]
@@ -215,12 +152,53 @@ def _meta_problems(source: Any, cls: Any) -> Iterator[SchemaProblem]:
         yield SchemaProblem(tuple(best.absolute_path), f"invalid JSON Schema: {reason(best)}")
 
 
+_TOO_DEEP = "the schema nests deeper than"
+
+
 def _static_problems(node: Any, path: tuple[Any, ...], root: Any) -> Iterator[SchemaProblem]:
+    yield from _node_problems(node, path, root)
+    if path == ():
+        yield from _unevaluated_problems(node)
+
+
+def _unevaluated_problems(root: Any) -> Iterator[SchemaProblem]:
+    """``unevaluatedProperties`` where the schema has ``patternProperties`` anywhere:
+    through ``allOf`` or ``$ref`` they decide what was evaluated, and ``jsonschema``
+    matches them there with Python's backtracking ``re``, outside any bound."""
+    found: dict[str, list[tuple[Any, ...]]] = {"unevaluatedProperties": [], "patternProperties": []}
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, list):
+            stack += [(item, (*path, index)) for index, item in enumerate(node)]
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key in found and not (path and path[-1] in _PROPERTY_MAPS):
+                    found[key].append((*path, key))
+                if key not in ("enum", "const", "examples", "default"):
+                    stack.append((value, (*path, key)))
+    if found["patternProperties"]:
+        for path in sorted(found["unevaluatedProperties"], key=repr):
+            yield SchemaProblem(
+                path,
+                "unevaluatedProperties cannot be used in a policy whose schema has "
+                "patternProperties (use additionalProperties)",
+            )
+
+
+# Keywords whose keys are property names, not keywords.
+_PROPERTY_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
+
+
+def _node_problems(node: Any, path: tuple[Any, ...], root: Any) -> Iterator[SchemaProblem]:
     """References that leave the schema (or point nowhere in it), patterns the regex
     engine rejects, and the one keyword pairing that would match without a time bound."""
+    if len(path) > MAX_SCHEMA_DEPTH:
+        yield SchemaProblem(path, f"{_TOO_DEEP} {MAX_SCHEMA_DEPTH} levels")
+        return
     if isinstance(node, list):
         for index, item in enumerate(node):
-            yield from _static_problems(item, (*path, index), root)
+            yield from _node_problems(item, (*path, index), root)
         return
     if not isinstance(node, dict):
         return
@@ -243,16 +221,10 @@ def _static_problems(node: Any, path: tuple[Any, ...], root: Any) -> Iterator[Sc
     if isinstance(patterns, dict):
         for key in patterns:
             yield from _pattern_problems(str(key), (*path, "patternProperties", key))
-        if "unevaluatedProperties" in node:
-            yield SchemaProblem(
-                (*path, "unevaluatedProperties"),
-                "unevaluatedProperties cannot be combined with patternProperties in a policy "
-                "(use additionalProperties)",
-            )
     for key, value in node.items():
         if key in ("enum", "const", "examples", "default"):
             continue  # data, not schemas
-        yield from _static_problems(value, (*path, key), root)
+        yield from _node_problems(value, (*path, key), root)
 
 
 def _resolves(root: Any, pointer: str) -> bool:
@@ -264,10 +236,11 @@ def _resolves(root: Any, pointer: str) -> bool:
 
 
 def _pattern_problems(pattern: str, path: tuple[Any, ...]) -> Iterator[SchemaProblem]:
-    try:
-        _compiled(pattern)
-    except Exception as exc:  # regex.error
-        yield SchemaProblem(path, f"invalid regular expression {pattern!r}: {exc}")
+    problem = pattern_problem(pattern)
+    if problem is not None:
+        yield SchemaProblem(
+            path, f"invalid regular expression {pattern!r} (RE2, as Kubernetes): {problem}"
+        )
 
 
 # -- explaining an error in a sentence ---------------------------------------------------------
