@@ -19,6 +19,32 @@ from kslint.findings import Finding, Suppression
 from kslint.fingerprint import identity
 
 BASELINE_VERSION = 1
+MAX_DEPTH = 100  # a baseline nests 3 levels; json.loads would recurse past Python's limit
+
+
+def _too_deep(raw: bytes) -> tuple[int, int]:
+    """Where brackets first nest deeper than ``MAX_DEPTH`` (strings aside)."""
+    depth, in_string, escaped = 0, False, False
+    line, start = 1, 0
+    for offset, byte in enumerate(raw):
+        if byte == 0x0A:
+            line, start = line + 1, offset + 1
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in b"[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, offset - start + 1
+        elif byte in b"]}":
+            depth -= 1
+    return 1, 1
 
 
 @dataclass
@@ -38,10 +64,23 @@ class Baseline:
     @classmethod
     def read(cls, path: str | Path) -> Baseline:
         """Read a baseline file; raises ``UsageError`` when it cannot be used."""
+        from kslint.discover import read_input
+
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            Path(path).stat()
         except OSError as exc:
             raise UsageError(f"cannot read the baseline {path}: {exc.strerror}") from None
+        raw, problem = read_input(Path(path))  # bounded; a FIFO is refused, not waited on
+        if problem is not None:
+            raise UsageError(f"cannot use the baseline {path}: {problem}")
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except RecursionError:
+            line, column = _too_deep(raw)
+            raise UsageError(
+                f"{path}:{line}:{column}: the baseline nests deeper than {MAX_DEPTH} levels; "
+                "it is not a kslint baseline"
+            ) from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise UsageError(f"the baseline {path} is not valid JSON: {exc}") from None
         entries = data.get("findings") if isinstance(data, dict) else None

@@ -248,9 +248,17 @@ def lint(
         bool, typer.Option("--fix", help="Apply the safe fixes first, then report what is left.")
     ] = False,
     unsafe_fixes: UnsafeFixes = False,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks",
+            help="Follow symlinks whose target is outside the directory linted (default: "
+            "only those inside it).",
+        ),
+    ] = False,
 ) -> None:
     """Lint manifests and report each finding at its file, line and column."""
-    from kslint.baseline import baseline_summary, write_baseline
+    from kslint.baseline import baseline_summary
     from kslint.config import Overrides, split_list
     from kslint.errors import UsageError
     from kslint.findings import Severity
@@ -260,6 +268,7 @@ def lint(
     report_files = _report_targets(format, reports or [])
     if fail_on is not None:
         _check_choice("--fail-on", fail_on, [level.value for level in FailOn])
+    _refuse_shared_targets(output, report_files, baseline_write)
     overrides = Overrides(
         select=split_list(select) if select else None,
         ignore=split_list(ignore),
@@ -280,6 +289,7 @@ def lint(
         schema_dir or [],
         debug,
     )
+    options.follow_symlinks = follow_symlinks
     options.context = [*options.context, *(context or [])]
     if fix or unsafe_fixes:
         _fix_before_lint(options, fix, unsafe_fixes)
@@ -294,13 +304,21 @@ def lint(
     # Writing a baseline records the findings and exits 0: no gate line says "failed".
     gate_on = None if baseline_write is not None else threshold
     context = ReportContext(fail_on=gate_on, color=False, show_suppressed=show_suppressed)
-    for name, target in report_files:  # written whether or not the gate fails
-        _write(target, _render(name, result, context))
+    written = [(target, _render(name, result, context)) for name, target in report_files]
     report = _render(format, result, replace(context, color=color))
     if output is not None:
-        _write(output, report)
-    else:
-        sys.stdout.write(report)
+        written.append((output, report))
+    if baseline_write is not None:
+        from kslint.baseline import baseline_text
+
+        recorded = [*result.findings, *result.baselined]
+        written.append((baseline_write, baseline_text(recorded)))
+    _refuse_inputs([target for target, _ in written], result.inputs, baseline)
+    _write_all(written)  # written whether or not the gate fails
+    if output is None:
+        _emit(report)
+    if result.outside_links:
+        _note_outside_links(result.outside_links)
     if result.schema is not None:
         from kslint.api_schemas import schema_notes
 
@@ -314,10 +332,7 @@ def lint(
     if result.baseline is not None:
         typer.echo(f"kslint: {baseline_summary(result.baseline)}", err=True)
     if baseline_write is not None:
-        try:
-            count = write_baseline(baseline_write, [*result.findings, *result.baselined])
-        except UsageError as exc:
-            raise _fail(str(exc)) from None
+        count = len(recorded)
         typer.echo(f"kslint: {_baseline_written(count, baseline_write, result)}", err=True)
         raise typer.Exit(EXIT_OK)
     failed = threshold is not None and any(
@@ -411,6 +426,73 @@ def _report_targets(format: str, reports: list[str]) -> list[tuple[str, Path]]:
     return targets
 
 
+def _refuse_shared_targets(
+    output: Path | None, reports: list[tuple[str, Path]], baseline_write: Path | None
+) -> None:
+    """Two outputs onto one file would leave only the last: exit 2 before any work."""
+    from kslint.discover import real_path
+
+    targets = [("--output", output), *((f"--report {n}", t) for n, t in reports)]
+    targets.append(("--baseline-write", baseline_write))
+    seen: dict[str, str] = {}
+    for flag, target in targets:
+        if target is None:
+            continue
+        key = real_path(target)
+        if key in seen:
+            raise _fail(f"{flag} and {seen[key]} both write {target}; give each its own file")
+        seen[key] = flag
+
+
+def _refuse_inputs(targets: list[Path], inputs: list[str], baseline: Path | None) -> None:
+    """Never write a report or baseline onto a manifest the run read (exit 2); rewriting
+    the ``--baseline`` file (which a run over ``.`` also reads as JSON) stays allowed."""
+    from kslint.discover import real_path
+
+    read = {real_path(path): path for path in inputs if path not in ("-", "<stdin>")}
+    if baseline is not None:
+        read.pop(real_path(baseline), None)
+    for target in targets:
+        shown = read.get(real_path(target))
+        if shown is not None:
+            raise _fail(f"refusing to write {target}: it is {shown}, a manifest this run reads")
+
+
+def _write_all(outputs: list[tuple[Path, str]]) -> None:
+    """Write every report to a temporary name beside its target, then move them all into
+    place: an interrupted or failed run leaves every earlier report as it was, never some
+    new and some half-written."""
+    from kslint.atomic import write_all
+
+    try:
+        write_all(outputs)
+    except OSError as exc:
+        raise _fail(f"cannot write {exc.filename}: {exc.strerror}") from None
+
+
+def _emit(text: str) -> None:
+    """Write to standard output; a full disk or closed pipe is a clear error, not a crash."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        # Python flushes stdout again at exit: point it at /dev/null so that does not fail.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        if isinstance(exc, BrokenPipeError):  # `kslint ... | head`: the reader is done
+            raise typer.Exit(EXIT_OK) from None
+        raise _fail(f"cannot write to standard output: {exc.strerror}") from None
+
+
+def _note_outside_links(links: list[str]) -> None:
+    shown = ", ".join(links[:5]) + (", ..." if len(links) > 5 else "")
+    typer.echo(
+        f"kslint: {len(links)} symlink(s) not followed, their target is outside the "
+        f"directory linted: {shown} (--follow-symlinks follows them)",
+        err=True,
+    )
+
+
 def _lint_options(
     paths: list[str],
     exclude: list[str],
@@ -458,6 +540,7 @@ def _lint_options(
         baseline=known,
         kubernetes_version=kubernetes_version or config.kubernetes_version,
         schema_dirs=[*map(str, config.schema_dirs), *schema_dirs],
+        limits=config.limits,
     )
 
 
@@ -586,7 +669,7 @@ def rules_command(
 
     renderers = {"text": rules_text, "json": rules_json}
     _check_choice("--format", format, list(renderers), "format")
-    sys.stdout.write(renderers[format](catalog.values()))
+    _emit(renderers[format](catalog.values()))
 
 
 @app.command("explain")
@@ -608,7 +691,7 @@ def explain_command(
         raise _fail(f"unknown rule {rule_id!r}.{hint} Run `kslint rules` to list them all.")
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-    sys.stdout.write(render_explanation(meta, width=width, color=color))
+    _emit(render_explanation(meta, width=width, color=color))
 
 
 policy_app = typer.Typer(

@@ -5,12 +5,22 @@ loops harmless); files named on the command line are always read whatever their 
 Files that a ``kustomization.yaml`` names as patches are fragments, not objects: a
 kustomization in the set, or one in the file's directory or a parent directory (up to the
 project root) that is not.
+
+Reading is bounded: a file (or standard input) is read up to ``MAX_FILE_BYTES`` and no
+further, the whole run up to ``Limits.max_bytes``; only regular files are read (a FIFO
+would block, ``/dev/zero`` never ends). A symlink met while walking a directory is
+followed only when its target is inside that directory (``follow_symlinks`` follows
+every one). What cannot be read (a directory or file without permission, a symlink
+loop, a FIFO) becomes an unreadable ``Source``, which the loader reports as a finding:
+nothing is skipped without a word.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
+import stat as stat_module
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,16 +29,48 @@ from typing import Any
 
 from kslint.errors import UsageError
 from kslint.loader import Source
+from kslint.yaml_reader import MAX_FILE_BYTES
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 STDIN = "-"
 
 
+# The run's total input budget (``limits`` in the configuration changes it). A run past
+# it reads no more files: each one left is reported, so a CI gate never passes on a
+# partial run without a word.
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_DOCUMENTS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one run may read: bytes over all files, YAML documents over all files."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_documents: int = DEFAULT_MAX_DOCUMENTS
+
+
 @dataclass
 class Discovery:
     sources: list[Source] = field(default_factory=list)
     patch_fragments: list[str] = field(default_factory=list)
+    # Symlinks left out because their target is outside the directory walked.
+    outside_links: list[str] = field(default_factory=list)
+    read_bytes: int = 0
+
+
+def real_path(path: Path | str) -> str:
+    """The path with every symlink resolved, as far as it can be (``Path.resolve`` raises
+    ``RuntimeError`` on a symlink loop in Python 3.11; ``os.path.realpath`` does not)."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
+
+
+def _inside(target: str, root: str) -> bool:
+    return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def display_path(path: Path) -> str:
@@ -67,7 +109,7 @@ class PathFilter:
 
     def relative(self, path: Path) -> str | None:
         try:
-            return path.resolve().relative_to(self.base.resolve()).as_posix()
+            return Path(real_path(path)).relative_to(real_path(self.base)).as_posix()
         except ValueError:
             return None
 
@@ -96,42 +138,93 @@ def glob_match(relative: str, pattern: str) -> bool:
     )
 
 
-def _walk(root: Path, exclude: list[str], path_filter: PathFilter | None = None) -> Iterator[Path]:
-    seen: set[tuple[int, int]] = set()
-    stack = [root]
-    while stack:
-        directory = stack.pop()
-        try:
-            stat = directory.stat()
-        except OSError:
-            continue
-        identity = (stat.st_dev, stat.st_ino)
-        if identity in seen:  # a symlink loop, or the same tree reached twice
-            continue
-        seen.add(identity)
-        try:
-            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-        except OSError:
-            continue
-        subdirectories = []
-        for entry in entries:
-            path = Path(entry.path)
-            if entry.name.startswith(".") or _excluded(path, exclude):
-                continue
-            if path_filter is not None and path_filter.excluded(path):
-                continue
+@dataclass
+class _Walk:
+    """One directory walk: the files found, in order, and what could not be read."""
+
+    root: Path
+    exclude: list[str]
+    path_filter: PathFilter | None = None
+    follow_symlinks: bool = False
+    files: list[Path] = field(default_factory=list)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    outside_links: list[Path] = field(default_factory=list)
+
+    def run(self) -> _Walk:
+        seen: set[tuple[int, int]] = set()
+        top = real_path(self.root)
+        stack = [self.root]
+        while stack:
+            directory = stack.pop()
             try:
-                if entry.is_dir():
-                    subdirectories.append(path)
-                elif (
-                    entry.is_file()
-                    and entry.name.endswith(MANIFEST_SUFFIXES)
-                    and (path_filter is None or path_filter.included(path))
-                ):
-                    yield path
-            except OSError:
+                stat = directory.stat()
+            except OSError as exc:
+                self.unreadable.append((directory, _reason(exc)))
                 continue
-        stack.extend(reversed(subdirectories))
+            identity = (stat.st_dev, stat.st_ino)
+            if identity in seen:  # a symlink loop, or the same tree reached twice
+                continue
+            seen.add(identity)
+            try:
+                entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+            except OSError as exc:
+                self.unreadable.append((directory, _reason(exc)))
+                continue
+            subdirectories = []
+            for entry in entries:
+                path = Path(entry.path)
+                if not self._wanted(entry, path):
+                    continue
+                if (
+                    not self.follow_symlinks
+                    and entry.is_symlink()
+                    and not _inside(real_path(path), top)
+                ):
+                    self.outside_links.append(path)
+                    continue
+                try:
+                    if entry.is_dir():
+                        subdirectories.append(path)
+                    elif entry.is_file():
+                        if self._manifest(entry, path):
+                            self.files.append(path)
+                    elif entry.is_symlink() and entry.name.endswith(MANIFEST_SUFFIXES):
+                        self.unreadable.append((path, _broken_link(path)))
+                except OSError as exc:
+                    self.unreadable.append((path, _reason(exc)))
+            stack.extend(reversed(subdirectories))
+        return self
+
+    def _wanted(self, entry: os.DirEntry[str], path: Path) -> bool:
+        if entry.name.startswith(".") or _excluded(path, self.exclude):
+            return False
+        return self.path_filter is None or not self.path_filter.excluded(path)
+
+    def _manifest(self, entry: os.DirEntry[str], path: Path) -> bool:
+        return entry.name.endswith(MANIFEST_SUFFIXES) and (
+            self.path_filter is None or self.path_filter.included(path)
+        )
+
+
+def _walk(root: Path, exclude: list[str], path_filter: PathFilter | None = None) -> Iterator[Path]:
+    """The manifest files below ``root``, in order (what cannot be read is left out)."""
+    yield from _Walk(root, exclude, path_filter).run().files
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _broken_link(path: Path) -> str:
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop"
+        if exc.errno == errno.ENOENT:
+            return f"a symlink to {os.readlink(path)!r}, which does not exist"
+        return _reason(exc)
+    return "not a regular file"
 
 
 def _is_chart_template(path: Path) -> bool:
@@ -159,9 +252,10 @@ def _kustomize_patches(path: Path, data: bytes) -> Iterator[Path]:
             entries += value
     for entry in entries:
         target = entry.get("path") if isinstance(entry, dict) else entry
-        # An inline patch is a YAML string with newlines, not a path.
-        if isinstance(target, str) and "\n" not in target:
-            yield (path.parent / target).resolve()
+        # An inline patch is a YAML string with newlines, not a path; a NUL byte cannot
+        # be in a path (the loader reports the kustomization if it matters).
+        if isinstance(target, str) and "\n" not in target and "\0" not in target:
+            yield Path(real_path(path.parent / target))
 
 
 class _AncestorPatches:
@@ -205,40 +299,48 @@ def discover(
     exclude: list[str] | None = None,
     stdin: Any = None,
     path_filter: PathFilter | None = None,
+    *,
+    limits: Limits | None = None,
+    follow_symlinks: bool = False,
+    spent: int = 0,
+    require_some: bool = True,
 ) -> Discovery:
-    """Read every input (each once) in a stable order; raise UsageError for a bad path."""
+    """Read every input (each once) in a stable order; raise UsageError for a bad path,
+    or (``require_some``) when nothing at all could be read. ``spent``: bytes the run
+    read before."""
     exclude = exclude or []
-    found: list[tuple[str, Path | None]] = []
+    limits = limits or Limits()
+    discovery = Discovery(read_bytes=spent)
+    found: list[tuple[str, Path | None, str | None]] = []  # (shown, path, why unreadable)
     for raw in paths:
         if raw == STDIN:
-            found.append((STDIN, None))
+            found.append((STDIN, None, None))
             continue
-        path = Path(raw)
-        if not path.exists():
-            raise UsageError(f"path does not exist: {raw}")
-        if path.is_dir():
-            found += [(display_path(p), p) for p in _walk(path, exclude, path_filter)]
-        elif not _excluded(path, exclude) and (
-            path_filter is None or (not path_filter.excluded(path) and path_filter.included(path))
-        ):
-            found.append((display_path(path), path))
+        found += _named(raw, exclude, path_filter, follow_symlinks, discovery)
 
-    discovery = Discovery()
     seen: set[str] = set()
     contents: list[tuple[str, Path | None, bytes]] = []
-    for shown, path in found:
-        key = str(path.resolve()) if path is not None else STDIN
+    for shown, path, unreadable in found:
+        key = real_path(path) if path is not None else STDIN
         if key in seen:
             continue
         seen.add(key)
-        try:
-            data = _read(path, stdin)
-        except OSError as exc:
-            discovery.sources.append(
-                Source(shown, b"", error=f"cannot read the file: {exc.strerror}")
-            )
+        name = "<stdin>" if path is None else shown
+        if unreadable is not None:
+            discovery.sources.append(Source(name, b"", error=unreadable))
             continue
+        if discovery.read_bytes >= limits.max_bytes:
+            discovery.sources.append(Source(name, b"", error=_over_budget(limits)))
+            continue
+        data, problem = read_input(path, stdin)
+        if problem is not None:
+            discovery.sources.append(Source(name, b"", error=problem))
+            continue
+        discovery.read_bytes += len(data)
         contents.append((shown, path, data))
+    if require_some and found and not contents:
+        reasons = "; ".join(str(source.error) for source in discovery.sources[:3])
+        raise UsageError(f"nothing could be read: {reasons}")
 
     patches: set[str] = set()
     for _, path, data in contents:
@@ -246,20 +348,106 @@ def discover(
             patches.update(str(p) for p in _kustomize_patches(path, data))
     ancestors = _AncestorPatches()
     for shown, path, data in contents:
-        if path is not None and (str(path.resolve()) in patches or ancestors.names(path.resolve())):
+        if path is not None and (
+            real_path(path) in patches or ancestors.names(Path(real_path(path)))
+        ):
             discovery.patch_fragments.append(shown)
             continue
         name = "<stdin>" if path is None else shown
-        chart_template = path is not None and _is_chart_template(path.resolve())
+        chart_template = path is not None and _is_chart_template(Path(real_path(path)))
         discovery.sources.append(Source(name, data, chart_template))
     return discovery
 
 
-def _read(path: Path | None, stdin: Any) -> bytes:
+def _named(
+    raw: str,
+    exclude: list[str],
+    path_filter: PathFilter | None,
+    follow_symlinks: bool,
+    discovery: Discovery,
+) -> list[tuple[str, Path | None, str | None]]:
+    """What one command-line path stands for: itself, or the files below it."""
+    path = Path(raw)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise UsageError(f"path does not exist: {raw}") from None
+    except (OSError, ValueError) as exc:  # a parent without permission, a symlink loop
+        reason = _reason(exc) if isinstance(exc, OSError) else str(exc)
+        return [(display_path(path), path, f"Cannot read {raw}: {reason}")]
+    if stat_module.S_ISDIR(info.st_mode):
+        walk = _Walk(path, exclude, path_filter, follow_symlinks).run()
+        discovery.outside_links += [display_path(p) for p in walk.outside_links]
+        found: list[tuple[str, Path | None, str | None]] = [
+            (display_path(p), p, None) for p in walk.files
+        ]
+        found += [
+            (display_path(p), p, f"Cannot read {display_path(p)}: {why}")
+            for p, why in walk.unreadable
+        ]
+        return found
+    if _excluded(path, exclude) or (
+        path_filter is not None and (path_filter.excluded(path) or not path_filter.included(path))
+    ):
+        return []
+    return [(display_path(path), path, None)]
+
+
+def _over_budget(limits: Limits) -> str:
+    return (
+        f"Not read: the run already read {limits.max_bytes:,} bytes, its limit "
+        "(limits.max_bytes in the configuration raises it)"
+    )
+
+
+def read_input(path: Path | None, stdin: Any = None) -> tuple[bytes, str | None]:
+    """The bytes of a file (None: standard input), read up to ``MAX_FILE_BYTES`` and no
+    further; or why it is not read (not a regular file, no permission, too big)."""
+    limit = MAX_FILE_BYTES
+    mib = limit // 2**20
     if path is None:
         stream = stdin if stdin is not None else sys.stdin.buffer
-        return stream.read()
-    return path.read_bytes()
+        data = stream.read(limit + 1)
+        if len(data) > limit:
+            return b"", f"Standard input is over the {mib} MiB limit of one input"
+        return data, None
+    shown = display_path(path)
+    try:
+        # O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError) as exc:
+        reason = _reason(exc) if isinstance(exc, OSError) else str(exc)
+        return b"", f"Cannot read {shown}: {reason}"
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat_module.S_ISREG(info.st_mode):
+            kind = _file_type(info.st_mode)
+            return b"", f"{shown} is not a regular file ({kind}): not read; {_PIPE_HINT}"
+        if info.st_size > limit:
+            return b"", f"{shown} is {info.st_size:,} bytes, over the {mib} MiB limit"
+        try:
+            data = stream.read(limit + 1)  # a file that grows while read stops here too
+        except OSError as exc:
+            return b"", f"Cannot read {shown}: {_reason(exc)}"
+    if len(data) > limit:
+        return b"", f"{shown} is over the {mib} MiB limit"
+    return data, None
+
+
+_PIPE_HINT = "kslint reads regular files, and standard input with `kslint lint -`"
+
+
+def _file_type(mode: int) -> str:
+    for test, name in (
+        (stat_module.S_ISFIFO, "a FIFO"),
+        (stat_module.S_ISCHR, "a character device"),
+        (stat_module.S_ISBLK, "a block device"),
+        (stat_module.S_ISSOCK, "a socket"),
+        (stat_module.S_ISDIR, "a directory"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"
 
 
 def with_context(
@@ -267,13 +455,25 @@ def with_context(
     context: list[str],
     exclude: list[str] | None = None,
     path_filter: PathFilter | None = None,
+    *,
+    limits: Limits | None = None,
+    follow_symlinks: bool = False,
 ) -> list[Source]:
     """The project files to load as context beside ``discovery`` (the files to lint).
 
     A file the context's kustomizations name as a patch is a fragment even when it is
-    given on the command line (pre-commit passes changed patches too).
+    given on the command line (pre-commit passes changed patches too). The context shares
+    the run's byte budget with the files to lint.
     """
-    extra = discover(context, exclude, path_filter=path_filter)
+    extra = discover(
+        context,
+        exclude,
+        path_filter=path_filter,
+        limits=limits,
+        follow_symlinks=follow_symlinks,
+        spent=discovery.read_bytes,
+        require_some=False,
+    )
     fragments = set(extra.patch_fragments)
     moved = [source.path for source in discovery.sources if source.path in fragments]
     if moved:

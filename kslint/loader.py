@@ -111,15 +111,18 @@ def _template_finding(file: SourceFile, span: Span) -> Finding:
     )
 
 
-def load_source(source: Source, default_namespace: str = "default") -> LoadResult:
-    """Load one input. Never raises on bad input."""
+def load_source(
+    source: Source, default_namespace: str = "default", max_documents: int | None = None
+) -> LoadResult:
+    """Load one input, at most ``max_documents`` documents of it. Never raises on bad
+    input."""
     result = LoadResult()
     file = SourceFile(source.path)
     result.files.append(file)
     data = source.data
-    if source.error is not None:
+    if source.error is not None:  # a sentence from discovery: "Cannot read x: Permission denied"
         result.findings.append(
-            file_finding(file, f"The {source.error}.", Span(1, 1, 1, 1), fix=FIX_UNREADABLE)
+            file_finding(file, f"{source.error}.", Span(1, 1, 1, 1), fix=FIX_UNREADABLE)
         )
         return result
     if len(data) > MAX_FILE_BYTES:
@@ -152,14 +155,18 @@ def load_source(source: Source, default_namespace: str = "default") -> LoadResul
         return result
     # libyaml reads UTF-8 bytes directly (BOM included); other encodings go in as text.
     parse_input: bytes | str = data if codec.startswith("utf-8") else text
-    return _parse(file, parse_input, default_namespace, result)
+    return _parse(file, parse_input, default_namespace, result, max_documents)
 
 
 def _parse(
-    file: SourceFile, data: bytes | str, default_namespace: str, result: LoadResult
+    file: SourceFile,
+    data: bytes | str,
+    default_namespace: str,
+    result: LoadResult,
+    max_documents: int | None = None,
 ) -> LoadResult:
     try:
-        documents, converter = compose_all(file, data)
+        documents, converter = compose_all(file, data, max_documents)
     except TooDeep as exc:
         result.findings.append(file_finding(file, str(exc), Span(1, 1, 1, 1), fix=FIX_DEPTH))
         return result
@@ -175,6 +182,8 @@ def _parse(
         result.skipped += 1
         return result
     result.findings += converter.duplicates
+    if converter.stopped_at is not None:
+        result.findings.append(_over_documents(file, converter.stopped_at, max_documents))
     for node, value in documents:
         if node.id == "scalar" and value is None:
             continue  # an empty document
@@ -191,6 +200,15 @@ def _parse(
         else:
             result.objects += objects
     return result
+
+
+def _over_documents(file: SourceFile, span: Span, limit: int | None) -> Finding:
+    return file_finding(
+        file,
+        f"The run reached its limit of {limit:,} YAML documents here; the rest is not "
+        "loaded (limits.max_documents in the configuration raises it).",
+        span,
+    )
 
 
 def _failed(file: SourceFile, exc: Exception, result: LoadResult) -> LoadResult:
@@ -312,15 +330,25 @@ def _list_items(
     return objects
 
 
-def load_sources(sources: Iterable[Source], default_namespace: str = "default") -> LoadResult:
-    """Load every source. The garbage collector is paused while trees are built: they
-    hold no cycles, and collecting during allocation-heavy parsing doubles its cost."""
+def load_sources(
+    sources: Iterable[Source], default_namespace: str = "default", max_documents: int | None = None
+) -> LoadResult:
+    """Load every source, at most ``max_documents`` documents in all (what is left is
+    reported, not silently dropped). The garbage collector is paused while trees are
+    built: they hold no cycles, and collecting during allocation-heavy parsing doubles its
+    cost."""
     result = LoadResult()
     enabled = gc.isenabled()
     gc.disable()
     try:
         for source in sources:
-            result.extend(load_source(source, default_namespace))
+            left = None if max_documents is None else max_documents - result.documents
+            if left is not None and left <= 0:
+                file = SourceFile(source.path)
+                result.files.append(file)
+                result.findings.append(_over_documents(file, Span(1, 1, 1, 1), max_documents))
+                continue
+            result.extend(load_source(source, default_namespace, left))
     finally:
         # What was loaded lives until the run ends: keep the collector from rescanning it.
         gc.freeze()

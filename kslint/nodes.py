@@ -108,8 +108,19 @@ def dotted(path: Iterable[Any]) -> str:
 
 def quoted(value: Any) -> str:
     """A value in double quotes, with backslashes and quotes escaped."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    text = _int_text(value) if isinstance(value, int) else str(value)
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'
+
+
+def _int_text(value: int) -> str:
+    """An integer as text; one too large to print in full (Python refuses past 4,300
+    digits) is summarised."""
+    if value.bit_length() <= 10_000:
+        return str(value)
+    bits = value.bit_length()
+    sign = "-" if value < 0 else ""
+    return f"{sign}0x{abs(value) >> (bits - 32):x}... ({bits:,} bits)"
 
 
 def describe(value: Any) -> str:
@@ -119,7 +130,7 @@ def describe(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, int):
-        return f"integer {value}"
+        return f"integer {_int_text(value)}"
     if isinstance(value, float):
         return f"number {value!r}"
     if isinstance(value, str):

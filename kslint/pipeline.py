@@ -14,7 +14,7 @@ from kslint.api_schemas import validate as validate_schemas
 from kslint.api_schemas.kinds import is_unknown_kind
 from kslint.baseline import Baseline, BaselineState
 from kslint.config import Config
-from kslint.discover import discover, only_context, with_context
+from kslint.discover import Limits, discover, only_context, with_context
 from kslint.engine import apply_defaults, run_checks
 from kslint.findings import Finding, Suppression
 from kslint.graph import Graph
@@ -43,6 +43,10 @@ class LintOptions:
     # --context: files and folders loaded only as context (a kubectl dump of the cluster):
     # never linted, even when the paths to lint cover them; their objects get no findings.
     context: list[str] = field(default_factory=list)
+    # What the run may read (bytes, documents), and whether symlinks that leave the
+    # directory walked are followed (kslint.discover).
+    limits: Limits = field(default_factory=Limits)
+    follow_symlinks: bool = False
 
 
 @dataclass
@@ -62,6 +66,10 @@ class LintResult:
     schema: SchemaReport | None = None  # target version, kinds that had no schema
     # The rules the run used: reports read rule metadata from it.
     rules: RuleSet = field(default_factory=RuleSet.builtin)
+    # Symlinks not followed because their target is outside the directory walked.
+    outside_links: list[str] = field(default_factory=list)
+    # Every file the run read, context included: reports may not be written onto them.
+    inputs: list[str] = field(default_factory=list)
 
     @property
     def sources(self) -> dict[str, SourceFile]:
@@ -71,15 +79,21 @@ class LintResult:
 def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     """Run every built-in rule over the inputs. Raises ``UsageError`` for a bad path."""
     inputs = read_inputs(options, stdin)
-    loaded = load_sources(inputs.sources, options.namespace)
+    limit = options.limits.max_documents
+    loaded = load_sources(inputs.sources, options.namespace, limit)
     loaded.skipped += inputs.fragments
-    context = load_sources(inputs.context, options.namespace) if inputs.context else None
+    context = None
+    if inputs.context:  # the context shares the run's document budget
+        left = max(limit - loaded.documents, 0)
+        context = load_sources(inputs.context, options.namespace, left)
     options = _with_dumped_classes(options, context, inputs.only)
     result = lint_loaded(loaded, options, context)
     # Objects loaded only as context never get findings, even ones that name a linted
     # file as related: what is in the cluster is not the repository's to fix.
     if inputs.only:
         result.findings = [f for f in result.findings if f.file not in inputs.only]
+    result.outside_links = inputs.outside_links
+    result.inputs = inputs.paths
     return result
 
 
@@ -106,22 +120,51 @@ class Inputs:
     context: list[Source]
     fragments: int
     only: set[str] = field(default_factory=set)  # context files that are never linted
+    # Symlinks not followed (their target is outside the directory walked), and the path
+    # of every file read (reports may not be written onto them).
+    outside_links: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
 
 
 def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
     """Discover and read the inputs (``kslint fix`` lints them again after each edit)."""
     config = options.config
     path_filter = config.path_filter() if config is not None else None
-    discovery = discover(options.paths, options.exclude, stdin=stdin, path_filter=path_filter)
+    limits, follow = options.limits, options.follow_symlinks
+    discovery = discover(
+        options.paths,
+        options.exclude,
+        stdin=stdin,
+        path_filter=path_filter,
+        limits=limits,
+        follow_symlinks=follow,
+    )
     named = [*options.context, *(config.context_files() if config is not None else [])]
     context_sources = only_context(discovery, named, options.exclude)
     only = {source.path for source in context_sources}
     if config is not None and config.path is not None:
         # Pre-commit passes only changed files: load the project as context for references.
         context_paths, context_filter = config.context_paths()
-        project = with_context(discovery, context_paths, options.exclude, context_filter)
+        project = with_context(
+            discovery,
+            context_paths,
+            options.exclude,
+            context_filter,
+            limits=limits,
+            follow_symlinks=follow,
+        )
         context_sources += [source for source in project if source.path not in only]
-    return Inputs(discovery.sources, context_sources, len(discovery.patch_fragments), only)
+    return Inputs(
+        discovery.sources,
+        context_sources,
+        len(discovery.patch_fragments),
+        only,
+        outside_links=discovery.outside_links,
+        paths=[
+            *discovery.patch_fragments,
+            *(source.path for source in [*discovery.sources, *context_sources]),
+        ],
+    )
 
 
 def lint_loaded(

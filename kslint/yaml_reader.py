@@ -234,13 +234,23 @@ def _scalar(node: Any) -> Any:
     return text  # timestamps, binary and custom tags stay text, as Kubernetes sees them
 
 
+# Python refuses to print an integer of more than 4,300 decimal digits (its defence against
+# quadratic conversion); no integer that large means anything in a manifest.
+MAX_INT_BITS = 14_000
+
+
 def _int(text: str) -> int:
+    """The integer a plain scalar spells; ``ValueError`` (the scalar stays text, as Go's
+    YAML parser keeps an integer it cannot hold) past ``MAX_INT_BITS``."""
     digits = text.replace("_", "")
     sign = -1 if digits.startswith("-") else 1
     digits = digits.lstrip("+-")
     for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
         if digits.lower().startswith(prefix):
-            return sign * int(digits[2:], base)
+            value = int(digits[2:], base)
+            if value.bit_length() > MAX_INT_BITS:
+                raise ValueError("integer too large")
+            return sign * value
     return sign * int(digits, 10)
 
 
@@ -263,6 +273,7 @@ class _Converter:
         self.done: dict[int, tuple[Any, int]] = {}  # id(node) -> (value, expanded size)
         self.active: set[int] = set()
         self.duplicates: list[Finding] = []
+        self.stopped_at: Span | None = None  # where the document limit stopped reading
 
     def convert(self, node: Any) -> Any:
         value, size = self._convert(node, 0)
@@ -469,8 +480,11 @@ class TooDeep(Exception):
     """Nesting beyond MAX_DEPTH: refused before libyaml's recursive composer sees it."""
 
 
-def compose_all(file: SourceFile, data: bytes | str) -> tuple[list[tuple[Any, Any]], _Converter]:
-    """Every document as ``(node, tree or DocumentError)``. Raises ``TooDeep`` or the
+def compose_all(
+    file: SourceFile, data: bytes | str, max_documents: int | None = None
+) -> tuple[list[tuple[Any, Any]], _Converter]:
+    """Every document as ``(node, tree or DocumentError)``, at most ``max_documents``
+    (``converter.stopped_at`` then says where reading stopped). Raises ``TooDeep`` or the
     parser's error (a syntax error ends the stream).
 
     ruamel.yaml.clib's scanner predates libyaml's fix for a colon inside a plain scalar in
@@ -481,12 +495,12 @@ def compose_all(file: SourceFile, data: bytes | str) -> tuple[list[tuple[Any, An
     if _depth_bound(data) > SAFE_COMPOSE_DEPTH and _max_depth(data) > MAX_DEPTH:
         raise TooDeep(f"The YAML nests deeper than {MAX_DEPTH} levels.")
     try:
-        return _compose_with(_Composer(data), file)
+        return _compose_with(_Composer(data), file, max_documents)
     except Exception as exc:
         if not (_flow_colon_error(exc) and len(data) <= PURE_REPARSE_MAX_BYTES):
             raise
         try:
-            return _compose_with(_PureComposer(data), file)
+            return _compose_with(_PureComposer(data), file, max_documents)
         except RecursionError:
             raise exc from None
         # Otherwise the pure parser agrees the file is broken, and its error names the real
@@ -530,13 +544,18 @@ class _PureComposer(Reader, Scanner, Parser, Composer, VersionedResolver):  # ty
         return _MAP_TAG if kind is MappingNode else _SEQ_TAG
 
 
-def _compose_with(parser: Any, file: SourceFile) -> tuple[list[tuple[Any, Any]], _Converter]:
+def _compose_with(
+    parser: Any, file: SourceFile, max_documents: int | None = None
+) -> tuple[list[tuple[Any, Any]], _Converter]:
     documents: list[tuple[Any, Any]] = []
     converter = _Converter(file)
     while parser.check_node():
         node = parser.get_node()
         if node is None:
             continue
+        if max_documents is not None and len(documents) >= max_documents:
+            converter.stopped_at = _span(node)
+            break
         try:
             documents.append((node, converter.convert(node)))
         except DocumentError as exc:

@@ -8,6 +8,7 @@ from typing import Any
 
 from kslint.config.read import Locator
 from kslint.config.settings import Config, Exemption
+from kslint.discover import Limits
 from kslint.registry import RENAMED_FAMILIES
 from kslint.ruleset import ALL
 
@@ -91,4 +92,13 @@ def to_config(value: Any, path: Path, locator: Locator) -> Config:
         kubernetes_version=_versions(value.get("kubernetes_version")),
         schema_dirs=tuple(path.parent / name for name in value.get("schema_dirs") or ()),
         notes=rename_notes(value, locator),
+        limits=_limits(value.get("limits") or {}),
+    )
+
+
+def _limits(value: dict[str, Any]) -> Limits:
+    defaults = Limits()
+    return Limits(
+        max_bytes=value.get("max_bytes", defaults.max_bytes),
+        max_documents=value.get("max_documents", defaults.max_documents),
     )

@@ -42,7 +42,9 @@ def find_config(start: Path | None = None) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        # Not strict about UTF-8: a file with a bad byte and a [tool.kslint] table is
+        # still the configuration, and reading it reports the byte.
+        text = path.read_bytes().decode("utf-8", "replace")
+    except OSError:
         return False
     return re.search(r"^\s*\[\[?\s*tool\.kslint\s*[\].]", text, re.MULTILINE) is not None

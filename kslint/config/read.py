@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from kslint.config.settings import ConfigError
-from kslint.nodes import Span, span_of
+from kslint.nodes import Span, dotted, span_of
 
 
 class Locator:
@@ -105,8 +105,19 @@ def read_toml(path: Path, shown: str, data: bytes) -> tuple[Any, Locator]:
     try:
         text = data.decode("utf-8")
         document = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise ConfigError([f"{shown}:1:1: the file is not UTF-8 text"]) from None
+    except UnicodeDecodeError as exc:
+        line, column = _position(data, exc.start)
+        raise ConfigError(
+            [
+                f"{shown}:{line}:{column}: the file is not UTF-8 text (byte "
+                f"0x{data[exc.start]:02x} cannot be decoded); TOML files are UTF-8"
+            ]
+        ) from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        line, column = _deepest(text)
+        raise ConfigError(
+            [f"{shown}:{line}:{column}: the TOML nests deeper than {_MAX_TOML_DEPTH} levels"]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         where = f"{match.group(1)}:{match.group(2)}" if match else "1:1"
@@ -116,4 +127,48 @@ def read_toml(path: Path, shown: str, data: bytes) -> tuple[Any, Locator]:
     if not isinstance(tool, dict) or "kslint" not in tool:
         raise ConfigError([f"{shown}:1:1: there is no [tool.kslint] table"])
     positions = _toml_positions(text)
-    return tool["kslint"], Locator(shown, None, positions)
+    locator = Locator(shown, None, positions)
+    huge = list(_huge_integers(tool["kslint"], ()))
+    if huge:
+        raise ConfigError(
+            [f"{locator.where(path)}: {dotted(path)}: the integer is too large" for path in huge]
+        )
+    return tool["kslint"], locator
+
+
+_MAX_TOML_DEPTH = 100
+_MAX_INT_BITS = 64  # no setting takes a larger integer; larger ones cannot even be printed
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    return before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """Where brackets first nest deeper than ``_MAX_TOML_DEPTH`` (strings aside)."""
+    depth, quote = 0, ""
+    for offset, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > _MAX_TOML_DEPTH:
+                return _position(text[:offset].encode(), len(text[:offset].encode()))
+        elif char in "]}":
+            depth -= 1
+    return 1, 1
+
+
+def _huge_integers(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _huge_integers(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _huge_integers(item, (*path, index))
+    elif isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+        yield path

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kslint.discover import PathFilter
+from kslint.discover import Limits, PathFilter
 from kslint.findings import Severity
 from kslint.options import RuleOptions
 from kslint.ruleset import ALL
@@ -59,6 +59,7 @@ class Config:
     cluster_services: tuple[tuple[str, str], ...] = ()
     exemptions: tuple[Exemption, ...] = ()
     policies: tuple[Path, ...] = ()  # policy files or folders, resolved against ``root``
+    limits: Limits = field(default_factory=Limits)  # what one run may read
     kubernetes_version: str | None = None
     schema_dirs: tuple[Path, ...] = ()
     notes: tuple[str, ...] = ()  # ``file:line:col: ...`` notes to show (deprecated names)

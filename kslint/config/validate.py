@@ -8,14 +8,17 @@ Every problem is one ``file:line:col: message`` string.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kslint.config.find import repository_root
 from kslint.config.read import Locator
 from kslint.datafiles import data_dir
+from kslint.discover import display_path, real_path
 from kslint.nodes import dotted
 from kslint.registry import RENAMED_FAMILIES
 from kslint.ruleset import RuleSet
@@ -90,7 +93,24 @@ def catalog_problems(value: Any, locator: Locator, rules: RuleSet) -> Iterator[s
 def path_problems(value: Any, locator: Locator, root: Path) -> Iterator[str]:
     if not isinstance(value, dict):
         return
+    project = repository_root(root) or root
     for key in ("context", "policies", "schema_dirs"):
         for index, name in strings(value.get(key)):
-            if not (root / name).exists():
-                yield f"{locator.where([key, index])}: {key}: path {name!r} does not exist"
+            where = f"{locator.where([key, index])}: {key}"
+            if "\0" in name or not _exists(root / name):
+                yield f"{where}: path {name!r} does not exist"
+            elif key == "context" and not _inside(root / name, project):
+                # Context is the project's own files: "/" would walk the whole machine.
+                yield f"{where}: path {name!r} is outside the project ({display_path(project)})"
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _inside(path: Path, project: Path) -> bool:
+    target, top = real_path(path), real_path(project)
+    return target == top or target.startswith(top.rstrip(os.sep) + os.sep)
