@@ -70,7 +70,7 @@ class Baseline:
             Path(path).stat()
         except OSError as exc:
             raise UsageError(f"cannot read the baseline {path}: {exc.strerror}") from None
-        raw, problem = read_input(Path(path))  # bounded; a FIFO is refused, not waited on
+        raw, problem, _ = read_input(Path(path))  # bounded; a FIFO is refused, not waited on
         if problem is not None:
             raise UsageError(f"cannot use the baseline {path}: {problem}")
         try:

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kslint.errors import UsageError
 from kslint.loader import Source
@@ -319,6 +319,7 @@ def discover(
         found += _named(raw, exclude, path_filter, follow_symlinks, discovery)
 
     seen: set[str] = set()
+    opened = False  # some input could be read (even if it then proved too big)
     contents: list[tuple[str, Path | None, bytes]] = []
     for shown, path, unreadable in found:
         key = real_path(path) if path is not None else STDIN
@@ -331,14 +332,16 @@ def discover(
             continue
         if discovery.read_bytes >= limits.max_bytes:
             discovery.sources.append(Source(name, b"", error=_over_budget(limits)))
+            opened = True
             continue
-        data, problem = read_input(path, stdin)
+        data, problem, unreadable = read_input(path, stdin)
         if problem is not None:
             discovery.sources.append(Source(name, b"", error=problem))
+            opened = opened or not unreadable
             continue
         discovery.read_bytes += len(data)
         contents.append((shown, path, data))
-    if require_some and found and not contents:
+    if require_some and found and not contents and not opened:
         reasons = "; ".join(str(source.error) for source in discovery.sources[:3])
         raise UsageError(f"nothing could be read: {reasons}")
 
@@ -400,7 +403,16 @@ def _over_budget(limits: Limits) -> str:
     )
 
 
-def read_input(path: Path | None, stdin: Any = None) -> tuple[bytes, str | None]:
+class Read(NamedTuple):
+    """What reading one input gave: its bytes, or why not. ``unreadable``: it could not
+    be opened or is not a file (a problem of access); otherwise it was too big."""
+
+    data: bytes
+    problem: str | None = None
+    unreadable: bool = False
+
+
+def read_input(path: Path | None, stdin: Any = None) -> Read:
     """The bytes of a file (None: standard input), read up to ``MAX_FILE_BYTES`` and no
     further; or why it is not read (not a regular file, no permission, too big)."""
     limit = MAX_FILE_BYTES
@@ -409,29 +421,30 @@ def read_input(path: Path | None, stdin: Any = None) -> tuple[bytes, str | None]
         stream = stdin if stdin is not None else sys.stdin.buffer
         data = stream.read(limit + 1)
         if len(data) > limit:
-            return b"", f"Standard input is over the {mib} MiB limit of one input"
-        return data, None
+            return Read(b"", f"Standard input is over the {mib} MiB limit of one input")
+        return Read(data)
     shown = display_path(path)
     try:
         # O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever.
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError) as exc:
         reason = _reason(exc) if isinstance(exc, OSError) else str(exc)
-        return b"", f"Cannot read {shown}: {reason}"
+        return Read(b"", f"Cannot read {shown}: {reason}", unreadable=True)
     with os.fdopen(descriptor, "rb") as stream:
         info = os.fstat(stream.fileno())
         if not stat_module.S_ISREG(info.st_mode):
             kind = _file_type(info.st_mode)
-            return b"", f"{shown} is not a regular file ({kind}): not read; {_PIPE_HINT}"
+            problem = f"{shown} is not a regular file ({kind}): not read; {_PIPE_HINT}"
+            return Read(b"", problem, unreadable=True)
         if info.st_size > limit:
-            return b"", f"{shown} is {info.st_size:,} bytes, over the {mib} MiB limit"
+            return Read(b"", f"{shown} is {info.st_size:,} bytes, over the {mib} MiB limit")
         try:
             data = stream.read(limit + 1)  # a file that grows while read stops here too
         except OSError as exc:
-            return b"", f"Cannot read {shown}: {_reason(exc)}"
+            return Read(b"", f"Cannot read {shown}: {_reason(exc)}", unreadable=True)
     if len(data) > limit:
-        return b"", f"{shown} is over the {mib} MiB limit"
-    return data, None
+        return Read(b"", f"{shown} is over the {mib} MiB limit")
+    return Read(data)
 
 
 _PIPE_HINT = "kslint reads regular files, and standard input with `kslint lint -`"

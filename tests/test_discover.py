@@ -51,3 +51,45 @@ def test_hostile_kustomization_is_reported_not_crashed(
     (tmp_path / "kustomization.yaml").write_text("[" * 100_000 + "]" * 100_000)
     result = lint(LintOptions(paths=["."]))
     assert [(f.rule, f.file) for f in result.findings] == [("invalid-yaml", "kustomization.yaml")]
+
+
+def test_an_unreadable_directory_is_a_finding_and_nothing_readable_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Simulated (the suite may run as root, who reads everything); tests/test_bad_input.py
+    # has the same case with real permissions.
+    import os
+
+    import kslint.discover
+    from kslint.errors import UsageError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.yaml").write_text("a: b\n")
+    (tmp_path / "ok.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    real_scandir = os.scandir
+
+    def scandir(path: object) -> object:
+        if Path(str(path)).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kslint.discover.os, "scandir", scandir)
+    result = lint(LintOptions(paths=["."]))
+    assert [(f.rule, f.file, f.message) for f in result.findings] == [
+        ("invalid-yaml", "locked", "Cannot read locked: Permission denied.")
+    ]
+    assert result.objects == 1
+    with pytest.raises(UsageError, match="nothing could be read: Cannot read locked"):
+        lint(LintOptions(paths=["locked"]))
+
+
+def test_a_kustomization_patch_path_with_a_nul_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kustomization.yaml").write_text('patches: ["a\\0b", {path: "c\\0d"}]\n')
+    (tmp_path / "ok.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    result = lint(LintOptions(paths=["."]))
+    assert result.findings == []
+    assert result.objects == 1
