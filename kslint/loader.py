@@ -184,8 +184,8 @@ def _parse(
     result.findings += converter.duplicates
     if converter.stopped_at is not None:
         result.findings.append(_over_documents(file, converter.stopped_at, max_documents))
-    for node, value in documents:
-        if node.id == "scalar" and value is None:
+    for kind, value in documents:
+        if kind == "scalar" and value is None:
             continue  # an empty document
         result.documents += 1
         if isinstance(value, DocumentError):
@@ -221,7 +221,7 @@ def _failed(file: SourceFile, exc: Exception, result: LoadResult) -> LoadResult:
     return result
 
 
-def _looks_templated(file: SourceFile, documents: list[tuple[Any, Any]]) -> bool:
+def _looks_templated(file: SourceFile, documents: list[tuple[str, Any]]) -> bool:
     """Template actions plus a structure no Kubernetes object has (``{{ x }}`` parses as
     a mapping used as a key)."""
     if not any(isinstance(value, DocumentError) for _, value in documents):

@@ -8,6 +8,8 @@ key and value keeps the place it came from. Positions are 1-based ``Span`` tuple
 from __future__ import annotations
 
 import re
+import struct
+from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -23,27 +25,154 @@ class Span(NamedTuple):
     end_column: int
 
 
+_FOUR = struct.Struct("4i")
+
+
+def pack_positions(positions: list[int]) -> bytes:
+    """Positions as ``pack_spans`` takes them: 4-byte integers in one bytes object (a
+    Span is 130 bytes; four packed integers are 16)."""
+    return array("i", positions).tobytes()
+
+
+def _span_at(packed: bytes, at: int) -> Span:
+    return Span._make(_FOUR.unpack_from(packed, at * 4))
+
+
 class YMap(dict):
-    """A mapping that remembers where it, each key and each value came from."""
+    """A mapping that remembers where it, each key and each value came from.
 
-    __slots__ = ("key_spans", "span", "value_spans")
+    The loader hands the positions over packed (``pack_spans``: one array of integers)
+    and ``key_spans``/``value_spans`` unpack them into dicts of ``Span`` the first time
+    they are asked for (or before the mapping is first changed): most mappings are never
+    asked (only those a finding points into), and a run over hundreds of thousands of
+    objects would otherwise spend most of its memory on positions.
+    """
 
-    def __init__(self, span: Span) -> None:
+    __slots__ = ("_keys", "_own", "_packed", "_spans")
+
+    def __init__(self, span: Span | None) -> None:
         super().__init__()
-        self.span = span
-        self.key_spans: dict[Any, Span] = {}
-        self.value_spans: dict[Any, Span] = {}
+        self._own = span
+        self._spans: tuple[dict[Any, Span], dict[Any, Span]] | None = ({}, {})
+        self._packed: bytes | None = None
+        self._keys: tuple[Any, ...] | None = None
+
+    def pack_spans(self, packed: bytes, keys: tuple[Any, ...] | None = None) -> None:
+        """Positions, four integers each (line, column, end line, end column): the
+        mapping's own, then for each key its span and its value's. ``keys``: the keys in
+        that order, when not the mapping's own order (a repeated key: the later wins)."""
+        self._packed, self._keys, self._spans, self._own = packed, keys, None, None
+
+    @property
+    def span(self) -> Span:
+        if self._own is None:
+            assert self._packed is not None
+            self._own = _span_at(self._packed, 0)
+        return self._own
+
+    @span.setter
+    def span(self, value: Span) -> None:
+        self._own = value
+
+    @property
+    def key_spans(self) -> dict[Any, Span]:
+        return (self._spans or self._unpack())[0]
+
+    @property
+    def value_spans(self) -> dict[Any, Span]:
+        return (self._spans or self._unpack())[1]
+
+    def _unpack(self) -> tuple[dict[Any, Span], dict[Any, Span]]:
+        packed = self._packed
+        key_spans: dict[Any, Span] = {}
+        value_spans: dict[Any, Span] = {}
+        if packed is not None:
+            if self._own is None:
+                self._own = _span_at(packed, 0)
+            keys = self._keys if self._keys is not None else tuple(self)
+            for index, key in enumerate(keys):
+                at = 4 + index * 8
+                key_spans[key] = _span_at(packed, at)
+                value_spans[key] = _span_at(packed, at + 4)
+        self._spans = (key_spans, value_spans)
+        self._packed, self._keys = None, None
+        return self._spans
+
+    # Changing the mapping unpacks the positions first, so they stay with their keys.
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if self._spans is None:
+            self._unpack()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        if self._spans is None:
+            self._unpack()
+        super().__delitem__(key)
+
+    def pop(self, *args: Any) -> Any:
+        if self._spans is None:
+            self._unpack()
+        return super().pop(*args)
+
+    def popitem(self) -> tuple[Any, Any]:
+        if self._spans is None:
+            self._unpack()
+        return super().popitem()
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if self._spans is None:
+            self._unpack()
+        return super().setdefault(key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        if self._spans is None:
+            self._unpack()
+        super().update(*args, **kwargs)
+
+    def clear(self) -> None:
+        if self._spans is None:
+            self._unpack()
+        super().clear()
 
 
 class YSeq(list):
-    """A sequence that remembers where it and each item came from."""
+    """A sequence that remembers where it and each item came from (packed like
+    ``YMap``'s positions until first asked for: its own span, then four integers per
+    item)."""
 
-    __slots__ = ("item_spans", "span")
+    __slots__ = ("_item_spans", "_own", "_packed")
 
-    def __init__(self, span: Span) -> None:
+    def __init__(self, span: Span | None) -> None:
         super().__init__()
-        self.span = span
-        self.item_spans: list[Span] = []
+        self._own = span
+        self._item_spans: list[Span] | None = []
+        self._packed: bytes | None = None
+
+    def pack_spans(self, packed: bytes) -> None:
+        """Positions, four integers each: the sequence's own, then each item's."""
+        self._packed, self._item_spans, self._own = packed, None, None
+
+    @property
+    def span(self) -> Span:
+        if self._own is None:
+            assert self._packed is not None
+            self._own = _span_at(self._packed, 0)
+        return self._own
+
+    @span.setter
+    def span(self, value: Span) -> None:
+        self._own = value
+
+    @property
+    def item_spans(self) -> list[Span]:
+        if self._item_spans is None:
+            packed = self._packed
+            assert packed is not None
+            if self._own is None:
+                self._own = _span_at(packed, 0)
+            self._item_spans = [_span_at(packed, at) for at in range(4, len(packed) // 4, 4)]
+            self._packed = None
+        return self._item_spans
 
 
 Path = tuple[Any, ...]

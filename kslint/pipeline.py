@@ -82,10 +82,12 @@ def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     limit = options.limits.max_documents
     loaded = load_sources(inputs.sources, options.namespace, limit)
     loaded.skipped += inputs.fragments
+    _release(inputs.sources)
     context = None
     if inputs.context:  # the context shares the run's document budget
         left = max(limit - loaded.documents, 0)
         context = load_sources(inputs.context, options.namespace, left)
+        _release(inputs.context)
     options = _with_dumped_classes(options, context, inputs.only)
     result = lint_loaded(loaded, options, context)
     # Objects loaded only as context never get findings, even ones that name a linted
@@ -167,6 +169,12 @@ def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
     )
 
 
+def _release(sources: Iterable[Source]) -> None:
+    """Drop the bytes read once they are loaded: the loaded text stays (for excerpts)."""
+    for source in sources:
+        source.data = b""
+
+
 def lint_loaded(
     loaded: LoadResult, options: LintOptions, context: LoadResult | None = None
 ) -> LintResult:
@@ -222,7 +230,5 @@ def lint_texts(
     texts: Iterable[tuple[str, str]], namespace: str = "default", rules: RuleSet | None = None
 ) -> LintResult:
     """Lint in-memory manifests (``(path, text)`` pairs): used by rule example tests."""
-    from kslint.loader import Source
-
     loaded = load_sources((Source(path, text.encode()) for path, text in texts), namespace)
     return lint_loaded(loaded, LintOptions(paths=[], namespace=namespace, rules=rules))

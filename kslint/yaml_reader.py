@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from sys import intern
 from typing import Any
 
 from ruamel.yaml.composer import Composer
@@ -26,7 +27,7 @@ from ruamel.yaml.scanner import Scanner
 from ruamel.yaml.tag import Tag
 
 from kslint.findings import Finding, Span
-from kslint.nodes import YMap, YSeq
+from kslint.nodes import YMap, YSeq, pack_positions
 from kslint.objects import SourceFile
 
 # Limits that keep hostile input from hanging or crashing the run. Real manifests are far
@@ -68,6 +69,8 @@ _KEYWORDS: dict[str, Any] = {
     "FALSE": False,
 }
 _NUMBER_START = frozenset("0123456789+-.")
+# Values that repeat across objects: one copy of each in memory.
+_INTERNED_VALUES = frozenset({"apiVersion", "kind", "namespace"})
 
 
 class _Composer(CParser):  # type: ignore[misc]
@@ -276,7 +279,12 @@ class _Converter:
         self.stopped_at: Span | None = None  # where the document limit stopped reading
 
     def convert(self, node: Any) -> Any:
-        value, size = self._convert(node, 0)
+        try:
+            value, size = self._convert(node, 0)
+        finally:
+            # Aliases never cross documents: forget this one's nodes, so they can be freed
+            # (and an id() reused by the next document's nodes can never hit a stale entry).
+            self.done.clear()
         if size > MAX_EXPANDED_NODES:
             raise DocumentError(
                 f"document expands to more than {MAX_EXPANDED_NODES:,} nodes through aliases",
@@ -286,6 +294,10 @@ class _Converter:
         return value
 
     def _convert(self, node: Any, depth: int) -> tuple[Any, int]:
+        if node.id == "scalar":
+            # Not cached: a scalar is as cheap to convert again as to look up, and most
+            # nodes are scalars.
+            return _scalar(node), 1
         key = id(node)
         known = self.done.get(key)
         if known is not None:
@@ -296,35 +308,36 @@ class _Converter:
             )
         if depth > MAX_DEPTH:
             raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels", _span(node), FIX_DEPTH)
-        node_id = node.id
-        if node_id == "scalar":
-            result = (_scalar(node), 1)
-        else:
-            self.active.add(key)
-            if node_id == "mapping":
-                result = self._mapping(node, depth)
-            else:
-                result = self._sequence(node, depth)
-            self.active.discard(key)
+        self.active.add(key)
+        mapping = node.id == "mapping"
+        result = self._mapping(node, depth) if mapping else self._sequence(node, depth)
+        self.active.discard(key)
         self.done[key] = result
         return result
 
     def _sequence(self, node: Any, depth: int) -> tuple[YSeq, int]:
-        seq = YSeq(_span(node))
+        seq = YSeq(None)
         size = 1
-        spans = seq.item_spans
+        start, end = node.start_mark, node.end_mark
+        positions = [start.line + 1, start.column + 1, end.line + 1, end.column + 1]
         for item in node.value:
             value, item_size = self._convert(item, depth + 1)
             seq.append(value)
-            spans.append(_span(item))
+            start, end = item.start_mark, item.end_mark
+            positions += (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
             size += item_size
+        seq.pack_spans(pack_positions(positions))
         return seq, size
 
     def _mapping(self, node: Any, depth: int) -> tuple[YMap, int]:
-        mapping = YMap(_span(node))
+        mapping = YMap(None)
         size = 1
         merges = []
-        key_spans, value_spans = mapping.key_spans, mapping.value_spans
+        keys: list[str] = []
+        start, end = node.start_mark, node.end_mark
+        # The mapping's span, then eight per key: its span, then its value's (YMap).
+        positions = [start.line + 1, start.column + 1, end.line + 1, end.column + 1]
+        set_item = dict.__setitem__  # YMap's own would unpack positions on every key
         for key_node, value_node in node.value:
             if (key_node.ctag is _PLAIN and key_node.value == "<<") or key_node.tag == _MERGE:
                 merges.append(value_node)
@@ -335,27 +348,52 @@ class _Converter:
                     _span(key_node),
                     FIX_COLLECTION_KEY,
                 )
-            key = key_node.value
+            key = intern(key_node.value)  # keys repeat in every object: keep one copy
             if key in mapping:
-                self.duplicates.append(
-                    Finding(
-                        rule="duplicate-key",
-                        message=f"Duplicate key {key!r}: YAML forbids it and the first value "
-                        f"(line {key_spans[key].line}) would be silently replaced.",
-                        file=self.file.path,
-                        span=_span(key_node),
-                    )
-                )
+                self._duplicate(key, key_node, positions[4 + keys.index(key) * 8])
             value, value_size = self._convert(value_node, depth + 1)
-            mapping[key] = value
-            key_spans[key] = _span(key_node)
-            value_spans[key] = _span(value_node)
+            if key in _INTERNED_VALUES and type(value) is str:
+                value = intern(value)
+            set_item(mapping, key, value)
+            keys.append(key)
+            ks, ke, vs, ve = (
+                key_node.start_mark,
+                key_node.end_mark,
+                value_node.start_mark,
+                value_node.end_mark,
+            )
+            positions += (
+                ks.line + 1,
+                ks.column + 1,
+                ke.line + 1,
+                ke.column + 1,
+                vs.line + 1,
+                vs.column + 1,
+                ve.line + 1,
+                ve.column + 1,
+            )
             size += value_size + 1
         for merge in merges:
-            size += self._merge(mapping, merge, depth)
+            size += self._merge(mapping, merge, depth, keys, positions)
+        # The key list is kept only when it differs from the mapping's (a repeated key).
+        packed_keys = tuple(keys) if len(keys) != len(mapping) else None
+        mapping.pack_spans(pack_positions(positions), packed_keys)
         return mapping, size
 
-    def _merge(self, mapping: YMap, source_node: Any, depth: int) -> int:
+    def _duplicate(self, key: str, key_node: Any, first_line: int) -> None:
+        self.duplicates.append(
+            Finding(
+                rule="duplicate-key",
+                message=f"Duplicate key {key!r}: YAML forbids it and the first value "
+                f"(line {first_line}) would be silently replaced.",
+                file=self.file.path,
+                span=_span(key_node),
+            )
+        )
+
+    def _merge(
+        self, mapping: YMap, source_node: Any, depth: int, keys: list[str], positions: list[int]
+    ) -> int:
         """Apply a ``<<`` merge key: explicit keys win, then earlier merged mappings."""
         sources = source_node.value if source_node.id == "sequence" else [source_node]
         size = 0
@@ -366,9 +404,9 @@ class _Converter:
             size += value_size
             for key, entry in value.items():
                 if key not in mapping:
-                    mapping[key] = entry
-                    mapping.key_spans[key] = value.key_spans[key]
-                    mapping.value_spans[key] = value.value_spans[key]
+                    dict.__setitem__(mapping, key, entry)
+                    keys.append(key)
+                    positions += (*value.key_spans[key], *value.value_spans[key])
         return size
 
 
@@ -447,9 +485,22 @@ def _depth_bound(data: bytes | str) -> int:
     """
     if isinstance(data, str):
         data = data.encode("utf-8", "replace")
+    if len(data) <= SAFE_COMPOSE_DEPTH:
+        return len(data)  # every level takes at least one character
+    # Nesting never crosses a document marker: bound each document on its own, so a file
+    # of many small documents (a `{` in each) is not sent to the slow exact scan.
+    return max(map(_document_depth_bound, _DOCUMENT_MARKER.split(data)), default=0)
+
+
+_DOCUMENT_MARKER = re.compile(rb"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
+_OPENERS = (b"[", b"{", b"- ", b"-\n", b"-\r", b"? ", b"?\n", b"?\r")
+
+
+def _document_depth_bound(data: bytes) -> int:
+    if len(data) <= SAFE_COMPOSE_DEPTH:
+        return len(data)
     longest = max(map(len, data.split(b"\n")), default=0)
-    openers = (b"[", b"{", b"- ", b"-\n", b"-\r", b"? ", b"?\n", b"?\r")
-    return 1 + longest + sum(data.count(opener) for opener in openers)
+    return 1 + longest + sum(data.count(opener) for opener in _OPENERS)
 
 
 def yaml_error(file: SourceFile, exc: Exception) -> Finding:
@@ -482,10 +533,11 @@ class TooDeep(Exception):
 
 def compose_all(
     file: SourceFile, data: bytes | str, max_documents: int | None = None
-) -> tuple[list[tuple[Any, Any]], _Converter]:
-    """Every document as ``(node, tree or DocumentError)``, at most ``max_documents``
+) -> tuple[list[tuple[str, Any]], _Converter]:
+    """Every document as ``(node kind, tree or DocumentError)``, at most ``max_documents``
     (``converter.stopped_at`` then says where reading stopped). Raises ``TooDeep`` or the
-    parser's error (a syntax error ends the stream).
+    parser's error (a syntax error ends the stream). The composed nodes are dropped as
+    soon as each document is converted: they cost ten times the tree.
 
     ruamel.yaml.clib's scanner predates libyaml's fix for a colon inside a plain scalar in
     a flow collection (``[{image: mysql:8.4}]``, valid YAML 1.2). When the C parser fails
@@ -546,8 +598,8 @@ class _PureComposer(Reader, Scanner, Parser, Composer, VersionedResolver):  # ty
 
 def _compose_with(
     parser: Any, file: SourceFile, max_documents: int | None = None
-) -> tuple[list[tuple[Any, Any]], _Converter]:
-    documents: list[tuple[Any, Any]] = []
+) -> tuple[list[tuple[str, Any]], _Converter]:
+    documents: list[tuple[str, Any]] = []
     converter = _Converter(file)
     while parser.check_node():
         node = parser.get_node()
@@ -557,9 +609,9 @@ def _compose_with(
             converter.stopped_at = _span(node)
             break
         try:
-            documents.append((node, converter.convert(node)))
+            documents.append((node.id, converter.convert(node)))
         except DocumentError as exc:
-            documents.append((node, exc))
+            documents.append((node.id, exc))
     return documents, converter
 
 
