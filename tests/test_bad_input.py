@@ -87,14 +87,17 @@ def test_a_catastrophic_schema_dir_pattern_does_not_hang(tmp_path: Path) -> None
     assert [rule for rule, _, _ in findings(result)] == ["schema-violation"]
 
 
-def test_a_schema_dir_pattern_re2_cannot_compile_is_not_a_crash(tmp_path: Path) -> None:
+def test_a_schema_dir_pattern_re2_cannot_compile_is_a_usage_error(tmp_path: Path) -> None:
     schemas = tmp_path / "schemas"
     schemas.mkdir()
     schema = {"properties": {"spec": {"properties": {"code": {"pattern": "(a)\\1"}}}}}
     (schemas / "thing-example-v1.json").write_text(json.dumps(schema))
     (tmp_path / "thing.yaml").write_text(THING % "aa")
     result = lint(tmp_path, "thing.yaml", "--no-config", "--schema-dir", "schemas")
-    assert result.returncode == 0
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "kslint: --schema-dir: the schema of example.com/v1 Thing has a pattern RE2"
+    )
 
 
 def test_a_crd_pattern_re2_cannot_compile_is_a_finding_on_the_crd(tmp_path: Path) -> None:
@@ -381,3 +384,18 @@ def test_a_pyproject_with_a_non_utf8_byte_is_reported(tmp_path: Path) -> None:
     result = lint(tmp_path, "ok.yaml")
     assert result.returncode == 2
     assert "pyproject.toml:2:15: the file is not UTF-8 text (byte 0xff" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_or_a_deeply_nested_file_in_a_schema_dir(tmp_path: Path) -> None:
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    os.mkfifo(schemas / "thing-example-v1.json")
+    (tmp_path / "thing.yaml").write_text(THING % "aa")
+    fifo = lint(tmp_path, "thing.yaml", "--no-config", "--schema-dir", "schemas", timeout=60)
+    assert fifo.returncode == 0  # not a schema file: Thing has no schema, as before
+    (schemas / "thing-example-v1.json").unlink()
+    (schemas / "thing-example-v1.json").write_text("[" * 100_000 + "]" * 100_000)
+    nested = lint(tmp_path, "thing.yaml", "--no-config", "--schema-dir", "schemas")
+    assert nested.returncode == 2
+    assert "--schema-dir: cannot read schemas/thing-example-v1.json" in nested.stderr

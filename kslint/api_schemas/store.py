@@ -202,6 +202,7 @@ class SchemaDir:
             self._files = {
                 file.relative_to(self.path).as_posix().lower(): file
                 for file in self.path.rglob("*.json")
+                if file.is_file()  # a FIFO named *.json would block the run
             }
         return self._files
 
@@ -232,7 +233,7 @@ class SchemaDir:
     def _load(self, file: Path, label: str) -> Schema:
         try:
             root = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             raise SchemaError(f"--schema-dir: cannot read {file}: {exc}") from None
         if not isinstance(root, dict):
             raise SchemaError(f"--schema-dir: {file} is not a JSON Schema object")
