@@ -98,39 +98,44 @@ class YMap(dict):
         self._packed, self._keys = None, None
         return self._spans
 
+    def __getstate__(self) -> tuple[None, dict[str, Any]]:
+        """For copy and pickle: the positions unpacked, so a copy keeps them."""
+        spans = self._spans or self._unpack()
+        return None, {"_own": self.span, "_spans": spans, "_packed": None, "_keys": None}
+
     # Changing the mapping unpacks the positions first, so they stay with their keys.
     def __setitem__(self, key: Any, value: Any) -> None:
-        if self._spans is None:
+        if getattr(self, "_spans", True) is None:  # (unset while a copy is being built)
             self._unpack()
         super().__setitem__(key, value)
 
     def __delitem__(self, key: Any) -> None:
-        if self._spans is None:
+        if getattr(self, "_spans", True) is None:  # (unset while a copy is being built)
             self._unpack()
         super().__delitem__(key)
 
     def pop(self, *args: Any) -> Any:
-        if self._spans is None:
+        if getattr(self, "_spans", True) is None:  # (unset while a copy is being built)
             self._unpack()
         return super().pop(*args)
 
     def popitem(self) -> tuple[Any, Any]:
-        if self._spans is None:
+        if getattr(self, "_spans", True) is None:  # (unset while a copy is being built)
             self._unpack()
         return super().popitem()
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
-        if self._spans is None:
+        if getattr(self, "_spans", True) is None:  # (unset while a copy is being built)
             self._unpack()
         return super().setdefault(key, default)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
-        if self._spans is None:
+        if getattr(self, "_spans", True) is None:  # (unset while a copy is being built)
             self._unpack()
         super().update(*args, **kwargs)
 
     def clear(self) -> None:
-        if self._spans is None:
+        if getattr(self, "_spans", True) is None:  # (unset while a copy is being built)
             self._unpack()
         super().clear()
 
@@ -162,6 +167,11 @@ class YSeq(list):
     @span.setter
     def span(self, value: Span) -> None:
         self._own = value
+
+    def __getstate__(self) -> tuple[None, dict[str, Any]]:
+        """For copy and pickle: the positions unpacked, so a copy keeps them."""
+        spans = self.item_spans
+        return None, {"_own": self.span, "_item_spans": spans, "_packed": None}
 
     @property
     def item_spans(self) -> list[Span]:

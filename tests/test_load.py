@@ -284,3 +284,30 @@ def test_deeply_nested_config_is_a_usage_error(tmp_path) -> None:
     result = run_kslint("lint", "a.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert ".kslint.yaml:1:1: The YAML nests deeper than 200 levels." in result.stderr
+
+
+def test_packed_positions_survive_copies_and_changes() -> None:
+    # Positions are kept packed until asked for (kslint.nodes): copying or changing a
+    # mapping first must not shift them onto other keys.
+    import copy
+    import pickle
+
+    from kslint.yaml_reader import parse_yaml
+
+    text = b"a: 1\nb:\n  - x\n  - {c: 2}\nd: 4\n"
+    for change in ("deepcopy", "copy", "pickle", "pop", "set"):
+        [doc], _ = parse_yaml("x.yaml", text)
+        if change == "deepcopy":
+            doc = copy.deepcopy(doc)
+        elif change == "copy":
+            doc = copy.copy(doc)
+        elif change == "pickle":
+            doc = pickle.loads(pickle.dumps(doc))
+        elif change == "pop":
+            doc.pop("a")
+        else:
+            doc["z"] = 0
+        assert doc.key_spans["d"][:2] == (5, 1), change
+        assert doc.value_spans["b"][:2] == (3, 3), change
+        assert [span[:2] for span in doc["b"].item_spans] == [(3, 5), (4, 5)], change
+        assert doc.span[:2] == (1, 1), change
