@@ -311,3 +311,11 @@ def test_packed_positions_survive_copies_and_changes() -> None:
         assert doc.value_spans["b"][:2] == (3, 3), change
         assert [span[:2] for span in doc["b"].item_spans] == [(3, 5), (4, 5)], change
         assert doc.span[:2] == (1, 1), change
+
+
+def test_a_syntax_error_in_a_large_deep_looking_file_is_a_finding() -> None:
+    # Past SAFE_COMPOSE_DEPTH the exact depth scan runs first and meets the error first.
+    text = "a: " + "x" * 1200 + "\nb: [\n"  # a long line: the bound exceeds it
+    result = _load(text)
+    assert [f.rule for f in result.findings] == ["invalid-yaml"]
+    assert result.findings[0].message.startswith("YAML syntax error")
