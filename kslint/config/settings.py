@@ -61,6 +61,9 @@ class Config:
     policies: tuple[Path, ...] = ()  # policy files or folders, resolved against ``root``
     kubernetes_version: str | None = None
     schema_dirs: tuple[Path, ...] = ()
+    # Globs (relative to ``root``) of directories whose plain files form units of their
+    # own (kslint.units): references do not cross from one to another.
+    units: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # ``file:line:col: ...`` notes to show (deprecated names)
 
     def path_filter(self) -> PathFilter | None:

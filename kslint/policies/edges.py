@@ -107,8 +107,7 @@ def _volumes_path(node: Node) -> Path:
 
 def _storage_class(node: Node, graph: Graph) -> list[Step]:
     if node.kind == "PersistentVolume":  # a PV's class is its storageClassName ("": none)
-        name = node.view.storage_class
-        found = graph.get("StorageClass", None, name) if name else None
+        found = graph.volume_storage_class(node.view)
     else:
         found = graph.storage_class(node.view)
     return [] if found is None else [(Node.of_view(found), _class_path(node))]
@@ -164,10 +163,7 @@ def _selected_workloads(node: Node, graph: Graph) -> list[Step]:
 
 
 def _scale_target(node: Node, graph: Graph) -> list[Step]:
-    target = node.view.target
-    if target is None:
-        return []
-    found = graph.get(target[0], node.obj.namespace, target[1])
+    found = graph.scale_target(node.view)
     return [] if found is None else [(Node.of_view(found), ("spec", "scaleTargetRef"))]
 
 
