@@ -79,8 +79,6 @@ def plain_units(
         unit(obj.file.path).objects.append(obj)
     for finding in loaded.findings:
         unit(finding.file).findings.append(finding)
-    if not units:
-        units[PLAIN] = Unit(PLAIN)
     return sorted(units.values(), key=lambda u: (u.name != PLAIN, u.name))
 
 
