@@ -558,3 +558,105 @@ def test_rendered_units_sharing_a_source_finding_are_merged() -> None:
     assert [str(f.severity) for f in result.findings] == ["warning", "error"]
     assert result.units == ["overlays/prod", "overlays/dev"]
     assert [file.path for file in result.files] == ["base/app.yaml"]
+
+
+# ---------------------------------------------------------------------------------------
+# Every kind of reference resolves to the nearest definition
+
+
+def test_scale_target_ref_raises_only_its_own_environment(tmp_path: Path) -> None:
+    web = DEPLOYMENT.replace("replicas: 3", "replicas: 1")
+    hpa = (
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\n"
+        "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n"
+        "  minReplicas: 1\n  maxReplicas: 4\n"
+    )
+    write_files(
+        tmp_path,
+        {
+            "deploy/dev/web.yaml": web,
+            "deploy/dev/claim.yaml": CLAIM,
+            "deploy/prod/web.yaml": web,
+            "deploy/prod/claim.yaml": CLAIM,
+            "deploy/prod/hpa.yaml": hpa,
+        },
+    )
+    document = lint_json(".", "--select", "deployment-shared-rwo-pvc", cwd=tmp_path)
+    # Only prod's autoscaler raises prod's Deployment above one replica.
+    assert found(document) == [("deployment-shared-rwo-pvc", "deploy/prod/web.yaml", 21, 24)]
+    assert [(r["file"], r["line"], r["column"]) for r in document["findings"][0]["related"]] == [
+        ("deploy/prod/claim.yaml", 7, 3),
+        ("deploy/prod/hpa.yaml", 8, 3),
+    ]
+
+
+def test_volume_name_and_claim_ref_resolve_in_their_own_environment(tmp_path: Path) -> None:
+    def volume(size: str, claim_ref: bool = False) -> str:
+        ref = "  claimRef: {namespace: default, name: data}\n" if claim_ref else ""
+        return (
+            "apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: data-volume\n"
+            f"spec:\n  storageClassName: standard\n  capacity: {{storage: {size}}}\n"
+            "  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Retain\n"
+            f"{ref}  csi: {{driver: ebs.csi.aws.com, volumeHandle: vol-1}}\n"
+        )
+
+    claim = CLAIM.replace("storage: 1Gi", "storage: 50Gi")
+    bound = claim.replace(
+        "  storageClassName: standard\n",
+        "  storageClassName: standard\n  volumeName: data-volume\n",
+    )
+    write_files(
+        tmp_path,
+        {
+            # volumeName: prod's claim asks 50Gi of prod's 100Gi volume, dev's of a 1Gi one.
+            "deploy/dev/claim.yaml": bound,
+            "deploy/dev/volume.yaml": volume("1Gi"),
+            "deploy/prod/claim.yaml": bound,
+            "deploy/prod/volume.yaml": volume("100Gi"),
+            # claimRef: the same, the other way round.
+            "static/dev/claim.yaml": claim,
+            "static/dev/volume.yaml": volume("1Gi", claim_ref=True),
+            "static/prod/claim.yaml": claim,
+            "static/prod/volume.yaml": volume("100Gi", claim_ref=True),
+        },
+    )
+    document = lint_json(".", "--select", "pvc-volume-mismatch", cwd=tmp_path)
+    assert found(document) == [
+        # The request that the 1Gi volume cannot hold.
+        ("pvc-volume-mismatch", "deploy/dev/claim.yaml", 10, 25),
+        ("pvc-volume-mismatch", "static/dev/claim.yaml", 9, 25),
+    ]
+    assert [[(r["file"], r["line"]) for r in f["related"]] for f in document["findings"]] == [
+        [("deploy/dev/volume.yaml", 7)],  # capacity
+        [("static/dev/volume.yaml", 7), ("static/dev/volume.yaml", 10)],  # capacity, claimRef
+    ]
+
+
+def test_storage_class_name_resolves_in_its_own_environment(tmp_path: Path) -> None:
+    def storage_class(policy: str) -> str:
+        return (
+            "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: standard\n"
+            f"provisioner: ebs.csi.aws.com\nreclaimPolicy: {policy}\n"
+        )
+
+    statefulset = STATEFULSET.replace(
+        "          image: example/app:1\n",
+        "          image: postgres:16\n          volumeMounts: [{name: data, mountPath: /data}]\n"
+        "  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec:\n"
+        "        storageClassName: standard\n        accessModes: [ReadWriteOnce]\n"
+        "        resources: {requests: {storage: 1Gi}}\n",
+    )
+    write_files(
+        tmp_path,
+        {
+            "deploy/dev/db.yaml": statefulset,
+            "deploy/dev/class.yaml": storage_class("Delete"),
+            "deploy/prod/db.yaml": statefulset,
+            "deploy/prod/class.yaml": storage_class("Retain"),
+        },
+    )
+    document = lint_json(".", "--select", "stateful-claim-delete-reclaim", cwd=tmp_path)
+    assert found(document) == [("stateful-claim-delete-reclaim", "deploy/dev/db.yaml", 21, 27)]
+    assert [(r["file"], r["line"]) for r in document["findings"][0]["related"]] == [
+        ("deploy/dev/class.yaml", 6)
+    ]
