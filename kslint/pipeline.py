@@ -195,6 +195,10 @@ def lint_loaded(
         targets={file.path for file in files} if context else None,
     )
     findings = outcome.findings
+    owners = _owners(units)
+    for finding in findings:  # made after the units stage (unused suppressions)
+        if not finding.units:
+            finding.units = tuple(owners.get(finding.file, [PLAIN]))
     findings.sort(key=lambda finding: finding.sort_key)
     return LintResult(
         findings=findings,
@@ -218,13 +222,19 @@ def _related_kinds(objects: list[K8sObject]) -> list[K8sObject]:
     return [obj for obj in objects if not is_unknown_kind(obj.api_version, obj.kind)]
 
 
-def _by_unit(units: Sequence[Unit], findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
-    """Findings of a stage that ran over every unit at once, given back to the units
-    whose files they are about."""
+def _owners(units: Sequence[Unit]) -> dict[str, list[str]]:
+    """The units that consumed each file."""
     owners: dict[str, list[str]] = {}
     for unit in units:
         for file in unit.files:
             owners.setdefault(file.path, []).append(unit.name)
+    return owners
+
+
+def _by_unit(units: Sequence[Unit], findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Findings of a stage that ran over every unit at once, given back to the units
+    whose files they are about."""
+    owners = _owners(units)
     grouped: dict[str, list[Finding]] = {unit.name: [] for unit in units}
     for finding in findings:
         for name in owners.get(finding.file, [PLAIN]):

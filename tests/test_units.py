@@ -660,3 +660,50 @@ def test_storage_class_name_resolves_in_its_own_environment(tmp_path: Path) -> N
     assert [(r["file"], r["line"]) for r in document["findings"][0]["related"]] == [
         ("deploy/dev/class.yaml", 6)
     ]
+
+
+def test_policy_edges_count_copies_once_and_resolve_nearest(tmp_path: Path) -> None:
+    policy = """\
+    id: one-user-per-claim
+    severity: warning
+    summary: A claim has one user.
+    why: Sharing a disk couples the workloads.
+    fix: Give each workload its own claim.
+    match:
+      kinds: [PersistentVolumeClaim]
+    related:
+      - edge: users
+        count: {max: 1}
+        message: ${object} has more than one user.
+    """
+    write_repo(
+        tmp_path,
+        {
+            ".kslint.yaml": "policies: [policies]\nselect: [one-user-per-claim]\n",
+            "policies/one-user.yaml": policy,
+            "examples/claim.yaml": CLAIM,
+            "examples/a/rc.yaml": CONTROLLER,
+            "examples/b/rc.yaml": CONTROLLER,
+        },
+    )
+    # Two copies of one ReplicationController are one user.
+    assert found(lint_json(".", cwd=tmp_path)) == []
+    write_files(
+        tmp_path,
+        {"examples/b/rc.yaml": CONTROLLER.replace("name: nfs-web\n", "name: other\n", 1)},
+    )
+    assert found(lint_json(".", cwd=tmp_path)) == [
+        ("one-user-per-claim", "examples/claim.yaml", 2, 1)
+    ]
+    # A claim of its own next to b's controller: the nearest definition wins, one user each.
+    write_files(tmp_path, {"examples/b/claim.yaml": CLAIM})
+    assert found(lint_json(".", cwd=tmp_path)) == []
+
+
+def test_findings_of_later_stages_name_their_unit(tmp_path: Path) -> None:
+    stale = CLAIM.replace("  name: data\n", "  name: data\n  # kslint: disable=pv-host-path\n")
+    write_repo(tmp_path, {".kslint.yaml": 'units: ["deploy/*"]\n', "deploy/dev/claim.yaml": stale})
+    document = lint_json(".", cwd=tmp_path)
+    assert [(f["rule"], f["line"], f["column"], f["units"]) for f in document["findings"]] == [
+        ("unused-suppression", 5, 3, ["deploy/dev"])
+    ]

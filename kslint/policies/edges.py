@@ -129,9 +129,10 @@ def _volume_name_path(node: Node) -> Path:
 
 
 def _users(node: Node, graph: Graph) -> list[Step]:
-    seen: dict[int, Step] = {}
+    # Distinct identities: copies of one workload in several directories are one user.
+    seen: dict[object, Step] = {}
     for workload, _volume in graph.claim_users(node.view):
-        seen.setdefault(id(workload), (Node.of_view(workload), ()))
+        seen.setdefault(workload.obj.identity, (Node.of_view(workload), ()))
     return list(seen.values())
 
 
