@@ -26,7 +26,8 @@ from kslint.ruleset import RuleSet
 from kslint.suppress import SuppressionStage, enabled_checks
 from kslint.units import (
     PLAIN,
-    Unit,
+    Relocate,
+    UnitShape,
     copied_identities,
     first_definitions,
     merge,
@@ -140,19 +141,22 @@ def lint_loaded(
     loaded: LoadResult,
     options: LintOptions,
     context: LoadResult | None = None,
-    rendered: Sequence[Unit] = (),
+    rendered: Sequence[UnitShape] = (),
+    relocate: Relocate | None = None,
 ) -> LintResult:
     """Lint ``loaded`` (plain files) and ``rendered`` units, unit by unit.
 
     ``context``: files loaded only to resolve references; findings are reported only
-    about ``loaded`` files (or naming one of them as related)."""
+    about ``loaded`` files (or naming one of them as related). ``relocate``: turns a
+    rendered unit's findings (positions in the rendered stream) into findings at their
+    source nodes, before findings that several units share are merged."""
     rule_set = options.rules or RuleSet.builtin()
     rules = rule_set.catalog
     config = options.config
     policy = SuppressionStage(rule_set, config, options.baseline)
     rule_options = config.rule_options() if config is not None else None
     globs, root = (config.units, config.root) if config is not None else ((), None)
-    units = [*plain_units(loaded, globs, root), *rendered]
+    units: list[UnitShape] = [*plain_units(loaded, globs, root), *rendered]
     context_objects, _ = first_definitions(context.objects) if context else ([], [])
     context_objects = _related_kinds(context_objects)
     enabled = enabled_checks(policy, rule_set.checks.values())
@@ -173,6 +177,12 @@ def lint_loaded(
         context=context.objects if context else (),
     )
     per_unit += _by_unit(units, [apply_defaults(f, rules) for f in schema_findings])
+    if relocate is not None:
+        kinds = {unit.name: unit for unit in units}
+        per_unit = [
+            (name, relocate(kinds[name], found) if kinds[name].rendered else found)
+            for name, found in per_unit
+        ]
     for _, found in per_unit:
         for finding in found:  # input order must not show through
             finding.related.sort(key=lambda r: (r.file, r.span.line, r.span.column, r.message))
@@ -222,7 +232,7 @@ def _related_kinds(objects: list[K8sObject]) -> list[K8sObject]:
     return [obj for obj in objects if not is_unknown_kind(obj.api_version, obj.kind)]
 
 
-def _owners(units: Sequence[Unit]) -> dict[str, list[str]]:
+def _owners(units: Sequence[UnitShape]) -> dict[str, list[str]]:
     """The units that consumed each file."""
     owners: dict[str, list[str]] = {}
     for unit in units:
@@ -231,7 +241,9 @@ def _owners(units: Sequence[Unit]) -> dict[str, list[str]]:
     return owners
 
 
-def _by_unit(units: Sequence[Unit], findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
+def _by_unit(
+    units: Sequence[UnitShape], findings: list[Finding]
+) -> list[tuple[str, list[Finding]]]:
     """Findings of a stage that ran over every unit at once, given back to the units
     whose files they are about."""
     owners = _owners(units)

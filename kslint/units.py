@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from kslint.discover import glob_match
 from kslint.findings import Finding, Severity
@@ -53,6 +54,25 @@ class Unit:
     files: list[SourceFile] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     rendered: bool = False  # one render: any two definitions of an identity are duplicates
+
+
+class UnitShape(Protocol):
+    """What the pipeline needs of a unit: ``Unit``, or a renderer's own unit type."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def objects(self) -> list[K8sObject]: ...
+    @property
+    def files(self) -> list[SourceFile]: ...
+    @property
+    def findings(self) -> list[Finding]: ...
+    @property
+    def rendered(self) -> bool: ...
+
+
+# Turns a rendered unit's findings into findings at their source nodes (a source map).
+Relocate = Callable[[UnitShape, list[Finding]], list[Finding]]
 
 
 # ---------------------------------------------------------------------------------------
