@@ -730,3 +730,30 @@ def test_rendered_findings_are_relocated_before_they_are_merged() -> None:
     assert [(f.rule, f.file, f.span.line, f.span.column, f.units) for f in result.findings] == [
         ("pod-host-path-volume", "base/cache.yaml", 19, 11, ("overlays/dev", "overlays/prod"))
     ]
+
+
+def test_keda_scale_target_ref_resolves_in_its_own_environment(tmp_path: Path) -> None:
+    def deployment(app: str) -> str:
+        return DEPLOYMENT.replace("replicas: 3", "replicas: 1").replace("app: web", f"app: {app}")
+
+    def budget(app: str) -> str:
+        return (
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\n"
+            f"spec:\n  minAvailable: 1\n  selector:\n    matchLabels: {{app: {app}}}\n"
+        )
+
+    keda = (
+        "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: web}\n"
+        "spec:\n  scaleTargetRef: {name: web}\n  maxReplicaCount: 3\n"
+    )
+    write_files(
+        tmp_path,
+        {
+            "deploy/dev/web.yaml": deployment("web-dev") + "---\n" + budget("web-dev"),
+            "deploy/prod/web.yaml": deployment("web-prod") + "---\n" + budget("web-prod"),
+            "deploy/prod/scaler.yaml": keda,
+        },
+    )
+    # prod's ScaledObject raises prod's Deployment only: dev's budget still blocks.
+    document = lint_json(".", "--select", "pdb-blocks-eviction", cwd=tmp_path)
+    assert found(document) == [("pdb-blocks-eviction", "deploy/dev/web.yaml", 28, 3)]
