@@ -64,6 +64,14 @@ class Finding:
     # The target Kubernetes versions the finding holds on (schema stage; empty: a finding
     # that does not depend on the version).
     kubernetes_versions: tuple[str, ...] = ()
+    # The object's identity before rendering transforms (None: ``obj``); see K8sObject.origin.
+    origin: ObjectRef | None = None
+    # The directory that tells copies of one identity apart (environment folders, copied
+    # examples): set only when the identity is defined in more than one directory.
+    scope: str | None = None
+    # The deployment units that produced this finding (kslint.units): one finding that
+    # several units share (a base used by two overlays) names every one of them.
+    units: tuple[str, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

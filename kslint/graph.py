@@ -3,6 +3,15 @@
 This is the only place that knows how objects relate: claim resolution, governing
 Services, storage classes, bound volumes, autoscaler targets and selector matching.
 Everything is built once, with indexes, so no lookup is quadratic in the object count.
+
+A graph holds one deployment unit (``kslint.units``) and, after it, the project context.
+A name may be defined more than once in a unit of plain files (environment folders,
+copied examples), so every reference (claimName, serviceName, storageClassName,
+scaleTargetRef, volumeName, claimRef) resolves to the *nearest* definition (``lookup``):
+same file, then same directory, then the longest shared leading directory path; at the
+same distance the unit's own definition beats a context one. Definitions that tie are
+*ambiguous*: the reference resolves to nothing, and rules that need its target (not-found
+rules included) stay silent, since guessing is what cross-wires environment folders.
 """
 
 from __future__ import annotations
@@ -10,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from kslint.findings import Related
 from kslint.model import (
@@ -33,19 +42,95 @@ from kslint.selectors import LabelSelector
 Key = tuple[str, str | None, str]  # (kind, namespace, name)
 
 
+class Lookup(NamedTuple):
+    """Where a reference leads: its ``target``, or the definitions that tie for nearest
+    (``tied``; then ``target`` is None). Neither: nothing of that name is in the set."""
+
+    target: K8sObject | None
+    tied: tuple[K8sObject, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.tied)
+
+
 class Graph:
-    def __init__(self, objects: Iterable[K8sObject], options: RuleOptions | None = None) -> None:
-        self.objects: list[K8sObject] = list(objects)
+    def __init__(
+        self,
+        objects: Iterable[K8sObject],
+        options: RuleOptions | None = None,
+        context: Iterable[K8sObject] = (),
+    ) -> None:
+        """``objects``: one unit's objects (later duplicates already left out);
+        ``context``: the project context, visible after them."""
+        own = list(objects)
+        extra = list(context)
+        self.objects: list[K8sObject] = own + extra
         self.options = options or RuleOptions()
+        self._context = {id(obj) for obj in extra}
         self.by_key: dict[Key, K8sObject] = {}
         self.by_kind: dict[str, list[K8sObject]] = defaultdict(list)
         self.by_name: dict[tuple[str, str], list[K8sObject]] = defaultdict(list)
+        self.definitions: dict[Key, list[K8sObject]] = defaultdict(list)
         for obj in self.objects:
-            # The first definition wins; a later duplicate is still linted on its own.
-            self.by_key.setdefault((obj.kind, obj.namespace, obj.name), obj)
+            key = (obj.kind, obj.namespace, obj.name)
+            self.by_key.setdefault(key, obj)  # the unit's own first, then context
+            self.definitions[key].append(obj)
             self.by_kind[obj.kind].append(obj)
             self.by_name[(obj.kind, obj.name)].append(obj)
         self._models: dict[int, Any] = {}
+        self._lookups: dict[tuple[Key, str], Lookup] = {}
+
+    # -- references: the nearest definition --------------------------------------------
+
+    def is_context(self, obj: K8sObject) -> bool:
+        return id(obj) in self._context
+
+    def defines(self, kind: str, namespace: str | None, name: str) -> bool:
+        """Whether anything of this kind and name is in the set (unit or context)."""
+        return (kind, namespace, name) in self.definitions
+
+    def lookup(self, kind: str, namespace: str | None, name: str, near: K8sObject) -> Lookup:
+        """The definition of ``kind namespace/name`` nearest to the referring object."""
+        key = (kind, namespace, name)
+        candidates = self.definitions.get(key)
+        if not candidates:
+            return Lookup(None)
+        if len(candidates) == 1:
+            return Lookup(candidates[0])
+        cache_key = (key, near.file.path)
+        found = self._lookups.get(cache_key)
+        if found is None:
+            found = self._lookups[cache_key] = self._nearest(candidates, near)
+        return found
+
+    def _nearest(self, candidates: list[K8sObject], near: K8sObject) -> Lookup:
+        ranked = [(self._distance(candidate, near), candidate) for candidate in candidates]
+        best = min(rank for rank, _ in ranked)
+        tied = tuple(candidate for rank, candidate in ranked if rank == best)
+        return Lookup(tied[0]) if len(tied) == 1 else Lookup(None, tied)
+
+    def _distance(self, candidate: K8sObject, near: K8sObject) -> tuple[int, int, int]:
+        """Smaller is nearer: same file, same directory, then the longest shared leading
+        path; at equal distance the unit's own definition before a context one."""
+        context = 1 if self.is_context(candidate) else 0
+        if candidate.file.path == near.file.path:
+            return (0, 0, context)
+        if candidate.file.directory == near.file.directory:
+            return (1, 0, context)
+        shared = 0
+        for mine, theirs in zip(
+            _parts(near.file.directory), _parts(candidate.file.directory), strict=False
+        ):
+            if mine != theirs:
+                break
+            shared += 1
+        return (2, -shared, context)
+
+    def resolve(self, kind: str, namespace: str | None, name: str, near: K8sObject) -> Any:
+        """The typed view of the nearest definition; None when absent or ambiguous."""
+        target = self.lookup(kind, namespace, name, near).target
+        return None if target is None else self.model(target)
 
     # -- typed views -----------------------------------------------------------------
 
@@ -77,14 +162,30 @@ class Graph:
     # -- claims ------------------------------------------------------------------------
 
     def claim(self, workload: Workload, volume: Volume) -> PersistentVolumeClaim | None:
-        """The PVC a pod volume names, in the workload's namespace."""
+        """The PVC a pod volume names, in the workload's namespace (None: not in the set,
+        or ambiguous)."""
         if volume.claim_name is None:
             return None
-        return self.get("PersistentVolumeClaim", workload.obj.namespace, volume.claim_name)
+        return self.resolve(
+            "PersistentVolumeClaim", workload.obj.namespace, volume.claim_name, workload.obj
+        )
 
     def claims(self, workload: Workload) -> list[tuple[Volume, PersistentVolumeClaim | None]]:
-        """Each PVC-backed pod volume with the PVC it resolves to (None: not in the set)."""
-        return [(volume, self.claim(workload, volume)) for volume in workload.claim_volumes]
+        """Each PVC-backed pod volume with the PVC it resolves to (None: not in the set).
+        A volume whose claim name is ambiguous is left out: rules that need the claim, or
+        that report it missing, stay silent about it."""
+        obj = workload.obj
+        found = []
+        for volume in workload.claim_volumes:
+            name = volume.claim_name
+            if name is None:
+                found.append((volume, None))
+                continue
+            lookup = self.lookup("PersistentVolumeClaim", obj.namespace, name, obj)
+            if not lookup.ambiguous:
+                target = lookup.target
+                found.append((volume, None if target is None else self.model(target)))
+        return found
 
     @cached_property
     def _claim_users(self) -> dict[int, list[tuple[Workload, Volume]]]:
@@ -102,42 +203,51 @@ class Graph:
     # -- storage ---------------------------------------------------------------------
 
     def storage_class(self, claim: Claim) -> StorageClass | None:
+        """The StorageClass a claim (or claim template) names, nearest to it."""
         name = claim.storage_class
-        return self.get("StorageClass", None, name) if name else None
+        return self.resolve("StorageClass", None, name, claim.obj) if name else None
+
+    def volume_storage_class(self, volume: PersistentVolume) -> StorageClass | None:
+        """The StorageClass a PV names (its class; "" and absent: none), nearest to it."""
+        name = volume.storage_class
+        return self.resolve("StorageClass", None, name, volume.obj) if name else None
 
     @cached_property
-    def _volumes_by_claim_ref(self) -> dict[tuple[str | None, str | None], PersistentVolume]:
-        refs = {}
+    def _all_volumes_by_claim_ref(self) -> dict[int, list[Any]]:
+        """PVs by the PVC their ``claimRef`` resolves to (the nearest one)."""
+        refs: dict[int, list[Any]] = defaultdict(list)
         for volume in self.of_kind("PersistentVolume"):
-            if volume.claim_ref is not None:
-                refs.setdefault(volume.claim_ref, volume)
+            if volume.claim_ref is None:
+                continue
+            namespace, name = volume.claim_ref
+            if name is None:
+                continue
+            target = self.lookup("PersistentVolumeClaim", namespace, name, volume.obj).target
+            if target is not None:
+                refs[id(target)].append(volume)
         return refs
+
+    def _named_volume(self, claim: PersistentVolumeClaim) -> PersistentVolume | None:
+        if not claim.volume_name:
+            return None
+        return self.resolve("PersistentVolume", None, claim.volume_name, claim.obj)
 
     def bound_volume(self, claim: PersistentVolumeClaim) -> PersistentVolume | None:
         """The PV tied to a PVC, by ``spec.volumeName`` or by the PV's ``claimRef``."""
-        if claim.volume_name:
-            found = self.get("PersistentVolume", None, claim.volume_name)
-            if found is not None:
-                return found
-        return self._volumes_by_claim_ref.get((claim.obj.namespace, claim.obj.name))
-
-    @cached_property
-    def _all_volumes_by_claim_ref(self) -> dict[tuple[str | None, str | None], list[Any]]:
-        refs: dict[tuple[str | None, str | None], list[Any]] = defaultdict(list)
-        for volume in self.of_kind("PersistentVolume"):
-            if volume.claim_ref is not None:
-                refs[volume.claim_ref].append(volume)
-        return refs
+        found = self._named_volume(claim)
+        if found is not None:
+            return found
+        refs = self._all_volumes_by_claim_ref.get(id(claim.obj))
+        return refs[0] if refs else None
 
     def tied_volumes(self, claim: PersistentVolumeClaim) -> list[tuple[PersistentVolume, str]]:
         """Every PV in the set tied to a PVC, each once with how: ``"volumeName"`` (the
         PVC's ``spec.volumeName`` names it) or ``"claimRef"`` (its claimRef names the PVC)."""
         tied: list[tuple[PersistentVolume, str]] = []
-        if claim.volume_name:
-            named = self.get("PersistentVolume", None, claim.volume_name)
-            if named is not None:
-                tied.append((named, "volumeName"))
-        for volume in self._all_volumes_by_claim_ref.get((claim.obj.namespace, claim.obj.name), []):
+        named = self._named_volume(claim)
+        if named is not None:
+            tied.append((named, "volumeName"))
+        for volume in self._all_volumes_by_claim_ref.get(id(claim.obj), []):
             if all(volume is not other for other, _ in tied):
                 tied.append((volume, "claimRef"))
         return tied
@@ -223,21 +333,27 @@ class Graph:
 
     def governing_service(self, statefulset: Workload) -> Service | None:
         name = statefulset.service_name
-        return self.get("Service", statefulset.obj.namespace, name) if name else None
+        obj = statefulset.obj
+        return self.resolve("Service", obj.namespace, name, obj) if name else None
+
+    def scale_target(self, hpa: HorizontalPodAutoscaler) -> Any:
+        """The workload an autoscaler's ``scaleTargetRef`` names, nearest to it."""
+        if hpa.target is None:
+            return None
+        kind, name = hpa.target
+        return self.resolve(kind, hpa.obj.namespace, name, hpa.obj)
 
     @cached_property
-    def _hpas_by_target(self) -> dict[Key, list[HorizontalPodAutoscaler]]:
-        index: dict[Key, list[HorizontalPodAutoscaler]] = defaultdict(list)
+    def _hpas_by_target(self) -> dict[int, list[HorizontalPodAutoscaler]]:
+        index: dict[int, list[HorizontalPodAutoscaler]] = defaultdict(list)
         for hpa in self.of_kind("HorizontalPodAutoscaler"):
-            if hpa.target is not None:
-                kind, name = hpa.target
-                index[(kind, hpa.obj.namespace, name)].append(hpa)
+            target = self.scale_target(hpa)
+            if target is not None:
+                index[id(target.obj)].append(hpa)
         return index
 
     def hpas(self, workload: Workload) -> list[HorizontalPodAutoscaler]:
-        return self._hpas_by_target.get(
-            (workload.kind, workload.obj.namespace, workload.obj.name), []
-        )
+        return self._hpas_by_target.get(id(workload.obj), [])
 
     def scaler_locations(self, workload: Workload) -> list[Related]:
         """Related locations of the autoscalers that raise a workload above one replica."""
@@ -314,6 +430,10 @@ class Graph:
     def services(self, workload: Workload) -> list[Service]:
         """Services whose selector matches the workload's pods."""
         return self._services_by_workload.get(id(workload), [])
+
+
+def _parts(directory: str) -> list[str]:
+    return directory.split("/") if directory else []
 
 
 def _text(value: Any) -> str:

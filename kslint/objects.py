@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -76,6 +77,22 @@ class SourceFile:
     def lines(self) -> list[str]:
         return self.text.splitlines()
 
+    @cached_property
+    def directory(self) -> str:
+        """The folder holding the file, ``/``-separated as shown ("" for the working
+        directory and stdin): nearest-definition resolution and duplicates compare it."""
+        return posixpath.dirname(self.path.replace("\\", "/"))
+
+
+# What makes two objects "the same object" to Kubernetes: apiVersion group, kind,
+# namespace and name. Two definitions of one identity are duplicates or alternatives.
+Identity = tuple[str, str, str | None, str]
+
+
+def identity_of(api_version: str, kind: str, namespace: str | None, name: str) -> Identity:
+    group = api_version.rpartition("/")[0] if "/" in api_version else ""
+    return (group, kind, namespace, name)
+
 
 @dataclass(eq=False)
 class K8sObject:
@@ -92,10 +109,18 @@ class K8sObject:
     body: YMap
     file: SourceFile
     problems: dict[Path, str] = field(default_factory=dict)
+    # A rendered object's identity before the renderer's transforms (name prefixes,
+    # namespace:): what a finding's identity keys on, so it does not depend on which
+    # overlay reached the object. None for plain files (the object's own identity).
+    origin: ObjectRef | None = None
 
     @cached_property
     def ref(self) -> ObjectRef:
         return ObjectRef(self.kind, self.namespace, self.name, self.api_version)
+
+    @cached_property
+    def identity(self) -> Identity:
+        return identity_of(self.api_version, self.kind, self.namespace, self.name)
 
     def __str__(self) -> str:
         return str(self.ref)
@@ -141,6 +166,7 @@ class K8sObject:
             file=self.file.path,
             span=span,
             obj=self.ref,
+            origin=self.origin,
             severity=severity,
             fix=fix,
             related=related or [],

@@ -1,11 +1,13 @@
-"""The whole run, stage by stage: discover, load, graph, engine, then the report's input.
+"""The whole run, stage by stage: discover, load, units, graph, engine, then the report's
+input. Each deployment unit (``kslint.units``) gets its own graph, with the project
+context after its own objects; findings that several units share are merged.
 
 The CLI is a thin layer over ``lint``; tests and other tools can call it directly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,9 +21,19 @@ from kslint.engine import apply_defaults, run_checks
 from kslint.findings import Finding, Suppression
 from kslint.graph import Graph
 from kslint.loader import LoadResult, Source, load_sources
-from kslint.objects import SourceFile
+from kslint.objects import K8sObject, SourceFile
 from kslint.ruleset import RuleSet
 from kslint.suppress import SuppressionStage, enabled_checks
+from kslint.units import (
+    PLAIN,
+    Relocate,
+    UnitShape,
+    copied_identities,
+    first_definitions,
+    merge,
+    plain_units,
+    scope_copies,
+)
 
 
 @dataclass
@@ -70,6 +82,7 @@ class LintResult:
     outside_links: list[str] = field(default_factory=list)
     # Every file the run read, context included: reports may not be written onto them.
     inputs: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)  # the deployment units linted, by name
 
     @property
     def sources(self) -> dict[str, SourceFile]:
@@ -176,46 +189,83 @@ def _release(sources: Iterable[Source]) -> None:
 
 
 def lint_loaded(
-    loaded: LoadResult, options: LintOptions, context: LoadResult | None = None
+    loaded: LoadResult,
+    options: LintOptions,
+    context: LoadResult | None = None,
+    rendered: Sequence[UnitShape] = (),
+    relocate: Relocate | None = None,
 ) -> LintResult:
-    """``context``: files loaded only to resolve references; findings are reported only
-    about ``loaded`` files (or naming one of them as related)."""
+    """Lint ``loaded`` (plain files) and ``rendered`` units, unit by unit.
+
+    ``context``: files loaded only to resolve references; findings are reported only
+    about ``loaded`` files (or naming one of them as related). ``relocate``: turns a
+    rendered unit's findings (positions in the rendered stream) into findings at their
+    source nodes, before findings that several units share are merged."""
     rule_set = options.rules or RuleSet.builtin()
     rules = rule_set.catalog
-    policy = SuppressionStage(rule_set, options.config, options.baseline)
-    rule_options = options.config.rule_options() if options.config is not None else None
-    # An object of a kind its built-in group does not serve takes part in no relation; the
-    # schema stage reports it (unknown-kind).
-    every_object = loaded.objects + (context.objects if context else [])
-    graph = Graph(
-        [obj for obj in every_object if not is_unknown_kind(obj.api_version, obj.kind)],
-        rule_options,
-    )
+    config = options.config
+    policy = SuppressionStage(rule_set, config, options.baseline)
+    rule_options = config.rule_options() if config is not None else None
+    globs, root = (config.units, config.root) if config is not None else ((), None)
+    units: list[UnitShape] = [*plain_units(loaded, globs, root), *rendered]
+    context_objects, _ = first_definitions(context.objects) if context else ([], [])
+    context_objects = _related_kinds(context_objects)
     enabled = enabled_checks(policy, rule_set.checks.values())
-    findings = run_checks(graph, enabled, rules, debug=options.debug)
+    per_unit: list[tuple[str, list[Finding]]] = []
+    graphs: list[Graph] = []
+    for unit in units:
+        objects, duplicates = first_definitions(unit.objects, unit.rendered)
+        graph = Graph(_related_kinds(objects), rule_options, context=context_objects)
+        graphs.append(graph)
+        found = run_checks(graph, enabled, rules, debug=options.debug)
+        found += [apply_defaults(finding, rules) for finding in duplicates + unit.findings]
+        per_unit.append((unit.name, found))
+    all_objects = [obj for unit in units for obj in unit.objects]
     schema_findings, schema_report = validate_schemas(
-        loaded.objects,
+        all_objects,
         options.kubernetes_version,
         options.schema_dirs,
         context=context.objects if context else (),
     )
-    findings += [apply_defaults(finding, rules) for finding in schema_findings]
-    findings += [apply_defaults(finding, rules) for finding in loaded.findings]
-    for finding in findings:  # input order must not show through
-        finding.related.sort(key=lambda r: (r.file, r.span.line, r.span.column, r.message))
+    per_unit += _by_unit(units, [apply_defaults(f, rules) for f in schema_findings])
+    if relocate is not None:
+        kinds = {unit.name: unit for unit in units}
+        per_unit = [
+            (name, relocate(kinds[name], found) if kinds[name].rendered else found)
+            for name, found in per_unit
+        ]
+    for _, found in per_unit:
+        for finding in found:  # input order must not show through
+            finding.related.sort(key=lambda r: (r.file, r.span.line, r.span.column, r.message))
+    copied = copied_identities([*all_objects, *context_objects])
+    for _, found in per_unit:
+        scope_copies(found, copied)
+    findings = merge(per_unit)
+    graph = (
+        graphs[0]
+        if len(graphs) == 1
+        else Graph(_related_kinds(all_objects), rule_options, context_objects)
+    )
+    # A file several units consume (a base of two overlays) is one file of the run.
+    files = list({file.path: file for unit in units for file in unit.files}.values())
     outcome = policy.apply(
         findings,
-        [(obj, graph.model(obj)) for obj in every_object],  # unknown kinds' annotations too
-        loaded.files + (context.files if context else []),
-        targets={file.path for file in loaded.files} if context else None,
+        # Every object, unknown kinds and later duplicates included, for annotations.
+        [(obj, graph.model(obj)) for obj in [*all_objects, *(context.objects if context else [])]],
+        files + (context.files if context else []),
+        targets={file.path for file in files} if context else None,
     )
     findings = outcome.findings
+    owners = _owners(units)
+    for finding in findings:  # made after the units stage (unused suppressions)
+        if not finding.units:
+            finding.units = tuple(owners.get(finding.file, [PLAIN]))
     findings.sort(key=lambda finding: finding.sort_key)
     return LintResult(
         findings=findings,
-        files=loaded.files,
+        files=files,
         documents=loaded.documents,
-        objects=len(loaded.objects),
+        objects=len(all_objects),
         skipped=loaded.skipped,
         graph=graph,
         suppressed=outcome.suppressed,
@@ -223,7 +273,36 @@ def lint_loaded(
         baselined=outcome.baselined,
         schema=schema_report,
         rules=rule_set,
+        units=[unit.name for unit in units],
     )
+
+
+def _related_kinds(objects: list[K8sObject]) -> list[K8sObject]:
+    """An object of a kind its built-in group does not serve takes part in no relation;
+    the schema stage reports it (unknown-kind)."""
+    return [obj for obj in objects if not is_unknown_kind(obj.api_version, obj.kind)]
+
+
+def _owners(units: Sequence[UnitShape]) -> dict[str, list[str]]:
+    """The units that consumed each file."""
+    owners: dict[str, list[str]] = {}
+    for unit in units:
+        for file in unit.files:
+            owners.setdefault(file.path, []).append(unit.name)
+    return owners
+
+
+def _by_unit(
+    units: Sequence[UnitShape], findings: list[Finding]
+) -> list[tuple[str, list[Finding]]]:
+    """Findings of a stage that ran over every unit at once, given back to the units
+    whose files they are about."""
+    owners = _owners(units)
+    grouped: dict[str, list[Finding]] = {unit.name: [] for unit in units}
+    for finding in findings:
+        for name in owners.get(finding.file, [PLAIN]):
+            grouped.setdefault(name, []).append(finding)
+    return [(name, found) for name, found in grouped.items() if found]
 
 
 def lint_texts(

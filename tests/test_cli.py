@@ -144,6 +144,7 @@ def test_json_shape(project: Path) -> None:
                 "message": "PersistentVolumeClaim default/data is ReadWriteOnce",
             }
         ],
+        "units": ["plain"],
     }
     assert "PersistentVolumeClaim default/data" in finding["message"]
 

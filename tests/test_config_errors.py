@@ -194,6 +194,7 @@ def test_the_published_schema_is_valid_and_documents_every_key() -> None:
         "kubernetes_version",
         "schema_dirs",
         "limits",
+        "units",
     }
     for name, definition in schema()["properties"].items():
         assert definition.get("description"), f"{name} has no description for editors"

@@ -104,6 +104,10 @@ def _keda_max(graph: Graph, workload: Workload) -> int:
             continue
         if target.get("kind", "Deployment") != workload.kind:
             continue
+        # The nearest definition of the target (environment folders): this copy or none.
+        kind, name, namespace = workload.kind, workload.obj.name, scaler.namespace
+        if graph.lookup(kind, namespace, name, scaler).target is not workload.obj:
+            continue
         count = scaler.get("spec", "maxReplicaCount")
         if isinstance(count, int) and not isinstance(count, bool):
             found = max(found, count)

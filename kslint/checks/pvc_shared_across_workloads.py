@@ -17,7 +17,9 @@ def check(claim: PersistentVolumeClaim, graph: Graph, report: Reporter) -> Itera
     if not claim.single_node:
         return
     users = graph.claim_users(claim)
-    workloads = {id(workload.obj): workload for workload, _ in users}
+    # Distinct identities: copies of one workload in several directories (a copied
+    # example) are alternatives, not several workloads.
+    workloads = {workload.obj.identity: workload for workload, _ in users}
     if len(workloads) < 2:
         return
     names = ", ".join(sorted(str(w.obj) for w in workloads.values()))

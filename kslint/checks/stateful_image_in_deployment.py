@@ -19,7 +19,8 @@ from kslint.registry import Reporter, rule
 
 @rule("stateful-image-in-deployment", kinds=("Deployment",))
 def check(deployment: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
-    claims = graph.claims(deployment)
+    # The finding needs no target (an unknown or ambiguous claim is named as written).
+    claims = [(volume, graph.claim(deployment, volume)) for volume in deployment.claim_volumes]
     if not claims:
         return
     servers = server_containers(deployment.pod.containers, graph.options)

@@ -14,9 +14,10 @@ from kslint.registry import Reporter, rule
 @rule("statefulset-service-not-found", kinds=("StatefulSet",))
 def check(statefulset: Workload, graph: Graph, report: Reporter) -> Iterator[Finding]:
     name = statefulset.service_name
-    if not name or graph.governing_service(statefulset) is not None:
-        return
     obj = statefulset.obj
+    # Defined at all (even ambiguously, by two equally near copies): not missing.
+    if not name or graph.defines("Service", obj.namespace, name):
+        return
     if (obj.namespace, name) in graph.options.cluster_services:
         return  # declared in the configuration: it lives in the cluster, not in the repo
     elsewhere = sorted(graph.named("Service", name), key=str)

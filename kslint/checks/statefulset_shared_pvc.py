@@ -21,7 +21,9 @@ def check(statefulset: Workload, graph: Graph, report: Reporter) -> Iterator[Fin
     obj = statefulset.obj
     replicas = graph.max_replicas(statefulset)
     scalers = graph.scaler_locations(statefulset)
-    for volume, claim in graph.claims(statefulset):
+    for volume in statefulset.claim_volumes:
+        # The finding needs no target; an unknown or ambiguous claim only keeps it info.
+        claim = graph.claim(statefulset, volume)
         related: list[Related] = []
         severity = Severity.INFO
         if claim is None:

@@ -91,6 +91,7 @@ def to_config(value: Any, path: Path, locator: Locator) -> Config:
         policies=tuple(path.parent / name for name in value.get("policies") or ()),
         kubernetes_version=_versions(value.get("kubernetes_version")),
         schema_dirs=tuple(path.parent / name for name in value.get("schema_dirs") or ()),
+        units=tuple(value.get("units") or ()),
         notes=rename_notes(value, locator),
         limits=_limits(value.get("limits") or {}),
     )

@@ -62,6 +62,9 @@ class Config:
     limits: Limits = field(default_factory=Limits)  # what one run may read
     kubernetes_version: str | None = None
     schema_dirs: tuple[Path, ...] = ()
+    # Globs (relative to ``root``) of directories whose plain files form units of their
+    # own (kslint.units): references do not cross from one to another.
+    units: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # ``file:line:col: ...`` notes to show (deprecated names)
 
     def path_filter(self) -> PathFilter | None:

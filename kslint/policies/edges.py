@@ -107,8 +107,7 @@ def _volumes_path(node: Node) -> Path:
 
 def _storage_class(node: Node, graph: Graph) -> list[Step]:
     if node.kind == "PersistentVolume":  # a PV's class is its storageClassName ("": none)
-        name = node.view.storage_class
-        found = graph.get("StorageClass", None, name) if name else None
+        found = graph.volume_storage_class(node.view)
     else:
         found = graph.storage_class(node.view)
     return [] if found is None else [(Node.of_view(found), _class_path(node))]
@@ -130,9 +129,10 @@ def _volume_name_path(node: Node) -> Path:
 
 
 def _users(node: Node, graph: Graph) -> list[Step]:
-    seen: dict[int, Step] = {}
+    # Distinct identities: copies of one workload in several directories are one user.
+    seen: dict[object, Step] = {}
     for workload, _volume in graph.claim_users(node.view):
-        seen.setdefault(id(workload), (Node.of_view(workload), ()))
+        seen.setdefault(workload.obj.identity, (Node.of_view(workload), ()))
     return list(seen.values())
 
 
@@ -164,10 +164,7 @@ def _selected_workloads(node: Node, graph: Graph) -> list[Step]:
 
 
 def _scale_target(node: Node, graph: Graph) -> list[Step]:
-    target = node.view.target
-    if target is None:
-        return []
-    found = graph.get(target[0], node.obj.namespace, target[1])
+    found = graph.scale_target(node.view)
     return [] if found is None else [(Node.of_view(found), ("spec", "scaleTargetRef"))]
 
 

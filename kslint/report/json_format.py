@@ -41,6 +41,9 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
             }
             for related in finding.related
         ],
+        # The deployment units that share the finding: kustomization directories relative
+        # to the project root, charts, ``units:`` directories, or "plain".
+        "units": list(finding.units),
     }
     if finding.kubernetes_versions:  # schema findings: the target versions it holds on
         found["kubernetes_versions"] = list(finding.kubernetes_versions)

@@ -172,6 +172,8 @@ def _result(
         properties["fix"] = finding.fix
     if finding.kubernetes_versions:
         properties["kubernetes_versions"] = list(finding.kubernetes_versions)
+    if finding.units:  # the deployment units that share the finding
+        properties["units"] = list(finding.units)
     if properties:
         result["properties"] = properties
     if fixes:

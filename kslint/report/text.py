@@ -12,6 +12,7 @@ from kslint.findings import Finding, Severity, Suppression
 from kslint.objects import SourceFile
 from kslint.pipeline import LintResult
 from kslint.report import ReportContext, gate_line, summary_line
+from kslint.units import PLAIN
 
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 MAX_EXCERPT = 160
@@ -51,6 +52,9 @@ def _finding(finding: Finding, sources: dict[str, SourceFile]) -> list[Text]:
     head = Text(f"{finding.file}:{finding.span.line}:{finding.span.column}: ", style="bold")
     head.append(f"{severity}[{finding.rule}]", style=STYLES[severity])
     head.append(f" {finding.message}")
+    if finding.units and finding.units != (PLAIN,):  # one plain unit: nothing to tell apart
+        label = "unit" if len(finding.units) == 1 else "units"
+        head.append(f" [{label}: {', '.join(finding.units)}]", style="dim")
     lines = [head, *_excerpt(finding, sources.get(finding.file))]
     for related in finding.related:
         lines.append(
