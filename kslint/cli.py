@@ -114,7 +114,10 @@ def lint(
     format: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="text, json, sarif, junit, github or gitlab."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text, json, sarif, junit, github, gitlab or markdown.",
         ),
     ] = "text",
     output: Annotated[

@@ -167,6 +167,9 @@ class StorageGraph:
     nodes: list[Node]
     edges: list[Edge]
     unit: str | None = None
+    # The objects cross-object findings involve: the ends of each edge a finding marks,
+    # and an object with a finding together with the objects its related locations lie in.
+    involved: set[NodeKey] = field(default_factory=set)
 
     @property
     def missing_keys(self) -> set[NodeKey]:
@@ -182,6 +185,10 @@ class StorageGraph:
                 marked |= {edge.source, edge.target}
         return self.around(marked)
 
+    def cross_object(self) -> StorageGraph:
+        """Only the objects that cross-object findings involve, and the edges among them."""
+        return self.restricted(self.involved)
+
     def around(self, keys: set[NodeKey]) -> StorageGraph:
         """``keys`` and their neighbours, and the edges among them."""
         keep = set(keys)
@@ -195,6 +202,7 @@ class StorageGraph:
             nodes=[node for node in self.nodes if node.key in keys],
             edges=[e for e in self.edges if e.source in keys and e.target in keys],
             unit=self.unit,
+            involved=self.involved & keys,
         )
 
 
@@ -349,8 +357,8 @@ def storage_graph(
         if node_key(view.obj) in flagged:
             builder.add(view.obj)
     nodes, edges = _sorted(builder)
-    _mark(nodes, edges, findings, graph)
-    return StorageGraph(nodes, edges, unit)
+    involved = _mark(nodes, edges, findings, graph)
+    return StorageGraph(nodes, edges, unit, involved)
 
 
 # ---------------------------------------------------------------------------------------
@@ -424,7 +432,11 @@ class _Locator:
         return None
 
 
-def _mark(nodes: list[Node], edges: list[Edge], findings: list[Finding], graph: Graph) -> None:
+def _mark(
+    nodes: list[Node], edges: list[Edge], findings: list[Finding], graph: Graph
+) -> set[NodeKey]:
+    """Put each finding on its nodes and edges; return the objects that cross-object
+    findings involve."""
     by_key = {node.key: node for node in nodes}
     templates: dict[NodeKey, list[Node]] = defaultdict(list)
     for node in nodes:
@@ -435,6 +447,7 @@ def _mark(nodes: list[Node], edges: list[Edge], findings: list[Finding], graph: 
         for key in dict.fromkeys((edge.source, edge.target, edge.origin)):
             by_end[key].append(edge)
     locator = _Locator(graph.objects)
+    involved: set[NodeKey] = set()
     for finding in findings:
         assert finding.obj is not None
         owner: NodeKey = (finding.obj.kind, finding.obj.namespace, finding.obj.name)
@@ -447,6 +460,11 @@ def _mark(nodes: list[Node], edges: list[Edge], findings: list[Finding], graph: 
         for edge in by_end.get(owner, []):
             if _edge_carries(edge, finding, owner, others):
                 edge.marks.append(Mark.of(finding))
+                involved |= {edge.source, edge.target}
+        shown = {key for key in others if key in by_key}
+        if shown and owner in by_key:
+            involved |= {owner, *shown}
+    return involved
 
 
 def _edge_carries(
