@@ -14,7 +14,7 @@ from renderers import dot_svg, mermaid_parse
 
 from kslint.findings import Severity
 from kslint.graph import Graph
-from kslint.load import Source, load_source
+from kslint.loader import Source, load_source
 from kslint.report.graph_export import Edge, Mark, Node, StorageGraph, storage_graph
 from kslint.report.graph_render import to_dot, to_json, to_mermaid
 
