@@ -65,8 +65,9 @@ def test_mermaid_marks_findings_placeholders_and_labels() -> None:
     assert "  class svc_shop_queue_headless,pvc_shop_scratch,sc_premium kslint_missing" in lines
     # Colour by the most serious finding: the web Deployment has an error and a warning.
     assert "  class deploy_shop_web,sts_shop_db kslint_error" in lines
-    # A claim a pod volume names after a claim template's replica 0 is the template.
-    assert "pvc_shop_db" not in text
+    # A claim a pod volume names after a claim template's replica is the template.
+    assert '  cronjob_shop_db_backup -->|"mounts"| tpl_shop_db_data' in lines
+    assert "pvc_shop_data_db_0" not in text
 
 
 def test_json_lists_positions_findings_and_edges() -> None:
@@ -198,6 +199,41 @@ def test_hostile_names_stay_inside_their_labels(tmp_path: Path) -> None:
     nodes = json.loads(graph_output(".", "--format", "json", cwd=tmp_path))["units"][0]["nodes"]
     names = {node["name"] for node in nodes if node["missing"]}
     assert "données-😀" in names
+
+
+SELF_CLAIM = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers: [{name: db, image: "postgres:16"}]
+      volumes:
+        - name: previous
+          persistentVolumeClaim: {claimName: data-db-0}
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 1Gi}}
+"""
+
+
+def test_a_statefulset_mounting_its_own_replica_claim(tmp_path: Path) -> None:
+    write_files(tmp_path, {"db.yaml": SELF_CLAIM})
+    edges = json.loads(graph_output(".", "--format", "json", cwd=tmp_path))["units"][0]["edges"]
+    pairs = [(edge["from"], edge["label"], edge["to"]) for edge in edges]
+    assert pairs == [
+        ("svc_default_db", "governs", "sts_default_db"),
+        ("sts_default_db", "mounts", "tpl_default_db_data"),
+    ]
 
 
 def test_ids_are_readable_and_never_collide(tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ def test_verdict_counts_and_rules() -> None:
         "## kslint",
         "",
         "❌ **kslint failed**: 7 findings at or above warning "
-        "(2 errors, 5 warnings, 1 info in 4 files, 15 objects)",
+        "(2 errors, 5 warnings, 1 info in 4 files, 16 objects)",
         "",
         "🔴 2 errors · 🟡 5 warnings · 🔵 1 info",
     ]

@@ -223,6 +223,7 @@ class _Builder:
         self.graph = graph
         self.nodes: dict[NodeKey, Node] = {}
         self.edges: dict[tuple[NodeKey, NodeKey, str], Edge] = {}
+        self.drawn: set[int] = set()  # workloads already added, by id
 
     def add(self, obj: K8sObject) -> NodeKey:
         key = node_key(obj)
@@ -241,6 +242,9 @@ class _Builder:
     # -- relations, each read from the graph -------------------------------------------
 
     def workload(self, workload: Workload) -> None:
+        if id(workload) in self.drawn:  # a claim made from its own template leads back here
+            return
+        self.drawn.add(id(workload))
         key = self.add(workload.obj)
         namespace = workload.obj.namespace
         for volume, claim in self.graph.claims(workload):

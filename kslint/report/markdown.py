@@ -21,6 +21,8 @@ from collections import Counter, defaultdict
 from kslint.findings import Finding, Severity, Suppression
 from kslint.pipeline import LintResult
 from kslint.report import ReportContext, gate_failures, severity_counts, summary_line
+from kslint.report.graph_export import storage_graph
+from kslint.report.graph_render import to_mermaid
 
 LIMIT = 60_000  # characters; leaves room under GitHub's 65,536 for a comment's wrapper
 OPEN_ITEMS = 5  # a section with more items than this is collapsed
@@ -100,9 +102,6 @@ def counts(result: LintResult) -> list[str]:
 
 def graph_section(result: LintResult) -> list[str]:
     """A Mermaid graph of the objects cross-object findings involve (none: nothing)."""
-    from kslint.report.graph_export import storage_graph
-    from kslint.report.graph_render import to_mermaid
-
     if result.graph is None or not result.findings:
         return []
     involved = storage_graph(result.graph, result.findings).cross_object()
