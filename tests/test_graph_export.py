@@ -81,6 +81,7 @@ def test_json_lists_positions_findings_and_edges() -> None:
     assert nodes["sts_shop_db"]["line"] == 14
     assert nodes["pvc_shop_scratch"] == {
         "id": "pvc_shop_scratch",
+        "apiVersion": None,
         "kind": "PersistentVolumeClaim",
         "namespace": "shop",
         "name": "scratch",
@@ -233,6 +234,39 @@ def test_a_statefulset_mounting_its_own_replica_claim(tmp_path: Path) -> None:
         ("svc_default_db", "governs", "sts_default_db"),
         ("sts_default_db", "mounts", "tpl_default_db_data"),
     ]
+
+
+OPERATOR_DATABASE = """\
+apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata:
+  name: orders-db
+  namespace: shop
+spec:
+  instances: 3
+  storage:
+    size: 20Gi
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: shop
+data: {a: b}
+"""
+
+
+def test_an_operator_run_database_with_a_finding_is_drawn(tmp_path: Path) -> None:
+    write_files(tmp_path, {"pg.yaml": OPERATOR_DATABASE})
+    (unit,) = json.loads(graph_output(".", "--format", "json", cwd=tmp_path))["units"]
+    (node,) = unit["nodes"]  # the ConfigMap is not part of the storage graph
+    assert (node["id"], node["apiVersion"]) == ("cluster_shop_orders_db", "postgresql.cnpg.io/v1")
+    assert [f["rule"] for f in node["findings"]] == ["operator-storage-without-class"]
+    mermaid = graph_output(".", cwd=tmp_path)
+    assert (
+        '  cluster_shop_orders_db["Cluster (postgresql.cnpg.io)<br/>shop/orders-db<br/>'
+        'operator-storage-without-class"]'
+    ) in mermaid
 
 
 def test_ids_are_readable_and_never_collide(tmp_path: Path) -> None:

@@ -109,6 +109,7 @@ class Node:
     # A claim template: the StatefulSet that holds it and the template's path in it.
     owner: NodeKey | None = None
     root: Path = ()
+    api_version: str = ""
 
     @property
     def kind(self) -> str:
@@ -129,6 +130,10 @@ class Node:
 
     @property
     def short_kind(self) -> str:
+        """``PVC``, ``StatefulSet``; a custom resource with its API group, since its kind
+        alone (``Cluster``) says little."""
+        if self.kind not in KIND_ORDER and "/" in self.api_version:
+            return f"{self.kind} ({self.api_version.split('/')[0]})"
         return SHORT_KINDS.get(self.kind, self.kind)
 
     @property
@@ -229,7 +234,9 @@ class _Builder:
         key = node_key(obj)
         if key not in self.nodes:
             span = obj.span("kind")
-            self.nodes[key] = Node(key, file=obj.file.path, line=span.line)
+            self.nodes[key] = Node(
+                key, file=obj.file.path, line=span.line, api_version=obj.api_version
+            )
         return key
 
     def placeholder(self, key: NodeKey) -> NodeKey:
@@ -337,16 +344,22 @@ def _is_storage_workload(workload: Workload) -> bool:
 
 
 def storage_graph(
-    graph: Graph, findings: Iterable[Finding] = (), unit: str | None = None
+    graph: Graph,
+    findings: Iterable[Finding] = (),
+    unit: str | None = None,
+    custom_rules: Iterable[str] = (),
 ) -> StorageGraph:
     """The storage graph of ``graph``'s objects, marked with ``findings``.
 
     Claims, volumes and classes are always shown; a workload when it uses a claim, has
     claim templates or names a governing Service; Services, budgets and autoscalers when
     they govern, budget or scale one of those. Any modelled object with a finding is
-    shown too (a database Deployment without a claim is often the point)."""
+    shown too (a database Deployment without a claim is often the point), and so is
+    an object of any kind with a finding of one of ``custom_rules`` (the operator-run
+    databases of family F, which the graph does not relate to anything yet)."""
     findings = [f for f in findings if f.obj is not None]
     flagged = {(f.obj.kind, f.obj.namespace, f.obj.name) for f in findings if f.obj}
+    custom = set(custom_rules)
     builder = _Builder(graph)
     for workload in graph.workloads:
         if _is_storage_workload(workload) or node_key(workload.obj) in flagged:
@@ -360,6 +373,11 @@ def storage_graph(
     for view in graph.of_kind("Service", "PodDisruptionBudget", "HorizontalPodAutoscaler"):
         if node_key(view.obj) in flagged:
             builder.add(view.obj)
+    for finding in findings:
+        if finding.rule in custom and finding.obj is not None:
+            obj = graph.by_key.get((finding.obj.kind, finding.obj.namespace, finding.obj.name))
+            if obj is not None:
+                builder.add(obj)
     nodes, edges = _sorted(builder)
     involved = _mark(nodes, edges, findings, graph)
     return StorageGraph(nodes, edges, unit, involved)
@@ -489,5 +507,10 @@ def run_graphs(result: LintResult, only_findings: bool = False) -> list[StorageG
     """One storage graph per unit of a lint run (today: the run's single graph)."""
     if result.graph is None:
         return []
-    graph = storage_graph(result.graph, result.findings)
+    graph = storage_graph(result.graph, result.findings, custom_rules=operator_rules(result))
     return [graph.only_findings() if only_findings else graph]
+
+
+def operator_rules(result: LintResult) -> set[str]:
+    """The run's rules about operator-run databases (family ``operators``)."""
+    return {rule for rule, meta in result.rules.catalog.items() if meta.family == "operators"}

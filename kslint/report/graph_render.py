@@ -205,6 +205,7 @@ def _graph_json(graph: StorageGraph) -> dict[str, Any]:
         "nodes": [
             {
                 "id": node.id,
+                "apiVersion": node.api_version or None,
                 "kind": node.kind,
                 "namespace": node.namespace,
                 "name": node.name,

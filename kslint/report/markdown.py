@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from kslint.findings import Finding, Severity, Suppression
 from kslint.pipeline import LintResult
 from kslint.report import ReportContext, gate_failures, severity_counts, summary_line
-from kslint.report.graph_export import storage_graph
+from kslint.report.graph_export import operator_rules, storage_graph
 from kslint.report.graph_render import to_mermaid
 
 LIMIT = 60_000  # characters; leaves room under GitHub's 65,536 for a comment's wrapper
@@ -104,7 +104,8 @@ def graph_section(result: LintResult) -> list[str]:
     """A Mermaid graph of the objects cross-object findings involve (none: nothing)."""
     if result.graph is None or not result.findings:
         return []
-    involved = storage_graph(result.graph, result.findings).cross_object()
+    graph = storage_graph(result.graph, result.findings, custom_rules=operator_rules(result))
+    involved = graph.cross_object()
     if not involved.nodes:
         return []
     title = f"Objects involved in cross-object findings ({_plural(len(involved.nodes), 'object')})"
