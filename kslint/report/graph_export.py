@@ -232,7 +232,8 @@ class _Builder:
 
     def add(self, obj: K8sObject) -> NodeKey:
         key = node_key(obj)
-        if key not in self.nodes:
+        known = self.nodes.get(key)
+        if known is None or known.missing:  # an object in the set is never a placeholder
             span = obj.span("kind")
             self.nodes[key] = Node(
                 key, file=obj.file.path, line=span.line, api_version=obj.api_version
@@ -243,7 +244,9 @@ class _Builder:
         self.nodes.setdefault(key, Node(key, missing=True))
         return key
 
-    def connect(self, source: NodeKey, target: NodeKey, label: str, origin: NodeKey, path: Path):
+    def connect(
+        self, source: NodeKey, target: NodeKey, label: str, origin: NodeKey, path: Path
+    ) -> None:
         self.edges.setdefault((source, target, label), Edge(source, target, label, origin, path))
 
     # -- relations, each read from the graph -------------------------------------------
