@@ -662,10 +662,12 @@ def fix_command(
 def graph_command(
     paths: Annotated[
         list[str] | None,
-        typer.Argument(help="Files or directories to draw; - reads standard input."),
+        typer.Argument(
+            metavar="PATH", help="Files or directories to draw; - reads standard input."
+        ),
     ] = None,
     format: Annotated[
-        str, typer.Option("--format", "-f", help="mermaid, dot or json.")
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="mermaid, dot or json.")
     ] = "mermaid",
     only_findings: Annotated[
         bool,
@@ -675,19 +677,29 @@ def graph_command(
         ),
     ] = False,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the graph to this file.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the graph to this file."),
     ] = None,
     exclude: Annotated[
         list[str] | None,
-        typer.Option("--exclude", help="Glob of paths to skip (repeatable)."),
+        typer.Option("--exclude", metavar="GLOB", help="Glob of paths to skip (repeatable)."),
     ] = None,
     namespace: Annotated[
         str | None,
-        typer.Option("--namespace", "-n", help="Namespace of objects that set none (default)."),
+        typer.Option(
+            "--namespace",
+            "-n",
+            metavar="NAME",
+            help="Namespace of objects that set none (default).",
+        ),
     ] = None,
     config_file: Annotated[
         Path | None,
-        typer.Option("--config", help="Use this .kslint.yaml or pyproject.toml, not a found one."),
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Use this .kslint.yaml or pyproject.toml, not a found one.",
+        ),
     ] = None,
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Ignore configuration files.")

@@ -33,6 +33,8 @@ spec:
       containers:
         - name: app
           image: example/app:1.0
+          volumeMounts:
+            - {{name: data, mountPath: /data}}
       volumes:
         - name: data
           hostPath:
