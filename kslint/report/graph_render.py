@@ -135,18 +135,16 @@ def _dot_node(node: Node, node_id: str) -> str:
     attributes = [f"label={_dot_label(node_lines(node))}"]
     if node.file is not None:
         attributes.append(f'tooltip="{dot_text(f"{node.file}:{node.line}")}"')
+    if node.missing:  # dashed; coloured too if a finding is about it (an unknown kind)
+        attributes.append('style="rounded,dashed,filled"')
     if node.severity is not None:
         attributes += [
             f'fillcolor="{FILL[node.severity]}"',
             f'color="{STROKE[node.severity]}"',
             "penwidth=2",
         ]
-    if node.missing:
-        attributes += [
-            'style="rounded,dashed"',
-            f'color="{MISSING_STROKE}"',
-            f'fontcolor="{MISSING_TEXT}"',
-        ]
+    elif node.missing:
+        attributes += [f'color="{MISSING_STROKE}"', f'fontcolor="{MISSING_TEXT}"']
     return f'"{node_id}" [{", ".join(attributes)}];'
 
 
