@@ -1,4 +1,5 @@
-"""Command line: ``kslint lint``, ``kslint fix``, ``kslint rules``, ``kslint explain``.
+"""Command line: ``kslint lint``, ``kslint fix``, ``kslint graph``, ``kslint rules``,
+``kslint explain``.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 something was; 2 usage error (unknown
 option, missing path, unknown rule); 3 kslint itself failed (a bug: please report it).
@@ -114,7 +115,10 @@ def lint(
     format: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="text, json, sarif, junit, github or gitlab."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text, json, sarif, junit, github, gitlab or markdown.",
         ),
     ] = "text",
     output: Annotated[
@@ -652,6 +656,87 @@ def fix_command(
     changed = bool(run.changed)
     failed = bool(run.failures) or (changed and (diff or exit_non_zero_on_fix))
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@app.command("graph")
+def graph_command(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="PATH", help="Files or directories to draw; - reads standard input."
+        ),
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="mermaid, dot or json.")
+    ] = "mermaid",
+    only_findings: Annotated[
+        bool,
+        typer.Option(
+            "--only-findings",
+            help="Keep only objects and edges with findings and their neighbours.",
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the graph to this file."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", metavar="GLOB", help="Glob of paths to skip (repeatable)."),
+    ] = None,
+    namespace: Annotated[
+        str | None,
+        typer.Option(
+            "--namespace",
+            "-n",
+            metavar="NAME",
+            help="Namespace of objects that set none (default).",
+        ),
+    ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Use this .kslint.yaml or pyproject.toml, not a found one.",
+        ),
+    ] = None,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Ignore configuration files.")
+    ] = False,
+) -> None:
+    """Draw the storage graph (workloads, claims, volumes, classes, governing Services,
+    budgets, autoscalers), marking the objects and edges that have findings. Exit 0."""
+    from kslint.config import Overrides
+    from kslint.errors import UsageError
+    from kslint.pipeline import lint as run_lint
+    from kslint.report.graph_export import run_graphs
+    from kslint.report.graph_render import RENDERERS
+
+    if format not in RENDERERS:
+        raise _fail(f"unknown format {format!r}; choose one of: {', '.join(RENDERERS)}")
+    options = _lint_options(
+        paths or ["."],
+        exclude or [],
+        config_file,
+        no_config,
+        Overrides(namespace=namespace),
+        None,
+        [],
+        [],
+        None,
+        [],
+        False,
+    )
+    try:
+        result = run_lint(options)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    text = RENDERERS[format](run_graphs(result, only_findings=only_findings))
+    if output is not None:
+        _write(output, text)
+    else:
+        sys.stdout.write(text)
 
 
 @app.command("rules")

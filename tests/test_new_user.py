@@ -28,7 +28,16 @@ spec:
 
 @pytest.mark.parametrize(
     "command",
-    [(), ("lint",), ("fix",), ("rules",), ("explain",), ("policy",), ("policy", "test")],
+    [
+        (),
+        ("lint",),
+        ("fix",),
+        ("graph",),
+        ("rules",),
+        ("explain",),
+        ("policy",),
+        ("policy", "test"),
+    ],
 )
 def test_help_shows_no_python_types(command: tuple[str, ...], tmp_path: Path) -> None:
     result = run_kslint(*command, "--help", cwd=tmp_path)

@@ -608,4 +608,4 @@ def test_gate_line_names_the_findings_that_failed() -> None:
 
 
 def test_every_format_is_registered() -> None:
-    assert list(formats()) == ["text", "json", "sarif", "junit", "github", "gitlab"]
+    assert list(formats()) == ["text", "json", "sarif", "junit", "github", "gitlab", "markdown"]

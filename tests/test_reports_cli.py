@@ -16,7 +16,7 @@ from helpers import run_kslint
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORTS = FIXTURES / "reports"
 SCHEMA = json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown")
 
 # A bare environment (PATH, NO_COLOR and a UTF-8 PYTHONIOENCODING only): nothing from the
 # caller's shell can change a report.

@@ -84,6 +84,7 @@ _FORMAT_MODULES = {
     "junit": "junit",
     "github": "github",
     "gitlab": "gitlab",
+    "markdown": "markdown",
 }
 
 
