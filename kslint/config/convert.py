@@ -84,4 +84,9 @@ def to_config(value: Any, path: Path, locator: Locator) -> Config:
         kubernetes_version=value.get("kubernetes_version"),
         schema_dirs=tuple(path.parent / name for name in value.get("schema_dirs") or ()),
         notes=rename_notes(value, locator),
+        render_mode=(value.get("render") or {}).get("mode"),
+        render_timeout=(value.get("render") or {}).get("timeout"),
+        helm_release=(value.get("helm") or {}).get("release_name"),
+        helm_values=tuple((value.get("helm") or {}).get("values") or ()),
+        helm_set=tuple((value.get("helm") or {}).get("set") or ()),
     )
