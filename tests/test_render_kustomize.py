@@ -163,6 +163,11 @@ PROD = {
                 - name: debug
                   hostPath:
                     path: /var/debug
+              containers:
+                - name: db
+                  volumeMounts:
+                    - name: debug
+                      mountPath: /debug
         """,
 }
 
