@@ -239,6 +239,7 @@ def lint(
         RenderMode | None,
         typer.Option(
             "--render",
+            metavar="MODE",
             help="Render root kustomizations and charts: auto (when the tool is available; "
             "default), always (a missing tool is an error) or never.",
         ),
@@ -247,22 +248,33 @@ def lint(
         str | None,
         typer.Option(
             "--kustomize-command",
+            metavar="COMMAND",
             help="The kustomize to run, e.g. 'kustomize' or 'kubectl kustomize' (also "
             "KSLINT_KUSTOMIZE; default: kustomize on PATH, else kubectl kustomize).",
         ),
     ] = None,
     helm_command: Annotated[
         str | None,
-        typer.Option("--helm-command", help="The helm to run (also KSLINT_HELM; default: PATH)."),
+        typer.Option(
+            "--helm-command",
+            metavar="COMMAND",
+            help="The helm to run (also KSLINT_HELM; default: PATH).",
+        ),
     ] = None,
     render_timeout: Annotated[
         float | None,
-        typer.Option("--render-timeout", min=0.1, help="Seconds one render may take (60)."),
+        typer.Option(
+            "--render-timeout",
+            min=0.1,
+            metavar="SECONDS",
+            help="Seconds one render may take (60).",
+        ),
     ] = None,
     chart_dir: Annotated[
         Path | None,
         typer.Option(
             "--chart-dir",
+            metavar="DIR",
             help="The chart a Helm stream (# Source: comments) was rendered from: findings "
             "point at its templates (default: the current directory if it has a Chart.yaml).",
         ),
