@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the CLI imports stages lazily: ``--version`` and ``--help``
     from kslint.config import Overrides
     from kslint.fix.run import FixRun
     from kslint.pipeline import LintOptions, LintResult
+    from kslint.render import RenderSettings
     from kslint.report import ReportContext
     from kslint.ruleset import RuleSet
 
@@ -43,6 +44,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Lint Kubernetes manifests for the mistakes that lose data or wedge a rollout.",
 )
+
+
+class RenderMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 class FailOn(str, Enum):
@@ -242,6 +249,50 @@ def lint(
             "(repeatable).",
         ),
     ] = None,
+    render: Annotated[
+        RenderMode | None,
+        typer.Option(
+            "--render",
+            metavar="MODE",
+            help="Render root kustomizations and charts: auto (when the tool is available; "
+            "default), always (a missing tool is an error) or never.",
+        ),
+    ] = None,
+    kustomize_command: Annotated[
+        str | None,
+        typer.Option(
+            "--kustomize-command",
+            metavar="COMMAND",
+            help="The kustomize to run, e.g. 'kustomize' or 'kubectl kustomize' (also "
+            "KSLINT_KUSTOMIZE; default: kustomize on PATH, else kubectl kustomize).",
+        ),
+    ] = None,
+    helm_command: Annotated[
+        str | None,
+        typer.Option(
+            "--helm-command",
+            metavar="COMMAND",
+            help="The helm to run (also KSLINT_HELM; default: PATH).",
+        ),
+    ] = None,
+    render_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--render-timeout",
+            min=0.1,
+            metavar="SECONDS",
+            help="Seconds one render may take (60).",
+        ),
+    ] = None,
+    chart_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--chart-dir",
+            metavar="DIR",
+            help="The chart a Helm stream (# Source: comments) was rendered from: findings "
+            "point at its templates (default: the current directory if it has a Chart.yaml).",
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List the kinds that had no schema.")
     ] = False,
@@ -295,6 +346,12 @@ def lint(
     )
     options.follow_symlinks = follow_symlinks
     options.context = [*options.context, *(context or [])]
+    options = replace(
+        options,
+        render=_render_settings(
+            options, render, kustomize_command, helm_command, render_timeout, chart_dir
+        ),
+    )
     if fix or unsafe_fixes:
         _fix_before_lint(options, fix, unsafe_fixes)
     try:
@@ -545,6 +602,36 @@ def _lint_options(
         kubernetes_version=kubernetes_version or config.kubernetes_version,
         schema_dirs=[*map(str, config.schema_dirs), *schema_dirs],
         limits=config.limits,
+    )
+
+
+def _render_settings(
+    options: LintOptions,
+    mode: RenderMode | None,
+    kustomize_command: str | None,
+    helm_command: str | None,
+    timeout: float | None,
+    chart_dir: Path | None,
+) -> RenderSettings:
+    """Flags over the configuration file; the commands only from flags or environment."""
+    from kslint.render import RenderSettings
+    from kslint.render.tools import DEFAULT_TIMEOUT
+
+    config = options.config
+    assert config is not None
+    if chart_dir is not None and not (chart_dir / "Chart.yaml").is_file():
+        raise _fail(f"--chart-dir {chart_dir}: no Chart.yaml there")
+    return RenderSettings(
+        mode=mode.value if mode is not None else config.render_mode or "auto",
+        kustomize_command=kustomize_command,
+        helm_command=helm_command,
+        timeout=timeout or config.render_timeout or DEFAULT_TIMEOUT,
+        namespace=options.namespace,
+        project_root=config.root if config.path is not None else None,
+        chart_dir=chart_dir,
+        helm_release=config.helm_release,
+        helm_values=config.helm_values,
+        helm_set=config.helm_set,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from kslint.api_schemas import SchemaReport
@@ -16,12 +17,14 @@ from kslint.api_schemas import validate as validate_schemas
 from kslint.api_schemas.kinds import is_unknown_kind
 from kslint.baseline import Baseline, BaselineState
 from kslint.config import Config
-from kslint.discover import Limits, discover, only_context, with_context
+from kslint.discover import KUSTOMIZATION_NAMES, Limits, discover, only_context, with_context
 from kslint.engine import apply_defaults, run_checks
 from kslint.findings import Finding, Suppression
 from kslint.graph import Graph
 from kslint.loader import LoadResult, Source, load_sources
 from kslint.objects import K8sObject, SourceFile
+from kslint.render import Renders, RenderSettings, helm_streams, render_charts, render_units
+from kslint.render.sourcemap import relocate as relocate_rendered
 from kslint.ruleset import RuleSet
 from kslint.suppress import SuppressionStage, enabled_checks
 from kslint.units import (
@@ -59,6 +62,8 @@ class LintOptions:
     # directory walked are followed (kslint.discover).
     limits: Limits = field(default_factory=Limits)
     follow_symlinks: bool = False
+    # Rendering of root kustomizations and charts (mode, commands, time limit).
+    render: RenderSettings = field(default_factory=RenderSettings)
 
 
 @dataclass
@@ -92,17 +97,24 @@ class LintResult:
 def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     """Run every built-in rule over the inputs. Raises ``UsageError`` for a bad path."""
     inputs = read_inputs(options, stdin)
+    sources, context_sources = inputs.sources, inputs.context
+    renders = render_stage(sources, context_sources, options)
+    if renders.consumed:  # linted through their render, not again as plain files
+        sources = [s for s in sources if not _consumed(s.path, renders.consumed)]
+        context_sources = [s for s in context_sources if not _consumed(s.path, renders.consumed)]
     limit = options.limits.max_documents
-    loaded = load_sources(inputs.sources, options.namespace, limit)
+    loaded = load_sources(sources, options.namespace, limit)
     loaded.skipped += inputs.fragments
-    _release(inputs.sources)
+    renders.units += helm_streams(loaded, options.render)
+    _release(sources)
     context = None
-    if inputs.context:  # the context shares the run's document budget
+    if context_sources:  # the context shares the run's document budget
         left = max(limit - loaded.documents, 0)
-        context = load_sources(inputs.context, options.namespace, left)
-        _release(inputs.context)
+        context = load_sources(context_sources, options.namespace, left)
+        _release(context_sources)
     options = _with_dumped_classes(options, context, inputs.only)
-    result = lint_loaded(loaded, options, context)
+    targets = {source.path for source in inputs.sources} if inputs.context else None
+    result = lint_loaded(loaded, options, context, renders=renders, targets=targets)
     # Objects loaded only as context never get findings, even ones that name a linted
     # file as related: what is in the cluster is not the repository's to fix.
     if inputs.only:
@@ -188,26 +200,60 @@ def _release(sources: Iterable[Source]) -> None:
         source.data = b""
 
 
+def _consumed(shown: str, consumed: set[Path]) -> bool:
+    return shown != "<stdin>" and Path(shown).resolve() in consumed
+
+
+def render_stage(sources: list[Source], context: list[Source], options: LintOptions) -> Renders:
+    """Render the root kustomizations among the inputs (pre-commit: those whose render
+    reads a given file, found through the project context)."""
+    everything = [source for source in [*sources, *context] if source.path != "<stdin>"]
+    directories = [
+        Path(source.path).parent
+        for source in everything
+        if Path(source.path).name in KUSTOMIZATION_NAMES
+    ]
+    changed = None
+    if context:
+        changed = {Path(s.path).resolve() for s in sources if s.path != "<stdin>"}
+    renders = render_units(directories, options.render, changed) if directories else Renders()
+    templates = [Path(source.path) for source in everything if source.chart_template]
+    if templates:
+        charts = render_charts(templates, options.render)
+        if changed is not None:  # pre-commit: only the charts a changed file belongs to
+            charts.units = [unit for unit in charts.units if unit.consumed & changed]
+        renders.units += charts.units
+        renders.skipped |= charts.skipped
+    return renders
+
+
 def lint_loaded(
     loaded: LoadResult,
     options: LintOptions,
     context: LoadResult | None = None,
     rendered: Sequence[UnitShape] = (),
     relocate: Relocate | None = None,
+    *,
+    renders: Renders | None = None,
+    targets: set[str] | None = None,
 ) -> LintResult:
-    """Lint ``loaded`` (plain files) and ``rendered`` units, unit by unit.
+    """Lint ``loaded`` (plain files), the ``renders``' units and other ``rendered`` units,
+    unit by unit.
 
     ``context``: files loaded only to resolve references; findings are reported only
-    about ``loaded`` files (or naming one of them as related). ``relocate``: turns a
-    rendered unit's findings (positions in the rendered stream) into findings at their
-    source nodes, before findings that several units share are merged."""
+    about ``targets`` (default: the plain files), or naming one of them as related.
+    Findings in rendered output are moved to their source nodes (the renders' source maps,
+    ``kslint.render.sourcemap``; for other rendered units the ``relocate`` hook) before
+    findings that several units share are merged."""
     rule_set = options.rules or RuleSet.builtin()
     rules = rule_set.catalog
     config = options.config
     policy = SuppressionStage(rule_set, config, options.baseline)
     rule_options = config.rule_options() if config is not None else None
     globs, root = (config.units, config.root) if config is not None else ((), None)
-    units: list[UnitShape] = [*plain_units(loaded, globs, root), *rendered]
+    renders = renders or Renders()
+    _carry_origins(renders)
+    units: list[UnitShape] = [*plain_units(loaded, globs, root), *renders.units, *rendered]
     context_objects, _ = first_definitions(context.objects) if context else ([], [])
     context_objects = _related_kinds(context_objects)
     enabled = enabled_checks(policy, rule_set.checks.values())
@@ -228,6 +274,7 @@ def lint_loaded(
         context=context.objects if context else (),
     )
     per_unit += _by_unit(units, [apply_defaults(f, rules) for f in schema_findings])
+    moved = relocate_rendered([f for _, found in per_unit for f in found], renders.maps)
     if relocate is not None:
         kinds = {unit.name: unit for unit in units}
         per_unit = [
@@ -246,15 +293,17 @@ def lint_loaded(
         if len(graphs) == 1
         else Graph(_related_kinds(all_objects), rule_options, context_objects)
     )
-    # A file several units consume (a base of two overlays) is one file of the run.
-    files = list({file.path: file for unit in units for file in unit.files}.values())
+    files, plain = _run_files(units, renders)
     outcome = policy.apply(
         findings,
         # Every object, unknown kinds and later duplicates included, for annotations.
         [(obj, graph.model(obj)) for obj in [*all_objects, *(context.objects if context else [])]],
         files + (context.files if context else []),
-        targets={file.path for file in files} if context else None,
+        targets=(targets if targets is not None else {f.path for f in plain}) if context else None,
+        object_file=lambda finding: moved.get(id(finding), finding.file),
     )
+    maps = renders.maps  # unused suppressions on rendered objects are found only now
+    relocate_rendered([finding for finding in outcome.findings if finding.file in maps], maps)
     findings = outcome.findings
     owners = _owners(units)
     for finding in findings:  # made after the units stage (unused suppressions)
@@ -264,7 +313,7 @@ def lint_loaded(
     return LintResult(
         findings=findings,
         files=files,
-        documents=loaded.documents,
+        documents=loaded.documents + sum(unit.loaded.documents for unit in renders.units),
         objects=len(all_objects),
         skipped=loaded.skipped,
         graph=graph,
@@ -275,6 +324,32 @@ def lint_loaded(
         rules=rule_set,
         units=[unit.name for unit in units],
     )
+
+
+def _carry_origins(renders: Renders) -> None:
+    """A rendered object keeps its pre-transform identity (``K8sObject.origin``), so a
+    finding that several overlays share keys on the base's object, not on the names
+    prefixes and namespaces gave it."""
+    for unit in renders.units:
+        for entry in unit.render_map.objects if unit.render_map else ():
+            origin = getattr(entry, "origin_ref", None)
+            if origin is not None and origin != entry.obj.ref:
+                entry.obj.origin = origin
+
+
+def _run_files(
+    units: Sequence[UnitShape], renders: Renders
+) -> tuple[list[SourceFile], list[SourceFile]]:
+    """The run's files (a file several units consume, a base of two overlays, counted
+    once; a render's files are the sources its findings point into, not its output), and
+    the files of the other units (plain files, and units rendered elsewhere)."""
+    by_renderer = {id(unit) for unit in renders.units}
+    plain = [file for unit in units if id(unit) not in by_renderer for file in unit.files]
+    sources = list(renders.files.files.values())
+    for render_map in renders.maps.values():
+        sources += list(render_map.files.values())
+    files = list({file.path: file for file in [*plain, *sources]}.values())
+    return files, plain
 
 
 def _related_kinds(objects: list[K8sObject]) -> list[K8sObject]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -276,10 +276,12 @@ class SuppressionStage:
         objects: Iterable[tuple[K8sObject, Any]],
         files: Iterable[SourceFile],
         targets: set[str] | None = None,
+        object_file: Callable[[Finding], str] | None = None,
     ) -> Outcome:
         """``objects``: each loaded object with its typed view (for pod-template
         annotations); ``targets``: the files given on the command line when the rest was
-        loaded only as context (None: report everything)."""
+        loaded only as context (None: report everything); ``object_file``: the file that
+        holds the object a finding is about, when a render moved the finding elsewhere."""
         active = [self.severity(f) for f in findings if self.enabled(f.rule)]
 
         by_object: dict[tuple[str, ObjectRef], list[Site]] = {}
@@ -302,7 +304,8 @@ class SuppressionStage:
         for finding in active:
             candidates: list[Site] = []
             if finding.obj is not None:
-                candidates += by_object.get((finding.file, finding.obj), [])
+                holder = object_file(finding) if object_file is not None else finding.file
+                candidates += by_object.get((holder, finding.obj), [])
             candidates += by_line.get(finding.file, {}).get(finding.span.line, [])
             candidates += by_file.get(finding.file, [])
             family = self.family(finding.rule)

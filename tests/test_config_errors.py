@@ -195,6 +195,8 @@ def test_the_published_schema_is_valid_and_documents_every_key() -> None:
         "schema_dirs",
         "limits",
         "units",
+        "render",
+        "helm",
     }
     for name, definition in schema()["properties"].items():
         assert definition.get("description"), f"{name} has no description for editors"

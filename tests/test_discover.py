@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kslint.pipeline import LintOptions, lint
+from kslint.render import RenderSettings
 
 
 def test_kustomize_patches_are_fragments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -23,7 +24,8 @@ def test_kustomize_patches_are_fragments(tmp_path: Path, monkeypatch: pytest.Mon
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name: h, hostPath: {path: /}}]\n"
         "  containers: [{name: c, image: busybox, volumeMounts: [{name: h, mountPath: /h}]}]\n"  # a valid Pod: schema findings stay out
     )
-    result = lint(LintOptions(paths=["."]))
+    # Unrendered (render mode never), discovery alone decides what the files are.
+    result = lint(LintOptions(paths=["."], render=RenderSettings(mode="never")))
     assert [(f.rule, f.file) for f in result.findings] == [("pod-host-path-volume", "deploy.yaml")]
     assert result.objects == 1
     assert result.skipped == 3  # two patch fragments and the kustomization itself
@@ -38,9 +40,15 @@ def test_chart_templates_get_one_finding(tmp_path: Path, monkeypatch: pytest.Mon
     (chart / "templates" / "svc.yaml").write_text(
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n"
     )
-    result = lint(LintOptions(paths=["chart"]))
+    result = lint(LintOptions(paths=["chart"], render=RenderSettings(mode="never")))
     assert [(f.rule, f.file, f.span.line, str(f.severity)) for f in result.findings] == [
         ("unrendered-template", "chart/templates/svc.yaml", 4, "info")
+    ]
+    # Rendering on (the default) and no helm: one not-rendered for the chart instead.
+    monkeypatch.setenv("KSLINT_HELM", str(tmp_path / "no-helm"))
+    result = lint(LintOptions(paths=["chart"]))
+    assert [(f.rule, f.file, f.span.line, str(f.severity)) for f in result.findings] == [
+        ("not-rendered", "chart/Chart.yaml", 1, "info")
     ]
 
 
@@ -90,6 +98,7 @@ def test_a_kustomization_patch_path_with_a_nul_byte(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "kustomization.yaml").write_text('patches: ["a\\0b", {path: "c\\0d"}]\n')
     (tmp_path / "ok.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
-    result = lint(LintOptions(paths=["."]))
+    # Read as plain files: rendering would report kustomize's own error (render-failed).
+    result = lint(LintOptions(paths=["."], render=RenderSettings(mode="never")))
     assert result.findings == []
     assert result.objects == 1

@@ -94,6 +94,11 @@ def to_config(value: Any, path: Path, locator: Locator) -> Config:
         units=tuple(value.get("units") or ()),
         notes=rename_notes(value, locator),
         limits=_limits(value.get("limits") or {}),
+        render_mode=(value.get("render") or {}).get("mode"),
+        render_timeout=(value.get("render") or {}).get("timeout"),
+        helm_release=(value.get("helm") or {}).get("release_name"),
+        helm_values=tuple((value.get("helm") or {}).get("values") or ()),
+        helm_set=tuple((value.get("helm") or {}).get("set") or ()),
     )
 
 

@@ -66,6 +66,12 @@ class Config:
     # own (kslint.units): references do not cross from one to another.
     units: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # ``file:line:col: ...`` notes to show (deprecated names)
+    render_mode: str | None = None  # render.mode: auto, always or never
+    render_timeout: float | None = None  # render.timeout, seconds
+    # helm: how charts are rendered (release name, values files, --set); never a program.
+    helm_release: str | None = None
+    helm_values: tuple[str, ...] = ()
+    helm_set: tuple[str, ...] = ()
 
     def path_filter(self) -> PathFilter | None:
         """The file's ``include``/``exclude`` globs (None without a file)."""

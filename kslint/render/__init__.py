@@ -1,0 +1,283 @@
+"""Render stage: root kustomizations (and Helm charts) become units of rendered objects,
+each with a map back to the source nodes a person edits.
+
+``render_units`` is the stage's one entry point. It finds the roots among the given
+kustomization directories, renders each with the real kustomize (``kslint.render.tools``
+says which program, never a repository file), and returns per root: the loaded objects,
+``render-failed``/``not-rendered`` findings, the source files the render consumed (not
+linted again as plain files) and its ``RenderMap`` (``kslint.render.sourcemap.relocate``
+turns rendered positions into source positions).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import tempfile
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kslint.discover import display_path
+from kslint.errors import UsageError
+from kslint.findings import Finding
+from kslint.loader import LoadResult
+from kslint.nodes import Span
+from kslint.objects import K8sObject, SourceFile
+from kslint.render import helm, kustomize, tools
+from kslint.render.files import SourceFiles
+from kslint.render.kustomization import Kustomization, KustomizationReader
+from kslint.render.kustomize import render_failed
+from kslint.render.sourcemap import RenderMap
+
+MODES = ("auto", "always", "never")
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """How to render: ``mode`` may come from configuration; the commands only from the
+    command line or the environment."""
+
+    mode: str = "auto"
+    kustomize_command: str | None = None
+    helm_command: str | None = None
+    timeout: float = tools.DEFAULT_TIMEOUT
+    namespace: str = "default"
+    project_root: Path | None = None  # unit names are relative to it (default: cwd)
+    chart_dir: Path | None = None  # --chart-dir: the chart a Helm stream came from
+    helm_release: str | None = None
+    helm_values: tuple[str, ...] = ()
+    helm_set: tuple[str, ...] = ()
+
+
+@dataclass
+class RenderedUnit:
+    """One root's render."""
+
+    name: str  # the kustomization directory relative to the project root, or the chart
+    tool: str  # "kustomize" or "helm"
+    root_file: str  # the kustomization file (or Chart.yaml), as reported
+    loaded: LoadResult = field(default_factory=LoadResult)
+    findings: list[Finding] = field(default_factory=list)  # render-failed, not-rendered
+    consumed: set[Path] = field(default_factory=set)  # resolved source files it reads
+    render_map: RenderMap | None = None
+
+    # The shape of a deployment unit (name, objects, files, findings, rendered), so the
+    # pipeline can lint a render like any other unit; its findings then go through
+    # ``kslint.render.sourcemap.relocate`` with ``render_map``.
+    rendered = True
+
+    @property
+    def objects(self) -> list[K8sObject]:
+        return self.loaded.objects
+
+    @property
+    def files(self) -> list[SourceFile]:
+        """The rendered stream (findings in it are relocated to the source files)."""
+        return self.loaded.files
+
+
+@dataclass
+class Renders:
+    units: list[RenderedUnit] = field(default_factory=list)
+    files: SourceFiles = field(default_factory=SourceFiles)
+    # Files that are neither plain objects nor a unit: library charts' templates.
+    skipped: set[Path] = field(default_factory=set)
+
+    @property
+    def consumed(self) -> set[Path]:
+        return {path for unit in self.units for path in unit.consumed} | self.skipped
+
+    @property
+    def maps(self) -> dict[str, RenderMap]:
+        return {u.render_map.rendered: u.render_map for u in self.units if u.render_map}
+
+
+def unit_name(directory: Path, project_root: Path | None) -> str:
+    base = (project_root or Path.cwd()).resolve()
+    try:
+        relative = directory.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return display_path(directory).replace("\\", "/")
+    return relative or "."
+
+
+def render_units(
+    kustomization_dirs: Iterable[Path],
+    settings: RenderSettings,
+    changed: set[Path] | None = None,
+) -> Renders:
+    """Render every root among ``kustomization_dirs``; with ``changed`` (pre-commit), only
+    the roots whose render reads one of those files. Raises ``UsageError`` for mode
+    ``always`` without a usable kustomize."""
+    renders = Renders()
+    if settings.mode == "never":
+        return renders
+    reader = KustomizationReader()
+    roots = reader.roots(kustomization_dirs)
+    consumed = {root.path: reader.consumed(root) for root in roots}
+    if changed is not None:
+        roots = [root for root in roots if consumed[root.path] & changed]
+    if not roots:
+        return renders
+    renderer = tools.kustomize(settings.kustomize_command)
+    if isinstance(renderer, tools.Unavailable) and settings.mode == "always":
+        raise UsageError(f"render mode is 'always' but kustomize is unavailable: {renderer.reason}")
+    helm = tools.helm(settings.helm_command)
+
+    def plan(root: Kustomization) -> tuple[RenderedUnit, str | None]:
+        """The unit, and whether to run kustomize (with which helm, "" for none)."""
+        unit = RenderedUnit(
+            unit_name(root.directory, settings.project_root),
+            "kustomize",
+            display_path(root.path),
+            consumed=consumed[root.path],
+        )
+        closure = reader.closure(root)
+        broken = [
+            problem for k in closure for problem in k.problems if problem.rule == "invalid-yaml"
+        ]
+        inflates = any(k.helm_charts for k in closure)
+        if broken:  # kustomize would stop at the same place; kslint says where exactly
+            unit.findings += broken
+        elif isinstance(renderer, tools.Unavailable):
+            unit.findings.append(_not_rendered(root, renderer.reason))
+        elif helm is None and inflates:
+            unit.findings.append(
+                _not_rendered(root, "it inflates helmCharts and helm is not available")
+            )
+        else:
+            return unit, (helm or "") if inflates else ""
+        return unit, None
+
+    plans = [(root, *plan(root)) for root in roots]
+    to_build = [(root, helm_program) for root, _, helm_program in plans if helm_program is not None]
+    if not to_build:
+        renders.units = [unit for _, unit, _ in plans]
+        return renders
+    assert isinstance(renderer, tools.Renderer)
+    # One temporary directory for the run's wrappers (creating one per root costs more).
+    with tempfile.TemporaryDirectory(prefix="kslint-kustomize-", dir=_scratch()) as temporary:
+        workspace = Path(temporary).resolve()
+        wrappers = [workspace / f"root{index}" for index in range(len(to_build))]
+
+        def build(index: int) -> tuple[tools.Run, str]:
+            root, helm_program = to_build[index]
+            return kustomize.build(
+                root, renderer, settings.timeout, wrappers[index], helm_program or None
+            )
+
+        # kustomize runs are independent processes: a few at a time hide their start-up
+        # cost. Their output is parsed here, in this thread (parsing is CPU-bound).
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            runs = list(pool.map(build, range(len(to_build))))
+    built = {root.path: (*runs[index], wrappers[index]) for index, (root, _) in enumerate(to_build)}
+    # As in kslint.loader.load_sources: the trees hold no cycles, and collecting while
+    # they are built doubles the cost of loading.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for root, unit, helm_program in plans:
+            if helm_program is not None:
+                outcome, relative, wrapper = built[root.path]
+                result = kustomize.load(
+                    root, outcome, relative, wrapper, reader, renders.files, settings.namespace
+                )
+                if result.failure is not None:
+                    unit.findings.append(render_failed(root, result.failure))
+                else:
+                    assert result.loaded is not None
+                    unit.loaded, unit.render_map = result.loaded, result.render_map
+            renders.units.append(unit)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+    return renders
+
+
+def _scratch() -> str | None:
+    """Where wrappers go: memory-backed /dev/shm on Linux (files there cost a fraction of
+    a disk's), else the system's temporary directory."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
+def helm_streams(loaded: LoadResult, settings: RenderSettings) -> list[RenderedUnit]:
+    """Objects of Helm streams (``# Source:`` comments) become one unit per top-level
+    chart, mapped to the chart's templates; they are taken out of ``loaded``."""
+    if settings.mode == "never":
+        return []
+    chart_dir = settings.chart_dir or helm.default_chart_dir()
+    templates = helm.Templates()
+    units: list[RenderedUnit] = []
+    for file in loaded.files:
+        if not helm.is_helm_stream(file.text):
+            continue
+        objects = [obj for obj in loaded.objects if obj.file is file]
+        render_map, by_chart = helm.stream_map(file, objects, chart_dir, templates)
+        for chart, members in by_chart.items():
+            unit = RenderedUnit(chart, "helm", file.path, render_map=render_map)
+            unit.loaded.objects = members
+            units.append(unit)
+        taken = {id(obj) for obj in objects}
+        loaded.objects = [obj for obj in loaded.objects if id(obj) not in taken]
+    return units
+
+
+def render_charts(chart_templates: Iterable[Path], settings: RenderSettings) -> Renders:
+    """Top-level application charts (found from their template files) rendered with
+    ``helm template``, or one ``not-rendered`` each when helm is not available."""
+    renders = Renders()
+    if settings.mode == "never":
+        return renders
+    charts = sorted({c for c in map(helm.chart_root, chart_templates) if c is not None})
+    for library in [chart for chart in charts if helm.is_library(chart)]:
+        renders.skipped |= helm.chart_files(library)
+        charts.remove(library)
+    if not charts:
+        return renders
+    program = tools.helm(settings.helm_command)
+    if program is None and settings.mode == "always":
+        raise UsageError("render mode is 'always' but helm is not available")
+    templates = helm.Templates()
+    for chart in charts:
+        unit = RenderedUnit(
+            chart.name, "helm", display_path(chart / "Chart.yaml"), consumed=helm.chart_files(chart)
+        )
+        if program is None:
+            message = (
+                f"Chart {display_path(chart)} was not rendered (helm is not available); "
+                "its templates are not linted."
+            )
+            unit.findings.append(helm.chart_finding("not-rendered", chart, message))
+        else:
+            result = helm.helm_template(
+                program,
+                chart,
+                settings.helm_release,
+                settings.helm_values,
+                settings.helm_set,
+                settings.timeout,
+                settings.namespace,
+            )
+            if result.loaded is None:
+                message = f"helm could not render {display_path(chart)}: {result.failure}"
+                unit.findings.append(helm.chart_finding("render-failed", chart, message))
+            else:
+                file = result.loaded.files[0]
+                render_map, _ = helm.stream_map(file, result.loaded.objects, chart, templates)
+                unit.loaded, unit.render_map = result.loaded, render_map
+        renders.units.append(unit)
+    return renders
+
+
+def _not_rendered(root: Kustomization, reason: str) -> Finding:
+    return Finding(
+        rule="not-rendered",
+        message=f"{display_path(root.directory)} was not rendered ({reason}); "
+        "its files are not linted as objects.",
+        file=display_path(root.path),
+        span=Span(1, 1, 1, 1),
+    )

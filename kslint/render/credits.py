@@ -1,0 +1,416 @@
+"""Which patch or kustomization field set a rendered value: kslint's own reading.
+
+kustomize records where an object came from (``config.kubernetes.io/origin``) but not
+which patch or field changed which value (``transformerAnnotations`` lists every
+transformer configured along the way, whether or not it touched the object). So kslint
+reads each kustomization on the object's way from its origin to the root, innermost
+first, and credits a rendered value to a patch or field only when its own reading of that
+patch's target and content shows it sets that value, and the rendered value is the one it
+sets (a later transformer may have replaced it). Outer kustomizations win, as in kustomize.
+
+Read here: strategic merge patches (``patchesStrategicMerge``, ``patches``: file or
+inline), JSON 6902 patches (``patches``, ``patchesJson6902``: file or inline), and the
+``replicas``, ``images`` and ``namespace`` fields. Names changed by ``namePrefix``,
+``nameSuffix`` and ``namespace`` keep pointing at the origin's node.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kslint.nodes import Path, YMap, YSeq, walk
+from kslint.render.files import Place, SourceFiles
+from kslint.render.kustomization import Kustomization
+
+WORKLOAD_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
+# List items a strategic merge patch merges by these keys (Kubernetes' patchMergeKey).
+_MERGE_KEYS = ("name", "mountPath", "containerPort", "port", "devicePath", "ip", "topologyKey")
+_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+_DIRECTIVE = "$"
+
+
+@dataclass(frozen=True)
+class Setter:
+    """A patch as findings name it: the file a person edits and how to say it."""
+
+    file: str
+    what: str  # "the patch overlays/prod/patch.yaml"
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A rendered value set by a patch or a field: where, and how to say so."""
+
+    place: Place
+    what: str  # "the patch overlays/prod/patch.yaml"
+    value: Any
+    # A strategic merge patch's mapping or list: merged into the origin's node, so the
+    # origin still holds what the patch did not name.
+    merged: bool = False
+
+
+@dataclass
+class Level:
+    """One kustomization on the object's way out, with the object's name as it sees it."""
+
+    kustomization: Kustomization
+    name: str
+    namespace: str | None
+
+
+def credits(
+    levels: list[Level], kind: str, rendered: YMap, files: SourceFiles, origin_has_namespace: bool
+) -> dict[Path, Credit]:
+    """Every rendered path a patch or field sets, with the outermost setter."""
+    found: dict[Path, Credit] = {}
+    images: list[tuple[Path, str]] | None = None
+    for level in levels:
+        k = level.kustomization
+        for patch in patches(k, files):
+            if patch.target is not None:
+                chosen = _targets(patch.target, kind, level, rendered)
+            else:
+                chosen = patch.kind == kind and patch.name == level.name
+                chosen = chosen and patch.namespace in (None, level.namespace)
+            if not chosen:
+                continue
+            if isinstance(patch.document, YSeq):
+                _json6902(found, patch.document, rendered, patch.by)
+            else:
+                _merge(found, patch.document, rendered, (), patch.by)
+        _replicas(found, k, kind, level, rendered, files)
+        if images is None:
+            images = list(_images_of(rendered))
+        _images(found, k, images, files)
+        if not origin_has_namespace and isinstance(k.doc, YMap) and "namespace" in k.doc:
+            ns = k.doc["namespace"]
+            if ns == walk(rendered, ("metadata", "namespace")):
+                place = files.place(k.path, k.doc, ("namespace",))
+                what = f"namespace: in {place.file}"
+                found[("metadata", "namespace")] = Credit(place, what, ns)
+    return found
+
+
+# -- reading patches ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One document of a patch entry, read once per run: a strategic merge patch (a
+    mapping) or JSON 6902 operations (a list), and what it targets."""
+
+    document: YMap | YSeq
+    by: Setter
+    target: dict[str, Any] | None  # an explicit ``target:``
+    kind: Any = None  # a strategic merge patch without target: the object it names
+    name: Any = None
+    namespace: Any = None
+
+
+def patches(k: Kustomization, files: SourceFiles) -> list[Patch]:
+    """Every patch a kustomization applies, in kustomize's order (cached per run)."""
+    known = files.patch_cache.get(k.path)
+    if known is not None:
+        return known
+    files.adopt(k)
+    found: list[Patch] = []
+    for index, entry in k.entries("patchesStrategicMerge"):
+        for document, by in _patch_documents(k, ("patchesStrategicMerge", index), entry, files):
+            if isinstance(document, YMap):
+                found.append(_named(document, by))
+    for key in ("patches", "patchesJson6902"):
+        for index, entry in k.entries(key):
+            if not isinstance(entry, dict):
+                continue
+            target = entry.get("target") if isinstance(entry.get("target"), dict) else None
+            for document, by in _patch_documents(k, (key, index), entry, files):
+                if isinstance(document, YSeq) and target is not None:
+                    found.append(Patch(document, by, target))
+                elif isinstance(document, YMap):
+                    found.append(Patch(document, by, target) if target else _named(document, by))
+    files.patch_cache[k.path] = found
+    return found
+
+
+def _named(document: YMap, by: Setter) -> Patch:
+    """A strategic merge patch without a target applies to the object it names."""
+    return Patch(
+        document,
+        by,
+        None,
+        document.get("kind"),
+        walk(document, ("metadata", "name")),
+        walk(document, ("metadata", "namespace")),
+    )
+
+
+def _patch_documents(
+    k: Kustomization, at: Path, entry: Any, files: SourceFiles
+) -> Iterator[tuple[Any, Setter]]:
+    """The documents of one patch entry, their spans in the file a person edits, and a
+    description (``the patch overlays/prod/patch.yaml``)."""
+    inline = entry if isinstance(entry, str) and "\n" in entry else None
+    path = entry if isinstance(entry, str) and inline is None else None
+    if isinstance(entry, dict):
+        inline = entry.get("patch") if isinstance(entry.get("patch"), str) else None
+        path = entry.get("path") if isinstance(entry.get("path"), str) else None
+        at = (*at, "patch")
+    if path is not None:
+        file = k.below(path)
+        parsed = files.parsed(file)
+        if parsed is not None:
+            shown, documents = parsed
+            for document in documents:
+                yield document, Setter(shown, f"the patch {shown}")
+    elif inline is not None:
+        shown = files.shown(k.path)
+        for document in files.inline(k, at, inline):
+            yield document, Setter(shown, f"the inline patch in {shown}")
+
+
+def _targets(target: Any, kind: str, level: Level, rendered: YMap) -> bool:
+    """Whether a patch ``target`` selects the object (kind and name are regular
+    expressions, as in kustomize); a selector kslint cannot read selects nothing."""
+    if not isinstance(target, dict):
+        return False
+    for key, actual in (("kind", kind), ("name", level.name), ("namespace", level.namespace)):
+        wanted = target.get(key)
+        if wanted is None:
+            continue
+        if actual is None or not _full_match(str(wanted), actual):
+            return False
+    for key, where in (("labelSelector", "labels"), ("annotationSelector", "annotations")):
+        selector = target.get(key)
+        if selector is not None and not _selects(
+            str(selector), walk(rendered, ("metadata", where))
+        ):
+            return False
+    return True
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.-]*")
+
+
+def _full_match(pattern: str, text: str) -> bool:
+    """kustomize matches target names and kinds as anchored regular expressions; most are
+    plain names, compared without the regular expression engine."""
+    if _PLAIN_NAME.fullmatch(pattern) and "." not in pattern:
+        return pattern == text
+    try:
+        return re.fullmatch(pattern, text) is not None
+    except re.error:
+        return False
+
+
+def _selects(selector: str, values: Any) -> bool:
+    """Equality-based label selectors (``a=b,c!=d,e,!f``)."""
+    values = values if isinstance(values, dict) else {}
+    for term in filter(None, (part.strip() for part in selector.split(","))):
+        match = re.fullmatch(r"([^=!]+?)\s*(!=|==|=)\s*(.*)", term)
+        if match is None:
+            if (term[1:] in values) if term.startswith("!") else (term not in values):
+                return False
+            continue
+        key, op, wanted = match.groups()
+        if (str(values.get(key)) == wanted) != (op != "!="):
+            return False
+    return True
+
+
+# -- strategic merge -----------------------------------------------------------------
+
+
+def _merge(found: dict[Path, Credit], patch: Any, rendered: Any, path: Path, by: Setter) -> None:
+    """Credit every node of a strategic merge patch that the rendered object holds."""
+    if isinstance(patch, YMap) and isinstance(rendered, dict):
+        for key, value in patch.items():
+            if not isinstance(key, str) or key.startswith(_DIRECTIVE):
+                continue
+            if path == () and key in ("apiVersion", "kind"):
+                continue
+            if path == ("metadata",) and key in ("name", "namespace"):
+                continue  # they select the target; they set nothing
+            if key not in rendered:
+                continue
+            here = (*path, key)
+            if not isinstance(value, (dict, list)):
+                if _same(value, rendered[key]):
+                    place = Place(by.file, patch.key_spans[key], patch.value_spans[key])
+                    found[here] = Credit(place, by.what, value)
+                continue
+            place = Place(by.file, patch.key_spans[key], patch.value_spans[key])
+            found[here] = Credit(place, by.what, value, merged=True)
+            _merge(found, value, rendered[key], here, by)
+    elif isinstance(patch, YSeq) and isinstance(rendered, list):
+        for index, item in enumerate(patch):
+            target = _list_index(item, rendered, index, len(patch))
+            if target is None:
+                continue
+            place = Place(by.file, None, patch.item_spans[index])
+            if isinstance(item, (dict, list)):
+                if isinstance(item, dict) and item.get("$patch") == "delete":
+                    continue
+                found[(*path, target)] = Credit(place, by.what, item, merged=True)
+                _merge(found, item, rendered[target], (*path, target), by)
+            elif _same(item, rendered[target]):
+                found[(*path, target)] = Credit(place, by.what, item)
+
+
+def _list_index(item: Any, rendered: list[Any], index: int, patch_length: int) -> int | None:
+    """Where a patch's list item is in the rendered list: by merge key, or by position
+    when the patch replaces the whole list (same length)."""
+    if isinstance(item, dict):
+        for key in _MERGE_KEYS:
+            if key in item:
+                for position, candidate in enumerate(rendered):
+                    if isinstance(candidate, dict) and candidate.get(key) == item[key]:
+                        return position
+                return None
+    if patch_length == len(rendered) and index < len(rendered):
+        if not isinstance(item, (dict, list)) and not _same(item, rendered[index]):
+            return None
+        return index
+    return None
+
+
+def _same(patch_value: Any, rendered_value: Any) -> bool:
+    if isinstance(patch_value, bool) or isinstance(rendered_value, bool):
+        return patch_value is rendered_value
+    return patch_value == rendered_value or str(patch_value) == str(rendered_value)
+
+
+# -- JSON 6902 ---------------------------------------------------------------------------
+
+
+def _json6902(found: dict[Path, Credit], ops: YSeq, rendered: YMap, by: Setter) -> None:
+    for op in ops:
+        if not isinstance(op, YMap) or op.get("op") not in ("add", "replace"):
+            continue
+        pointer = op.get("path")
+        if not isinstance(pointer, str) or "value" not in op:
+            continue
+        path = _pointer_path(pointer, rendered)
+        if path is None:
+            continue
+        value = op["value"]
+        actual = walk(rendered, path)
+        if actual is None or (not isinstance(value, (dict, list)) and not _same(value, actual)):
+            continue
+        place = Place(by.file, op.key_spans["value"], op.value_spans["value"])
+        found[path] = Credit(place, by.what, value)
+        _nested(found, value, actual, path, by)
+
+
+def _nested(found: dict[Path, Credit], value: Any, actual: Any, path: Path, by: Setter) -> None:
+    """The nodes inside a JSON 6902 value, at their rendered paths."""
+    if isinstance(value, YMap) and isinstance(actual, dict):
+        for key, item in value.items():
+            if key in actual:
+                place = Place(by.file, value.key_spans[key], value.value_spans[key])
+                found[(*path, key)] = Credit(place, by.what, item)
+                _nested(found, item, actual[key], (*path, key), by)
+    elif isinstance(value, YSeq) and isinstance(actual, list) and len(value) == len(actual):
+        for position, item in enumerate(value):
+            place = Place(by.file, None, value.item_spans[position])
+            found[(*path, position)] = Credit(place, by.what, item)
+            _nested(found, item, actual[position], (*path, position), by)
+
+
+def _pointer_path(pointer: str, rendered: YMap) -> Path | None:
+    steps: list[Any] = []
+    node: Any = rendered
+    for raw in pointer.lstrip("/").split("/") if pointer not in ("", "/") else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list):
+            if part == "-":
+                index = len(node) - 1
+            elif part.isdigit():
+                index = int(part)
+            else:
+                return None
+            if not 0 <= index < len(node):
+                return None
+            steps.append(index)
+            node = node[index]
+        elif isinstance(node, dict) and part in node:
+            steps.append(part)
+            node = node[part]
+        else:
+            return None
+    return tuple(steps) or None
+
+
+# -- fields ------------------------------------------------------------------------------
+
+
+def _replicas(
+    found: dict[Path, Credit],
+    k: Kustomization,
+    kind: str,
+    level: Level,
+    rendered: YMap,
+    files: SourceFiles,
+) -> None:
+    if kind not in WORKLOAD_KINDS:
+        return
+    for index, entry in k.entries("replicas"):
+        if not isinstance(entry, YMap) or entry.get("name") != level.name:
+            continue
+        if "count" in entry and _same(entry["count"], walk(rendered, ("spec", "replicas"))):
+            place = files.place(k.path, k.doc, ("replicas", index, "count"))
+            what = f"replicas: in {place.file}"
+            found[("spec", "replicas")] = Credit(place, what, entry["count"])
+
+
+def _images_of(rendered: YMap) -> Iterator[tuple[Path, str]]:
+    """Every container image of the object, with its path."""
+    for base in (
+        ("spec",),
+        ("spec", "template", "spec"),
+        ("spec", "jobTemplate", "spec", "template", "spec"),
+    ):
+        pod = walk(rendered, base)
+        if not isinstance(pod, dict):
+            continue
+        for group in _CONTAINER_LISTS:
+            items = pod.get(group)
+            if isinstance(items, list):
+                for index, container in enumerate(items):
+                    image = container.get("image") if isinstance(container, dict) else None
+                    if isinstance(image, str):
+                        yield (*base, group, index, "image"), image
+
+
+def _repository(image: str) -> str:
+    name = image.split("@", 1)[0]
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    return name[:colon] if colon > slash else name
+
+
+def _images(
+    found: dict[Path, Credit], k: Kustomization, images: list[tuple[Path, str]], files: SourceFiles
+) -> None:
+    if not images:
+        return
+    for index, entry in k.entries("images"):
+        if not isinstance(entry, YMap) or not isinstance(entry.get("name"), str):
+            continue
+        for path, image in images:
+            new_name, tag, digest = entry.get("newName"), entry.get("newTag"), entry.get("digest")
+            expected = str(new_name) if new_name is not None else entry["name"]
+            if _repository(image) != expected:
+                continue
+            if tag is not None and not image.endswith(f":{tag}"):
+                continue
+            if digest is not None and not image.endswith(f"@{digest}"):
+                continue
+            field = next(
+                (f for f in ("digest", "newTag", "newName") if entry.get(f) is not None), "name"
+            )
+            place = files.place(k.path, k.doc, ("images", index, field))
+            what = f"images: in {place.file}"
+            found[path] = Credit(place, what, entry.get(field))

@@ -1,0 +1,391 @@
+"""Rendering one root kustomization with the real kustomize, and mapping its output back.
+
+kustomize is run on a temporary wrapper kustomization that names the root by a relative
+path (kustomize refuses absolute ones) and asks for ``buildMetadata: [originAnnotations]``.
+Each rendered object's ``config.kubernetes.io/origin`` annotation then names its source
+file (relative to the wrapper; no document index, no line) or the generator that made it.
+kslint strips the annotation before rules see the object and works out positions itself:
+the origin document is found by the object's kind and pre-transform name, values set by
+patches and fields are credited by ``kslint.render.credits``, and everything else points at
+the origin's node at the same path, or its nearest existing ancestor.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path as FsPath
+from typing import Any
+
+from kslint.discover import display_path
+from kslint.findings import Finding, ObjectRef, Related
+from kslint.loader import LoadResult, Source, load_source
+from kslint.nodes import Path, Span, YMap, walk
+from kslint.objects import K8sObject
+from kslint.render.credits import Credit, Level, credits
+from kslint.render.files import Place, SourceFiles
+from kslint.render.kustomization import Kustomization, KustomizationReader
+from kslint.render.sourcemap import RenderMap, Setting, describe_setting
+from kslint.render.tools import Renderer, Run, run
+
+ORIGIN = "config.kubernetes.io/origin"
+_LOG_PREFIX = re.compile(r'^E\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err=')
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What ``config.kubernetes.io/origin`` says about one object."""
+
+    path: FsPath | None = None  # the source file, resolved
+    configured_in: FsPath | None = None  # generators: the kustomization that configures it
+    configured_by: str | None = None  # the generator's kind
+    repo: str | None = None  # a remote base
+
+
+def parse_origin(text: str, wrapper: FsPath) -> Origin:
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        key, _, value = line.strip().partition(":")
+        if value.strip() and (not line.startswith(" ") or key == "kind"):
+            values[key.strip()] = value.strip()
+
+    def local(name: str) -> FsPath | None:
+        value = values.get(name)
+        return FsPath(os.path.normpath(wrapper / value)) if value else None
+
+    if "repo" in values:
+        return Origin(repo=values["repo"])
+    if "configuredIn" in values:
+        return Origin(configured_in=local("configuredIn"), configured_by=values.get("kind"))
+    return Origin(path=local("path"))
+
+
+@dataclass
+class Rendered:
+    """The outcome of rendering one root."""
+
+    loaded: LoadResult | None
+    render_map: RenderMap | None
+    failure: str | None  # kustomize's own message
+
+
+def build(
+    root: Kustomization,
+    renderer: Renderer,
+    timeout: float,
+    wrapper: FsPath,
+    helm: str | None = None,
+) -> tuple[Run, str]:
+    """Run kustomize on ``root`` through a wrapper kustomization written to the empty,
+    resolved directory ``wrapper`` (in a temporary directory: never in the user's tree).
+    Returns the run and the root's path relative to the wrapper. Safe to call in threads."""
+    wrapper.mkdir()
+    relative = os.path.relpath(root.directory, wrapper).replace(os.sep, "/")
+    (wrapper / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        f"resources:\n  - {relative}\nbuildMetadata: [originAnnotations]\n",
+        encoding="utf-8",
+    )
+    # helmCharts need helm: kslint names the program (never the repository), and the
+    # offline environment keeps chart repositories out of reach.
+    extra = ["--enable-helm", "--helm-command", helm] if helm else []
+    return run([*renderer.build, *extra, str(wrapper)], str(wrapper), timeout), relative
+
+
+def load(
+    root: Kustomization,
+    outcome: Run,
+    relative: str,
+    wrapper: FsPath,
+    reader: KustomizationReader,
+    files: SourceFiles,
+    namespace: str,
+) -> Rendered:
+    """The objects of a render, their origins stripped and mapped (or the failure)."""
+    if not outcome.ok:
+        return Rendered(None, None, _message(outcome.message, root, relative))
+    shown = f"<kustomize build {display_path(root.directory)}>"
+    loaded = load_source(Source(shown, outcome.stdout), namespace)
+    maps = [
+        KustomizeObject(obj, _strip_origin(obj, wrapper), root, reader, files)
+        for obj in loaded.objects
+    ]
+    start = Span(1, 1, 1, 1)
+    fallback = Place(files.adopt(root).path, start, start)
+    render_map = RenderMap(shown, list(maps), fallback, {})
+    return Rendered(loaded, render_map, None)
+
+
+def _message(text: str, root: Kustomization, relative: str) -> str:
+    """kustomize's message on one line, without kubectl's log prefix and without the
+    wrapper's own layer of "accumulating resources" around the root's message."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    message = " ".join(lines) or "kustomize failed without a message"
+    message = _LOG_PREFIX.sub("", message).strip()
+    if message.startswith("<") and message.endswith(">"):
+        message = message[1:-1].strip()
+    message = message.strip('"').replace('\\"', '"')
+    marker = f"recursed accumulation of path '{root.directory}': "
+    if marker in message:
+        message = message.split(marker, 1)[1]
+    elif f"'{relative}'" in message and "accumulating resources from" in message:
+        message = message.split(f"'{relative}': ", 1)[-1]
+    message = message.removeprefix("Error: ").strip()
+    if root.remote or "://" in message:
+        message += " (kslint runs kustomize offline: remote bases are not fetched)"
+    return message
+
+
+def _strip_origin(obj: K8sObject, wrapper: FsPath) -> Origin:
+    """Remove the origin annotation (and the annotations map kustomize made for it)."""
+    annotations = obj.get("metadata", "annotations")
+    if not isinstance(annotations, YMap) or ORIGIN not in annotations:
+        return Origin()
+    text = annotations.pop(ORIGIN)
+    annotations.key_spans.pop(ORIGIN, None)
+    annotations.value_spans.pop(ORIGIN, None)
+    if not annotations:
+        metadata = obj.body["metadata"]
+        del metadata["annotations"]
+        metadata.key_spans.pop("annotations", None)
+        metadata.value_spans.pop("annotations", None)
+    obj.__dict__.pop("ref", None)
+    return parse_origin(str(text), wrapper)
+
+
+class KustomizeObject:
+    """Where the nodes of one object rendered by kustomize come from."""
+
+    def __init__(
+        self,
+        obj: K8sObject,
+        origin: Origin,
+        root: Kustomization,
+        reader: KustomizationReader,
+        files: SourceFiles,
+    ) -> None:
+        self.obj = obj
+        self.origin = origin
+        self.root = root
+        self.reader = reader
+        self.files = files
+
+    # -- the way out: origin kustomization to root -------------------------------------
+
+    @cached_property
+    def chain(self) -> list[Kustomization]:
+        """The kustomizations from the one that reads the origin up to the root."""
+        order, parents = self.reader.parents(self.root)
+        holder = None
+        for candidate in order:
+            if self.origin.path is not None and self.origin.path in candidate.resources:
+                holder = candidate
+                break
+            if (
+                self.origin.configured_in is not None
+                and candidate.path == self.origin.configured_in
+            ):
+                holder = candidate
+                break
+        chain: list[Kustomization] = []
+        while holder is not None:
+            chain.append(holder)
+            holder = parents.get(holder.path)
+        return chain or [self.root]
+
+    @cached_property
+    def _affixes(self) -> tuple[str, str]:
+        prefix = suffix = ""
+        for k in self.chain:
+            doc = k.doc or {}
+            prefix = str(doc.get("namePrefix") or "") + prefix
+            suffix = suffix + str(doc.get("nameSuffix") or "")
+        return prefix, suffix
+
+    @cached_property
+    def origin_document(self) -> tuple[str, YMap] | None:
+        """The source document of the object (by kind and pre-transform name)."""
+        if self.origin.path is None:
+            return None
+        parsed = self.files.parsed(self.origin.path)
+        if parsed is None:
+            return None
+        shown, documents = parsed
+        kind, rendered = self.obj.kind, self.obj.name
+        candidates = [doc for doc in documents if isinstance(doc, YMap) and doc.get("kind") == kind]
+        prefix, suffix = self._affixes
+        for doc in candidates:
+            name = walk(doc, ("metadata", "name"))
+            if isinstance(name, str) and prefix + name + suffix == rendered:
+                return shown, doc
+        named = [
+            (len(str(walk(doc, ("metadata", "name")))), doc)
+            for doc in candidates
+            if str(walk(doc, ("metadata", "name"))) in rendered
+        ]
+        if named:
+            return shown, max(named, key=lambda pair: pair[0])[1]
+        return (shown, candidates[0]) if len(candidates) == 1 else None
+
+    @cached_property
+    def levels(self) -> list[Level]:
+        found = self.origin_document
+        name = str(walk(found[1], ("metadata", "name"))) if found else self.obj.name
+        namespace = walk(found[1], ("metadata", "namespace")) if found else None
+        levels: list[Level] = []
+        previous: Kustomization | None = None
+        for k in self.chain:
+            for component in self.reader.children(k):
+                if component.is_component and component is not previous:
+                    levels.append(Level(component, name, namespace))
+            levels.append(Level(k, name, namespace))
+            doc = k.doc or {}
+            name = str(doc.get("namePrefix") or "") + name + str(doc.get("nameSuffix") or "")
+            if isinstance(doc.get("namespace"), str):
+                namespace = doc["namespace"]
+            previous = k
+        return levels
+
+    @cached_property
+    def credits(self) -> dict[Path, Credit]:
+        if self.origin.path is None:
+            return {}
+        found = self.origin_document
+        has_namespace = found is not None and walk(found[1], ("metadata", "namespace")) is not None
+        return credits(self.levels, self.obj.kind, self.obj.body, self.files, has_namespace)
+
+    @cached_property
+    def origin_ref(self) -> ObjectRef:
+        """The object's identity before kustomize's transforms (the origin document's
+        kind, namespace and name): what keys a finding shared by several overlays."""
+        found = self.origin_document
+        if found is None:
+            return self.obj.ref
+        name = walk(found[1], ("metadata", "name"))
+        namespace = walk(found[1], ("metadata", "namespace"))
+        if self.obj.namespace is None:
+            namespace = None
+        return ObjectRef(
+            self.obj.kind,
+            namespace if isinstance(namespace, str) else None,
+            name if isinstance(name, str) else self.obj.name,
+            self.obj.api_version,
+        )
+
+    # -- ObjectMap ---------------------------------------------------------------------
+
+    @cached_property
+    def _generator(self) -> Place | None:
+        """A generated object's generator entry (``configMapGenerator: - name: x``)."""
+        if self.origin.configured_in is None:
+            return None
+        k = self.reader.at(self.origin.configured_in.parent)
+        if k is None or k.doc is None:
+            return None
+        self.files.adopt(k)
+        field = {
+            "ConfigMapGenerator": "configMapGenerator",
+            "SecretGenerator": "secretGenerator",
+            "HelmChartInflationGenerator": "helmCharts",
+        }.get(self.origin.configured_by or "")
+        entries = list(k.entries(field)) if field else []
+        for index, entry in entries:
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if isinstance(name, str) and name in self.obj.name:
+                return self.files.place(k.path, k.doc, (field, index, "name"))
+        if field and field in k.doc:
+            return self.files.place(k.path, k.doc, (field,))
+        return self.files.place(k.path, k.doc, ())
+
+    def place(self, path: Path, key: bool) -> Place:
+        generated = self._generator
+        if generated is not None:
+            return generated
+        found = self.origin_document
+        if found is None:
+            self.files.adopt(self.root)
+            return self.files.place(self.root.path, self.root.doc, ("resources",))
+        shown, doc = found
+        credits = self.credits
+        origin_path = self._origin_path(doc, path)
+        for end in range(len(path), -1, -1):
+            prefix = path[:end]
+            credit = credits.get(prefix)
+            in_origin = origin_path is not None and end <= len(origin_path)
+            if credit is not None and (not in_origin or not credit.merged):
+                if end < len(path):
+                    return Place(credit.place.file, None, credit.place.span(True))
+                return credit.place
+            if in_origin:
+                assert origin_path is not None
+                node = origin_path[:end]
+                place = self.files.place(self.origin.path or self.root.path, doc, node)
+                if end < len(path) or not node:
+                    span = place.span(True) if node else doc.key_spans.get("kind", doc.span)
+                    return Place(shown, None, span)
+                return place
+        return Place(shown, None, doc.key_spans.get("kind", doc.span))
+
+    def _origin_path(self, doc: YMap, path: Path) -> Path | None:
+        """The longest prefix of ``path`` that exists in the origin document, with list
+        indexes translated (items with a ``name`` are matched by name)."""
+        node: Any = doc
+        rendered: Any = self.obj.body
+        steps: list[Any] = []
+        for step in path:
+            if isinstance(step, int):
+                item = (
+                    rendered[step] if isinstance(rendered, list) and step < len(rendered) else None
+                )
+                if not isinstance(node, list):
+                    break
+                index = step if step < len(node) else None
+                if isinstance(item, dict) and "name" in item:
+                    index = next(
+                        (
+                            i
+                            for i, o in enumerate(node)
+                            if isinstance(o, dict) and o.get("name") == item["name"]
+                        ),
+                        None,
+                    )
+                if index is None:
+                    break
+                steps.append(index)
+                node, rendered = node[index], item
+            else:
+                if not isinstance(node, dict) or step not in node:
+                    break
+                steps.append(step)
+                node = node[step]
+                rendered = rendered.get(step) if isinstance(rendered, dict) else None
+        return tuple(steps)
+
+    def settings(self) -> list[Setting]:
+        return self._settings
+
+    @cached_property
+    def _settings(self) -> list[Setting]:
+        return [
+            Setting(
+                path,
+                credit.place,
+                describe_setting(path, self.obj, credit.value, credit.what),
+                not credit.merged,
+            )
+            for path, credit in self.credits.items()
+        ]
+
+    def stream(self, span: Span) -> Related | None:
+        return None
+
+
+def render_failed(root: Kustomization, message: str) -> Finding:
+    return Finding(
+        rule="render-failed",
+        message=f"kustomize could not render {display_path(root.directory)}: {message}",
+        file=display_path(root.path),
+        span=Span(1, 1, 1, 1),
+    )

@@ -1,0 +1,133 @@
+"""The external renderers: which program, which version, and how it is run.
+
+The program comes from the command line (``--kustomize-command``) or the environment
+(``KSLINT_KUSTOMIZE``, ``KSLINT_HELM``), else from PATH: never from a file in the linted
+repository, so a pull request cannot choose what CI executes. kslint never enables
+kustomize plugins or exec functions, nor Helm post-renderers, and runs every renderer with
+the network shut (a proxy that refuses connections, git limited to local repositories):
+repository content must not reach the network, and a remote base fails the same way
+whether or not the machine is online.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+
+KUSTOMIZE_ENV = "KSLINT_KUSTOMIZE"
+HELM_ENV = "KSLINT_HELM"
+# Origin annotations for resources, generators and remote bases in the format kslint reads.
+MIN_KUSTOMIZE = (5, 0, 0)
+DEFAULT_TIMEOUT = 60.0
+
+_VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
+_CLOSED = "http://127.0.0.1:9"  # the discard port: nothing listens, connections fail at once
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """A usable renderer: ``build`` is the command that renders a directory given last."""
+
+    build: tuple[str, ...]
+    version: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Why there is no renderer: said in ``not-rendered`` findings."""
+
+    reason: str
+
+
+def offline_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        env[name] = _CLOSED
+    env["all_proxy"] = _CLOSED
+    env["NO_PROXY"] = env["no_proxy"] = ""
+    env["GIT_ALLOW_PROTOCOL"] = "file"
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    return env
+
+
+def _command(configured: str | None, env_name: str) -> list[str] | None:
+    text = configured if configured else os.environ.get(env_name)
+    return shlex.split(text) if text else None
+
+
+@cache
+def _output(*argv: str) -> str | None:
+    try:
+        done = subprocess.run(
+            argv, capture_output=True, text=True, timeout=30, env=offline_environment()
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout + done.stderr if done.returncode == 0 else None
+
+
+def kustomize(configured: str | None = None) -> Renderer | Unavailable:
+    """``kustomize`` from the flag or environment, else on PATH, else ``kubectl kustomize``."""
+    command = _command(configured, KUSTOMIZE_ENV)
+    if command is None:
+        found = shutil.which("kustomize")
+        kubectl = shutil.which("kubectl")
+        if found:
+            command = [found]
+        elif kubectl:
+            command = [kubectl, "kustomize"]
+        else:
+            return Unavailable("neither kustomize nor kubectl is on PATH")
+    program = os.path.basename(command[0])
+    via_kubectl = program.startswith("kubectl")
+    if via_kubectl:
+        build = command if command[1:2] == ["kustomize"] else [*command, "kustomize"]
+        text = _output(command[0], "version", "--client")
+        match = re.search(r"Kustomize Version:\s*" + _VERSION.pattern, text or "")
+    else:
+        build = command if command[1:2] == ["build"] else [*command, "build"]
+        text = _output(command[0], "version")
+        match = _VERSION.search(text or "")
+    if match is None:
+        return Unavailable(f"{' '.join(command)} did not run or did not report its version")
+    version = (int(match[1]), int(match[2]), int(match[3]))
+    if version < MIN_KUSTOMIZE:
+        need = ".".join(map(str, MIN_KUSTOMIZE))
+        return Unavailable(
+            f"kustomize v{'.'.join(map(str, version))} is too old for origin annotations "
+            f"(kslint needs v{need} or later)"
+        )
+    return Renderer(tuple(build), version)
+
+
+def helm(configured: str | None = None) -> str | None:
+    """The helm program, or None."""
+    command = _command(configured, HELM_ENV)
+    return shutil.which(command[0] if command is not None else "helm")
+
+
+@dataclass(frozen=True)
+class Run:
+    ok: bool
+    stdout: bytes
+    message: str
+
+
+def run(argv: list[str], cwd: str, timeout: float) -> Run:
+    """Run a renderer offline; a failure's message is the tool's own (first error line)."""
+    try:
+        done = subprocess.run(
+            argv, cwd=cwd, capture_output=True, timeout=timeout, env=offline_environment()
+        )
+    except subprocess.TimeoutExpired:
+        return Run(False, b"", f"the render took longer than {timeout:g} s and was stopped")
+    except OSError as exc:
+        return Run(False, b"", f"cannot run {argv[0]}: {exc.strerror}")
+    if done.returncode != 0:
+        return Run(False, done.stdout, done.stderr.decode("utf-8", "replace"))
+    return Run(True, done.stdout, "")
