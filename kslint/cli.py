@@ -1,5 +1,5 @@
 """Command line: ``kslint lint``, ``kslint fix``, ``kslint graph``, ``kslint rules``,
-``kslint explain``.
+``kslint explain``, ``kslint clean``.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 something was; 2 usage error (unknown
 option, missing path, unknown rule); 3 kslint itself failed (a bug: please report it).
@@ -260,6 +260,16 @@ def lint(
             "only those inside it).",
         ),
     ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the content cache.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            help="Keep the content cache here (default: .kslint_cache at the project root).",
+        ),
+    ] = None,
 ) -> None:
     """Lint manifests and report each finding at its file, line and column."""
     from kslint.baseline import baseline_summary
@@ -297,6 +307,10 @@ def lint(
     options.context = [*options.context, *(context or [])]
     if fix or unsafe_fixes:
         _fix_before_lint(options, fix, unsafe_fixes)
+    if not no_cache:
+        from kslint.cache import Cache, default_dir
+
+        options.cache = Cache(cache_dir or default_dir(), notify=lambda m: typer.echo(m, err=True))
     try:
         result = run_lint(options)
     except UsageError as exc:
@@ -777,6 +791,24 @@ def explain_command(
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     _emit(render_explanation(meta, width=width, color=color))
+
+
+@app.command("clean")
+def clean_command(
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache-dir", help="The cache to remove (default: the project's)."),
+    ] = None,
+) -> None:
+    """Remove the content cache (.kslint_cache at the project root, or --cache-dir)."""
+    from kslint.cache import clean, default_dir
+
+    directory = cache_dir or default_dir()
+    try:
+        removed = clean(directory)
+    except (ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"kslint: removed {directory}" if removed else f"kslint: no cache at {directory}")
 
 
 policy_app = typer.Typer(

@@ -34,6 +34,7 @@ from kslint.units import (
     plain_units,
     scope_copies,
 )
+from kslint.yaml_reader import decode
 
 
 @dataclass
@@ -59,6 +60,8 @@ class LintOptions:
     # directory walked are followed (kslint.discover).
     limits: Limits = field(default_factory=Limits)
     follow_symlinks: bool = False
+    # The content cache (kslint.cache.Cache); None: every run starts cold.
+    cache: Any = None
 
 
 @dataclass
@@ -92,6 +95,12 @@ class LintResult:
 def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     """Run every built-in rule over the inputs. Raises ``UsageError`` for a bad path."""
     inputs = read_inputs(options, stdin)
+    if options.cache is not None and options.cache.enabled:
+        return _lint_cached(inputs, options)
+    return _lint_inputs(inputs, options)
+
+
+def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
     limit = options.limits.max_documents
     loaded = load_sources(inputs.sources, options.namespace, limit)
     loaded.skipped += inputs.fragments
@@ -186,6 +195,39 @@ def _release(sources: Iterable[Source]) -> None:
     """Drop the bytes read once they are loaded: the loaded text stays (for excerpts)."""
     for source in sources:
         source.data = b""
+
+
+def _lint_cached(inputs: Inputs, options: LintOptions) -> LintResult:
+    """The cached result of a run with the same inputs and settings, else a cold run
+    whose result is stored (kslint.cache)."""
+    from kslint import cached_run
+
+    rules = options.rules or RuleSet.builtin()
+    key = cached_run.run_key(
+        options,
+        inputs.sources,
+        inputs.context,
+        f"{inputs.fragments}\0{sorted(inputs.only)}\0{inputs.outside_links}",
+    )
+    if key is not None:
+        entry = options.cache.get(cached_run.RUN, key)
+        if entry is not None:
+            try:
+                fields = cached_run.from_entry(entry, inputs.sources, rules, _text)
+                return LintResult(**fields, outside_links=inputs.outside_links, inputs=inputs.paths)
+            except (KeyError, TypeError, ValueError, IndexError):
+                pass  # a well-signed entry of another shape: run cold and rewrite it
+    result = _lint_inputs(inputs, options)
+    if key is not None:
+        data = cached_run.to_entry(result)
+        if data is not None:
+            options.cache.put(cached_run.RUN, key, data)
+    return result
+
+
+def _text(source: Source) -> str:
+    """A source's text as the loader decoded it (excerpts of a cached result)."""
+    return decode(source.data)[0] or ""
 
 
 def lint_loaded(
