@@ -311,6 +311,7 @@ def lint(
         from kslint.cache import Cache, default_dir
 
         options.cache = Cache(cache_dir or default_dir(), notify=lambda m: typer.echo(m, err=True))
+        options.needs_graph = "sarif" in {format, *(name for name, _ in report_files)}
     try:
         result = run_lint(options)
     except UsageError as exc:

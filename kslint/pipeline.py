@@ -62,6 +62,9 @@ class LintOptions:
     follow_symlinks: bool = False
     # The content cache (kslint.cache.Cache); None: every run starts cold.
     cache: Any = None
+    # A report needs the object trees (SARIF's fixes are planned on them): a cached
+    # result has none, so the run is cold (and refreshes the cache).
+    needs_graph: bool = False
 
 
 @dataclass
@@ -209,7 +212,7 @@ def _lint_cached(inputs: Inputs, options: LintOptions) -> LintResult:
         inputs.context,
         f"{inputs.fragments}\0{sorted(inputs.only)}\0{inputs.outside_links}",
     )
-    if key is not None:
+    if key is not None and not options.needs_graph:
         entry = options.cache.get(cached_run.RUN, key)
         if entry is not None:
             try:

@@ -74,7 +74,7 @@ def _entries(root: Path) -> dict[Path, int]:
     }
 
 
-@pytest.mark.parametrize("format", ["text", "json", "sarif", "junit"])
+@pytest.mark.parametrize("format", ["text", "json", "junit", "gitlab", "github"])
 def test_a_warm_run_reports_byte_for_byte_what_a_cold_run_does(tmp_path: Path, format: str) -> None:
     root = _project(tmp_path)
     cold = _lint(root, tmp_path, "--format", format, "--no-cache")
@@ -88,6 +88,17 @@ def test_a_warm_run_reports_byte_for_byte_what_a_cold_run_does(tmp_path: Path, f
     assert cold.stdout == first.stdout == warm.stdout
     assert cold.stderr == warm.stderr
     assert "invalid-yaml" in cold.stdout and "duplicate-key" in cold.stdout
+
+
+def test_a_sarif_report_is_made_cold_from_the_object_trees(tmp_path: Path) -> None:
+    # SARIF fixes are planned on the object trees, which a cached result does not hold.
+    root = _project(tmp_path)
+    cold = _lint(root, tmp_path, "--format", "sarif", "--no-cache")
+    _lint(root, tmp_path, "--format", "json")
+    entries = _entries(root)
+    sarif = _lint(root, tmp_path, "--format", "sarif")
+    assert sarif.returncode == 0 and sarif.stdout == cold.stdout
+    assert _entries(root).keys() == entries.keys()
 
 
 def test_the_cache_folder_is_at_the_project_root_and_ignores_itself(tmp_path: Path) -> None:
