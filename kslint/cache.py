@@ -30,7 +30,6 @@ import hmac
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -80,6 +79,8 @@ def _secret() -> bytes:
 
 
 def _atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+    import tempfile  # only when writing: a warm run needs none of it
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as file:
