@@ -267,6 +267,7 @@ def lint(
         Path | None,
         typer.Option(
             "--cache-dir",
+            metavar="DIR",
             help="Keep the content cache here (default: .kslint_cache at the project root).",
         ),
     ] = None,
@@ -798,7 +799,9 @@ def explain_command(
 def clean_command(
     cache_dir: Annotated[
         Path | None,
-        typer.Option("--cache-dir", help="The cache to remove (default: the project's)."),
+        typer.Option(
+            "--cache-dir", metavar="DIR", help="The cache to remove (default: the project's)."
+        ),
     ] = None,
 ) -> None:
     """Remove the content cache (.kslint_cache at the project root, or --cache-dir)."""
