@@ -19,7 +19,8 @@ the HMAC is ignored and rewritten: never trusted.
 
 Writes are atomic (a temporary file in the same folder, then ``os.replace``), so two runs
 at once never leave a half-written entry. A folder that cannot be written (read-only
-checkout) turns the cache off for the run, with one note.
+checkout) turns the cache off for the run, with one note. Only the newest ``KEEP`` entries
+are kept.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from typing import Any
 
 FORMAT = b"kslint-cache 1\n"
 CACHE_DIR_NAME = ".kslint_cache"
+KEEP = 8  # entries of a kind kept (the newest)
 _TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by kslint.\n"
@@ -191,6 +193,22 @@ class Cache:
             _atomic_write(path, FORMAT + mac.encode() + b"\n" + body)
         except OSError as exc:
             self._off(f"cannot write {self.directory} ({exc.strerror or exc})")
+            return
+        self._prune(kind, keep=path)
+
+    def _prune(self, kind: str, keep: Path) -> None:
+        """Keep the newest ``KEEP`` entries of a kind: each edit makes a new run entry,
+        and only the latest ones can be hit again. Another run removing an entry this
+        one wanted only costs that run a miss."""
+        entries = []
+        for entry in (self.directory / kind).glob("*/*"):
+            with contextlib.suppress(OSError):
+                entries.append((entry.stat().st_mtime_ns, entry))
+        entries.sort(reverse=True)
+        for _, entry in entries[KEEP:]:
+            if entry != keep:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
 
     def _prepare(self) -> None:
         """The folder, its ``.gitignore`` and ``CACHEDIR.TAG`` (as ruff writes them)."""

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import run_kslint, write_files, write_repo
 
-from kslint.cache import FORMAT
+from kslint.cache import FORMAT, KEEP
 
 PROJECT = {
     "db/statefulset.yaml": """\
@@ -222,3 +222,15 @@ def test_runs_at_once_share_the_cache_without_corrupting_it(tmp_path: Path) -> N
     assert _lint(root, tmp_path, "--format", "json").stdout == cold.stdout
     assert _entries(root) == entries  # the entry they wrote was whole: read, not rewritten
     assert not [p for p in (root / ".kslint_cache").rglob(".tmp-*")]
+
+
+def test_only_the_newest_entries_are_kept(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    for index in range(KEEP + 2):
+        (root / "broken.yaml").write_text(f"a: [{index}, 2\n")
+        _lint(root, tmp_path)
+    entries = _entries(root)
+    assert len(entries) == KEEP
+    # The newest (this content's) entry is among them: the next run is warm.
+    _lint(root, tmp_path)
+    assert _entries(root) == entries
