@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
+from kslint.api_schemas import SchemaReport
 from kslint.cache import build_id, file_digest, tree_digest
 from kslint.findings import Finding, ObjectRef, Related, Severity, Suppression
 from kslint.nodes import Span
@@ -58,6 +59,7 @@ def _settings(options: LintOptions) -> str | None:
         options.namespace,
         str(options.kubernetes_version),
         repr(options.schema_dirs),
+        repr(options.context),
         tree_digest(options.schema_dirs),
         str(options.debug),
     ]
@@ -77,6 +79,22 @@ def _rules_description(rules: RuleSet | None) -> str | None:
     return repr(sorted((meta.id, repr(meta)) for meta in extra))
 
 
+# Every field of a Finding, in the order an entry lists them (tests/test_cache.py checks
+# that this is all of them: a new field must be stored too).
+FINDING_FIELDS = (
+    "rule",
+    "message",
+    "file",
+    "span",
+    "obj",
+    "severity",
+    "fix",
+    "related",
+    "path",
+    "kubernetes_versions",
+)
+
+
 def _span(span: Span) -> list[int]:
     return [span.line, span.column, span.end_line, span.end_column]
 
@@ -93,11 +111,12 @@ def _finding(finding: Finding) -> list[Any]:
         finding.fix,
         [[r.file, _span(r.span), r.message] for r in finding.related],
         list(finding.path),
+        list(finding.kubernetes_versions),
     ]
 
 
 def _unfinding(data: list[Any]) -> Finding:
-    rule, message, file, span, obj, severity, fix, related, path = data
+    rule, message, file, span, obj, severity, fix, related, path, versions = data
     return Finding(
         rule,
         message,
@@ -108,6 +127,7 @@ def _unfinding(data: list[Any]) -> Finding:
         fix,
         [Related(r[0], Span(*r[1]), r[2]) for r in related],
         tuple(path),
+        tuple(versions),
     )
 
 
@@ -134,9 +154,7 @@ def to_entry(result: LintResult) -> dict[str, Any] | None:
         "baseline": None
         if result.baseline is None
         else [result.baseline.path, result.baseline.hidden, result.baseline.gone],
-        "schema": None
-        if schema is None
-        else [schema.kubernetes_version, schema.validated, list(schema.without_schema.items())],
+        "schema": None if schema is None else _schema_entry(schema),
         "files": [[file.path, bool(file.text)] for file in result.files],
         "counts": [result.documents, result.objects, result.skipped],
         "units": list(getattr(result, "units", [])),
@@ -151,6 +169,25 @@ def to_entry(result: LintResult) -> dict[str, Any] | None:
     return entry if back == result.findings else None
 
 
+def _schema_entry(report: SchemaReport) -> dict[str, Any]:
+    """Every field of the schema stage's report (a Counter as its pairs, in order)."""
+    entry = {}
+    for item in fields(report):
+        value = getattr(report, item.name)
+        entry[item.name] = list(value.items()) if isinstance(value, Counter) else value
+    return entry
+
+
+def _schema_report(entry: dict[str, Any]) -> SchemaReport:
+    values = {}
+    for item in fields(SchemaReport):
+        value = entry[item.name]
+        values[item.name] = (
+            Counter(dict(map(tuple, value))) if item.name == "without_schema" else value
+        )
+    return SchemaReport(**values)
+
+
 def _finding_ref(ref: ObjectRef) -> list[Any]:
     return [ref.kind, ref.namespace, ref.name, ref.api_version]
 
@@ -161,7 +198,6 @@ def from_entry(
     """The result again, as ``LintResult`` arguments; ``texts(source)`` decodes a
     source's text for excerpts. Raises (KeyError, TypeError, ValueError) on an entry of
     the wrong shape: the caller treats that as a miss."""
-    from kslint.api_schemas import SchemaReport
     from kslint.baseline import BaselineState
 
     by_path = {source.path: source for source in sources}
@@ -187,9 +223,7 @@ def from_entry(
         suppressed=[Suppression(_unfinding(f), r, s) for f, r, s in entry["suppressed"]],
         baseline=None if baseline is None else BaselineState(*baseline),
         baselined=[_unfinding(f) for f in entry["baselined"]],
-        schema=None
-        if schema is None
-        else SchemaReport(schema[0], schema[1], Counter(dict(map(tuple, schema[2])))),
+        schema=None if schema is None else _schema_report(schema),
         rules=rules,
         units=list(entry["units"]),
     )

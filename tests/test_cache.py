@@ -11,12 +11,15 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 from helpers import run_kslint, write_files, write_repo
 
 from kslint.cache import FORMAT, KEEP
+from kslint.cached_run import FINDING_FIELDS
+from kslint.findings import Finding
 
 PROJECT = {
     "db/statefulset.yaml": """\
@@ -234,3 +237,9 @@ def test_only_the_newest_entries_are_kept(tmp_path: Path) -> None:
     # The newest (this content's) entry is among them: the next run is warm.
     _lint(root, tmp_path)
     assert _entries(root) == entries
+
+
+def test_an_entry_stores_every_field_of_a_finding() -> None:
+    # A field the entry does not store would make every round trip differ: never wrong
+    # (such a result is not cached) but never warm either.
+    assert tuple(field.name for field in fields(Finding)) == FINDING_FIELDS
