@@ -243,3 +243,17 @@ def test_an_entry_stores_every_field_of_a_finding() -> None:
     # A field the entry does not store would make every round trip differ: never wrong
     # (such a result is not cached) but never warm either.
     assert tuple(field.name for field in fields(Finding)) == FINDING_FIELDS
+
+
+def test_a_warm_run_with_several_kubernetes_versions_says_what_a_cold_run_says(
+    tmp_path: Path,
+) -> None:
+    root = _project(tmp_path)
+    args = ("--kubernetes-version", "1.20,1.34", "--verbose")
+    cold = _lint(root, tmp_path, *args, "--no-cache")
+    _lint(root, tmp_path, *args)
+    entries = _entries(root)
+    warm = _lint(root, tmp_path, *args)
+    assert _entries(root) == entries
+    assert (warm.stdout, warm.stderr) == (cold.stdout, cold.stderr)
+    assert "1.20" in cold.stdout + cold.stderr
