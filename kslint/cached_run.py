@@ -92,6 +92,9 @@ FINDING_FIELDS = (
     "related",
     "path",
     "kubernetes_versions",
+    "origin",
+    "scope",
+    "units",
 )
 
 
@@ -112,11 +115,15 @@ def _finding(finding: Finding) -> list[Any]:
         [[r.file, _span(r.span), r.message] for r in finding.related],
         list(finding.path),
         list(finding.kubernetes_versions),
+        None if finding.origin is None else _finding_ref(finding.origin),
+        finding.scope,
+        list(finding.units),
     ]
 
 
 def _unfinding(data: list[Any]) -> Finding:
-    rule, message, file, span, obj, severity, fix, related, path, versions = data
+    rule, message, file, span, obj, severity, fix, related, path, versions = data[:10]
+    origin, scope, units = data[10:]
     return Finding(
         rule,
         message,
@@ -128,6 +135,9 @@ def _unfinding(data: list[Any]) -> Finding:
         [Related(r[0], Span(*r[1]), r[2]) for r in related],
         tuple(path),
         tuple(versions),
+        None if origin is None else ObjectRef(*origin),
+        scope,
+        tuple(units),
     )
 
 
