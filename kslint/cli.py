@@ -312,7 +312,10 @@ def lint(
         from kslint.cache import Cache, default_dir
 
         options.cache = Cache(cache_dir or default_dir(), notify=lambda m: typer.echo(m, err=True))
-        options.needs_graph = "sarif" in {format, *(name for name, _ in report_files)}
+        # Formats that read only findings and counts can be made from a cached result;
+        # any other (SARIF's fixes, Markdown's graph, a new one) reads the object trees.
+        from_findings = {"text", "json", "junit", "github", "gitlab"}
+        options.needs_graph = not {format, *(name for name, _ in report_files)} <= from_findings
     try:
         result = run_lint(options)
     except UsageError as exc:
