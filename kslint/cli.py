@@ -1,5 +1,5 @@
 """Command line: ``kslint lint``, ``kslint fix``, ``kslint graph``, ``kslint rules``,
-``kslint explain``.
+``kslint explain``, ``kslint clean``.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 something was; 2 usage error (unknown
 option, missing path, unknown rule); 3 kslint itself failed (a bug: please report it).
@@ -311,6 +311,17 @@ def lint(
             "only those inside it).",
         ),
     ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the content cache.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            metavar="DIR",
+            help="Keep the content cache here (default: .kslint_cache at the project root).",
+        ),
+    ] = None,
 ) -> None:
     """Lint manifests and report each finding at its file, line and column."""
     from kslint.baseline import baseline_summary
@@ -354,6 +365,14 @@ def lint(
     )
     if fix or unsafe_fixes:
         _fix_before_lint(options, fix, unsafe_fixes)
+    if not no_cache:
+        from kslint.cache import Cache, default_dir
+
+        options.cache = Cache(cache_dir or default_dir(), notify=lambda m: typer.echo(m, err=True))
+        # Formats that read only findings and counts can be made from a cached result;
+        # any other (SARIF's fixes, Markdown's graph, a new one) reads the object trees.
+        from_findings = {"text", "json", "junit", "github", "gitlab"}
+        options.needs_graph = not {format, *(name for name, _ in report_files)} <= from_findings
     try:
         result = run_lint(options)
     except UsageError as exc:
@@ -864,6 +883,26 @@ def explain_command(
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     _emit(render_explanation(meta, width=width, color=color))
+
+
+@app.command("clean")
+def clean_command(
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir", metavar="DIR", help="The cache to remove (default: the project's)."
+        ),
+    ] = None,
+) -> None:
+    """Remove the content cache (.kslint_cache at the project root, or --cache-dir)."""
+    from kslint.cache import clean, default_dir
+
+    directory = cache_dir or default_dir()
+    try:
+        removed = clean(directory)
+    except (ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"kslint: removed {directory}" if removed else f"kslint: no cache at {directory}")
 
 
 policy_app = typer.Typer(

@@ -266,17 +266,24 @@ class _AncestorPatches:
     def __init__(self) -> None:
         self.by_directory: dict[Path, frozenset[str]] = {}
         self.roots: dict[Path, bool] = {}
+        # directory -> the patches named from it up to the project root: one lookup per
+        # file instead of a walk up its parents (most of discovery's time on a big tree)
+        self.upward: dict[Path, frozenset[str]] = {}
 
     def names(self, path: Path) -> bool:
-        for directory in path.parents:
-            if str(path) in self._patches(directory):
-                return True
+        return str(path) in self._upward(path.parent)
+
+    def _upward(self, directory: Path) -> frozenset[str]:
+        known = self.upward.get(directory)
+        if known is None:
+            known = self._patches(directory)
             root = self.roots.get(directory)
             if root is None:
                 root = self.roots[directory] = (directory / ".git").exists()
-            if root:
-                break
-        return False
+            if not root and directory.parent != directory:
+                known = known | self._upward(directory.parent)
+            self.upward[directory] = known
+        return known
 
     def _patches(self, directory: Path) -> frozenset[str]:
         known = self.by_directory.get(directory)

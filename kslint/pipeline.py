@@ -37,6 +37,7 @@ from kslint.units import (
     plain_units,
     scope_copies,
 )
+from kslint.yaml_reader import decode
 
 
 @dataclass
@@ -64,6 +65,11 @@ class LintOptions:
     follow_symlinks: bool = False
     # Rendering of root kustomizations and charts (mode, commands, time limit).
     render: RenderSettings = field(default_factory=RenderSettings)
+    # The content cache (kslint.cache.Cache); None: every run starts cold.
+    cache: Any = None
+    # A report needs the object trees (SARIF's fixes are planned on them): a cached
+    # result has none, so the run is cold (and refreshes the cache).
+    needs_graph: bool = False
 
 
 @dataclass
@@ -97,6 +103,24 @@ class LintResult:
 def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     """Run every built-in rule over the inputs. Raises ``UsageError`` for a bad path."""
     inputs = read_inputs(options, stdin)
+    if options.cache is not None and options.cache.enabled and not _may_render(inputs, options):
+        return _lint_cached(inputs, options)
+    return _lint_inputs(inputs, options)
+
+
+def _may_render(inputs: Inputs, options: LintOptions) -> bool:
+    """Whether the run may render: a render reads files beyond the inputs (a base in
+    another folder) and depends on the renderer's version, which the cache key does not
+    hold yet, so such runs are never served from the cache."""
+    if options.render.mode == "never":
+        return False
+    return any(
+        source.chart_template or Path(source.path).name in KUSTOMIZATION_NAMES
+        for source in [*inputs.sources, *inputs.context]
+    )
+
+
+def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
     sources, context_sources = inputs.sources, inputs.context
     renders = render_stage(sources, context_sources, options)
     if renders.consumed:  # linted through their render, not again as plain files
@@ -225,6 +249,39 @@ def render_stage(sources: list[Source], context: list[Source], options: LintOpti
         renders.units += charts.units
         renders.skipped |= charts.skipped
     return renders
+
+
+def _lint_cached(inputs: Inputs, options: LintOptions) -> LintResult:
+    """The cached result of a run with the same inputs and settings, else a cold run
+    whose result is stored (kslint.cache)."""
+    from kslint import cached_run
+
+    rules = options.rules or RuleSet.builtin()
+    key = cached_run.run_key(
+        options,
+        inputs.sources,
+        inputs.context,
+        f"{inputs.fragments}\0{sorted(inputs.only)}\0{inputs.outside_links}",
+    )
+    if key is not None and not options.needs_graph:
+        entry = options.cache.get(cached_run.RUN, key)
+        if entry is not None:
+            try:
+                fields = cached_run.from_entry(entry, inputs.sources, rules, _text)
+                return LintResult(**fields, outside_links=inputs.outside_links, inputs=inputs.paths)
+            except (KeyError, TypeError, ValueError, IndexError):
+                pass  # a well-signed entry of another shape: run cold and rewrite it
+    result = _lint_inputs(inputs, options)
+    if key is not None:
+        data = cached_run.to_entry(result)
+        if data is not None:
+            options.cache.put(cached_run.RUN, key, data)
+    return result
+
+
+def _text(source: Source) -> str:
+    """A source's text as the loader decoded it (excerpts of a cached result)."""
+    return decode(source.data)[0] or ""
 
 
 def lint_loaded(

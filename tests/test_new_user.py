@@ -37,6 +37,7 @@ spec:
         ("explain",),
         ("policy",),
         ("policy", "test"),
+        ("clean",),
     ],
 )
 def test_help_shows_no_python_types(command: tuple[str, ...], tmp_path: Path) -> None:
