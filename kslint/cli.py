@@ -80,6 +80,29 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
+# Options several commands share (lint, fix, graph): one definition each.
+Excludes = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", metavar="GLOB", help="Glob of paths to skip (repeatable)."),
+]
+Namespace = Annotated[
+    str | None,
+    typer.Option(
+        "--namespace",
+        "-n",
+        metavar="NAME",
+        help="Namespace of objects that set none (default).",
+    ),
+]
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Use this .kslint.yaml or pyproject.toml, not a found one.",
+    ),
+]
+NoConfig = Annotated[bool, typer.Option("--no-config", help="Ignore configuration files.")]
 PolicyDirs = Annotated[
     list[Path] | None,
     typer.Option(
@@ -156,32 +179,12 @@ def lint(
             help="Lowest severity that makes the exit code 1 (default: warning).",
         ),
     ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", metavar="GLOB", help="Glob of paths to skip (repeatable)."),
-    ] = None,
+    exclude: Excludes = None,
     policy_dir: PolicyDirs = None,
     plugin: Plugins = None,
-    namespace: Annotated[
-        str | None,
-        typer.Option(
-            "--namespace",
-            "-n",
-            metavar="NAME",
-            help="Namespace of objects that set none (default).",
-        ),
-    ] = None,
-    config_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            metavar="FILE",
-            help="Use this .kslint.yaml or pyproject.toml, not a found one.",
-        ),
-    ] = None,
-    no_config: Annotated[
-        bool, typer.Option("--no-config", help="Ignore configuration files.")
-    ] = False,
+    namespace: Namespace = None,
+    config_file: ConfigFile = None,
+    no_config: NoConfig = False,
     select: Annotated[
         list[str] | None,
         typer.Option(
@@ -697,30 +700,10 @@ def fix_command(
             help="Do not fix these rules or families (comma-separated).",
         ),
     ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", metavar="GLOB", help="Glob of paths to skip (repeatable)."),
-    ] = None,
-    namespace: Annotated[
-        str | None,
-        typer.Option(
-            "--namespace",
-            "-n",
-            metavar="NAME",
-            help="Namespace of objects that set none (default).",
-        ),
-    ] = None,
-    config_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            metavar="FILE",
-            help="Use this .kslint.yaml or pyproject.toml, not a found one.",
-        ),
-    ] = None,
-    no_config: Annotated[
-        bool, typer.Option("--no-config", help="Ignore configuration files.")
-    ] = False,
+    exclude: Excludes = None,
+    namespace: Namespace = None,
+    config_file: ConfigFile = None,
+    no_config: NoConfig = False,
     baseline: Annotated[
         Path | None,
         typer.Option(
@@ -786,30 +769,10 @@ def graph_command(
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write the graph to this file."),
     ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", metavar="GLOB", help="Glob of paths to skip (repeatable)."),
-    ] = None,
-    namespace: Annotated[
-        str | None,
-        typer.Option(
-            "--namespace",
-            "-n",
-            metavar="NAME",
-            help="Namespace of objects that set none (default).",
-        ),
-    ] = None,
-    config_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            metavar="FILE",
-            help="Use this .kslint.yaml or pyproject.toml, not a found one.",
-        ),
-    ] = None,
-    no_config: Annotated[
-        bool, typer.Option("--no-config", help="Ignore configuration files.")
-    ] = False,
+    exclude: Excludes = None,
+    namespace: Namespace = None,
+    config_file: ConfigFile = None,
+    no_config: NoConfig = False,
 ) -> None:
     """Draw the storage graph (workloads, claims, volumes, classes, governing Services,
     budgets, autoscalers), marking the objects and edges that have findings. Exit 0."""
