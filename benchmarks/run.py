@@ -102,10 +102,12 @@ def main() -> None:
     parser.add_argument("directory")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--policies", type=int, default=0, help="load N example policies")
-    parser.add_argument("lint_args", nargs="*", help="more kslint lint options (after --)")
-    options = parser.parse_args()
+    # Everything after ``--`` goes to kslint lint as it is (``-- --render never``).
+    argv = sys.argv[1:]
+    split = argv.index("--") if "--" in argv else len(argv)
+    options = parser.parse_args(argv[:split])
     scratch = tempfile.TemporaryDirectory()
-    extra = list(options.lint_args)
+    extra = argv[split + 1 :]
     if options.policies:
         extra += ["--policy-dir", str(policy_copies(options.policies, Path(scratch.name)))]
 
