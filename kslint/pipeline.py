@@ -29,7 +29,6 @@ from kslint.ruleset import RuleSet
 from kslint.suppress import SuppressionStage, enabled_checks
 from kslint.units import (
     PLAIN,
-    Relocate,
     UnitShape,
     copied_identities,
     first_definitions,
@@ -289,7 +288,6 @@ def lint_loaded(
     options: LintOptions,
     context: LoadResult | None = None,
     rendered: Sequence[UnitShape] = (),
-    relocate: Relocate | None = None,
     *,
     renders: Renders | None = None,
     targets: set[str] | None = None,
@@ -300,8 +298,7 @@ def lint_loaded(
     ``context``: files loaded only to resolve references; findings are reported only
     about ``targets`` (default: the plain files), or naming one of them as related.
     Findings in rendered output are moved to their source nodes (the renders' source maps,
-    ``kslint.render.sourcemap``; for other rendered units the ``relocate`` hook) before
-    findings that several units share are merged."""
+    ``kslint.render.sourcemap``) before findings that several units share are merged."""
     rule_set = options.rules or RuleSet.builtin()
     rules = rule_set.catalog
     config = options.config
@@ -332,12 +329,6 @@ def lint_loaded(
     )
     per_unit += _by_unit(units, [apply_defaults(f, rules) for f in schema_findings])
     moved = relocate_rendered([f for _, found in per_unit for f in found], renders.maps)
-    if relocate is not None:
-        kinds = {unit.name: unit for unit in units}
-        per_unit = [
-            (name, relocate(kinds[name], found) if kinds[name].rendered else found)
-            for name, found in per_unit
-        ]
     for _, found in per_unit:
         for finding in found:  # input order must not show through
             finding.related.sort(key=lambda r: (r.file, r.span.line, r.span.column, r.message))

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -70,9 +70,6 @@ class UnitShape(Protocol):
     @property
     def rendered(self) -> bool: ...
 
-
-# Turns a rendered unit's findings into findings at their source nodes (a source map).
-Relocate = Callable[[UnitShape, list[Finding]], list[Finding]]
 
 
 # ---------------------------------------------------------------------------------------

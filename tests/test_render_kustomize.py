@@ -531,3 +531,49 @@ def test_helm_charts_are_inflated_with_the_helm_kslint_names(tmp_path: Path) -> 
     [inflating] = [call for call in calls if "--enable-helm" in call]
     assert f"--helm-command {helm}" in inflating
     assert not any("--enable-alpha-plugins" in call or "--enable-exec" in call for call in calls)
+
+
+def test_a_base_finding_two_overlays_share_is_reported_once_naming_both(tmp_path: Path) -> None:
+    """Each overlay is its own unit; the base's writable hostPath is found in both renders
+    (under different prefixes), moved back to the base's line, and merged into one finding
+    that names both units."""
+    write_repo(
+        tmp_path,
+        {
+            "base/kustomization.yaml": "resources: [cache.yaml]\n",
+            "base/cache.yaml": """\
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: cache
+                spec:
+                  selector:
+                    matchLabels: {app: cache}
+                  template:
+                    metadata:
+                      labels: {app: cache}
+                    spec:
+                      containers:
+                        - name: cache
+                          image: busybox
+                          volumeMounts: [{name: scratch, mountPath: /scratch}]
+                      volumes:
+                        - name: scratch
+                          hostPath: {path: /var/cache}
+                """,
+            "overlays/dev/kustomization.yaml": "namePrefix: dev-\nresources: [../../base]\n",
+            "overlays/prod/kustomization.yaml": "namePrefix: prod-\nresources: [../../base]\n",
+        },
+    )
+    document = lint_json(".", "--select", "pod-host-path-volume", cwd=tmp_path)
+    assert [
+        (f["rule"], f["file"], f["line"], f["column"], f["units"]) for f in document["findings"]
+    ] == [
+        (
+            "pod-host-path-volume",
+            "base/cache.yaml",
+            18,
+            11,
+            ["overlays/dev", "overlays/prod"],
+        )
+    ]

@@ -709,29 +709,6 @@ def test_findings_of_later_stages_name_their_unit(tmp_path: Path) -> None:
     ]
 
 
-def test_rendered_findings_are_relocated_before_they_are_merged() -> None:
-    """A renderer's units keep findings in their rendered stream; ``relocate`` (its source
-    map) moves them to the source file first, so the two overlays' findings merge."""
-    import dataclasses
-
-    from kslint.loader import Source, load_sources
-    from kslint.pipeline import LintOptions, lint_loaded
-    from kslint.units import Unit
-
-    units = []
-    for name in ("overlays/dev", "overlays/prod"):
-        stream = load_sources([Source(f"<{name} rendered>", HOST_PATH.encode())])
-        units.append(Unit(name, stream.objects, stream.files, rendered=True))
-
-    def relocate(unit: object, findings: list) -> list:
-        return [dataclasses.replace(f, file="base/cache.yaml") for f in findings]
-
-    result = lint_loaded(load_sources([]), LintOptions(paths=[]), rendered=units, relocate=relocate)
-    assert [(f.rule, f.file, f.span.line, f.span.column, f.units) for f in result.findings] == [
-        ("pod-host-path-volume", "base/cache.yaml", 19, 11, ("overlays/dev", "overlays/prod"))
-    ]
-
-
 def test_keda_scale_target_ref_resolves_in_its_own_environment(tmp_path: Path) -> None:
     def deployment(app: str) -> str:
         return DEPLOYMENT.replace("replicas: 3", "replicas: 1").replace("app: web", f"app: {app}")
