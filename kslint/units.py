@@ -71,7 +71,6 @@ class UnitShape(Protocol):
     def rendered(self) -> bool: ...
 
 
-
 # ---------------------------------------------------------------------------------------
 # Plain files
 
