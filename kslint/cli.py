@@ -121,6 +121,18 @@ Plugins = Annotated[
     ),
 ]
 
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        min=1,
+        help="Processes for the per-file work (default: the CPUs this process may use; "
+        "one for small inputs). 1: a single process.",
+    ),
+]
+
 
 def _rule_set(policy_dirs: list[Path] | None, plugins: list[str] | None) -> RuleSet:
     """The built-in rules plus the policies of ``--policy-dir``, ``--plugin`` and the
@@ -185,6 +197,7 @@ def lint(
     namespace: Namespace = None,
     config_file: ConfigFile = None,
     no_config: NoConfig = False,
+    jobs: Jobs = None,
     select: Annotated[
         list[str] | None,
         typer.Option(
@@ -359,6 +372,7 @@ def lint(
         debug,
     )
     options.follow_symlinks = follow_symlinks
+    options.jobs = jobs
     options.context = [*options.context, *(context or [])]
     options = replace(
         options,
@@ -773,6 +787,7 @@ def graph_command(
     namespace: Namespace = None,
     config_file: ConfigFile = None,
     no_config: NoConfig = False,
+    jobs: Jobs = None,
 ) -> None:
     """Draw the storage graph (workloads, claims, volumes, classes, governing Services,
     budgets, autoscalers), marking the objects and edges that have findings. Exit 0."""
@@ -797,6 +812,7 @@ def graph_command(
         [],
         False,
     )
+    options.jobs = jobs
     try:
         result = run_lint(options)
     except UsageError as exc:

@@ -98,10 +98,11 @@ class YMap(dict):
         self._packed, self._keys = None, None
         return self._spans
 
-    def __getstate__(self) -> tuple[None, dict[str, Any]]:
-        """For copy and pickle: the positions unpacked, so a copy keeps them."""
-        spans = self._spans or self._unpack()
-        return None, {"_own": self.span, "_spans": spans, "_packed": None, "_keys": None}
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """For copy and pickle (worker processes send trees back): the positions as they
+        are, packed or not, and the items as one plain dict, so that neither side unpacks
+        positions nor calls the overridden ``__setitem__`` once per key."""
+        return _rebuild_map, (self._own, self._packed, self._keys, self._spans, dict(self))
 
     # Changing the mapping unpacks the positions first, so they stay with their keys.
     def __setitem__(self, key: Any, value: Any) -> None:
@@ -168,10 +169,10 @@ class YSeq(list):
     def span(self, value: Span) -> None:
         self._own = value
 
-    def __getstate__(self) -> tuple[None, dict[str, Any]]:
-        """For copy and pickle: the positions unpacked, so a copy keeps them."""
-        spans = self.item_spans
-        return None, {"_own": self.span, "_item_spans": spans, "_packed": None}
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """For copy and pickle: the positions as they are (packed or not), the items as
+        one plain list."""
+        return _rebuild_seq, (self._own, self._packed, self._item_spans, list(self))
 
     @property
     def item_spans(self) -> list[Span]:
@@ -183,6 +184,32 @@ class YSeq(list):
             self._item_spans = [_span_at(packed, at) for at in range(4, len(packed) // 4, 4)]
             self._packed = None
         return self._item_spans
+
+
+def _rebuild_map(
+    own: Span | None,
+    packed: bytes | None,
+    keys: tuple[Any, ...] | None,
+    spans: tuple[dict[Any, Span], dict[Any, Span]] | None,
+    items: dict[Any, Any],
+) -> YMap:
+    """A ``YMap`` from ``YMap.__reduce__``'s parts (the span dicts copied: a shallow copy
+    must not share them with its original)."""
+    node = YMap.__new__(YMap)
+    dict.update(node, items)  # the plain dict's update: positions stay packed
+    node._own, node._packed, node._keys = own, packed, keys
+    node._spans = None if spans is None else (dict(spans[0]), dict(spans[1]))
+    return node
+
+
+def _rebuild_seq(
+    own: Span | None, packed: bytes | None, item_spans: list[Span] | None, items: list[Any]
+) -> YSeq:
+    node = YSeq.__new__(YSeq)
+    list.extend(node, items)
+    node._own, node._packed = own, packed
+    node._item_spans = None if item_spans is None else list(item_spans)
+    return node
 
 
 Path = tuple[Any, ...]

@@ -7,12 +7,12 @@ The CLI is a thin layer over ``lint``; tests and other tools can call it directl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kslint.api_schemas import SchemaReport
+from kslint.api_schemas import Prechecked, SchemaReport
 from kslint.api_schemas import validate as validate_schemas
 from kslint.api_schemas.kinds import is_unknown_kind
 from kslint.baseline import Baseline, BaselineState
@@ -36,6 +36,7 @@ from kslint.units import (
     plain_units,
     scope_copies,
 )
+from kslint.workers import SchemaWork, jobs_for, load_parallel
 from kslint.yaml_reader import decode
 
 
@@ -69,6 +70,9 @@ class LintOptions:
     # A report needs the object trees (SARIF's fixes are planned on them): a cached
     # result has none, so the run is cold (and refreshes the cache).
     needs_graph: bool = False
+    # --jobs: processes for the per-file work (kslint.workers); None: the CPUs this
+    # process may use, one process for small inputs.
+    jobs: int | None = None
 
 
 @dataclass
@@ -126,18 +130,22 @@ def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
         sources = [s for s in sources if not _consumed(s.path, renders.consumed)]
         context_sources = [s for s in context_sources if not _consumed(s.path, renders.consumed)]
     limit = options.limits.max_documents
-    loaded = load_sources(sources, options.namespace, limit)
+    schema = SchemaWork(options.kubernetes_version, tuple(options.schema_dirs))
+    jobs = jobs_for(options.jobs, [*sources, *context_sources])
+    loaded, prechecked = load_parallel(sources, options.namespace, limit, jobs, schema)
     loaded.skipped += inputs.fragments
     renders.units += helm_streams(loaded, options.render)
     _release(sources)
     context = None
     if context_sources:  # the context shares the run's document budget
         left = max(limit - loaded.documents, 0)
-        context = load_sources(context_sources, options.namespace, left)
+        context, _ = load_parallel(context_sources, options.namespace, left, jobs)
         _release(context_sources)
     options = _with_dumped_classes(options, context, inputs.only)
     targets = {source.path for source in inputs.sources} if inputs.context else None
-    result = lint_loaded(loaded, options, context, renders=renders, targets=targets)
+    result = lint_loaded(
+        loaded, options, context, renders=renders, targets=targets, prechecked=prechecked
+    )
     # Objects loaded only as context never get findings, even ones that name a linted
     # file as related: what is in the cluster is not the repository's to fix.
     if inputs.only:
@@ -291,12 +299,14 @@ def lint_loaded(
     *,
     renders: Renders | None = None,
     targets: set[str] | None = None,
+    prechecked: Mapping[int, Prechecked] | None = None,
 ) -> LintResult:
     """Lint ``loaded`` (plain files), the ``renders``' units and other ``rendered`` units,
     unit by unit.
 
     ``context``: files loaded only to resolve references; findings are reported only
     about ``targets`` (default: the plain files), or naming one of them as related.
+    ``prechecked``: schema work the loading workers did (``kslint.workers``).
     Findings in rendered output are moved to their source nodes (the renders' source maps,
     ``kslint.render.sourcemap``) before findings that several units share are merged."""
     rule_set = options.rules or RuleSet.builtin()
@@ -326,6 +336,7 @@ def lint_loaded(
         options.kubernetes_version,
         options.schema_dirs,
         context=context.objects if context else (),
+        prechecked=prechecked,
     )
     per_unit += _by_unit(units, [apply_defaults(f, rules) for f in schema_findings])
     moved = relocate_rendered([f for _, found in per_unit for f in found], renders.maps)

@@ -28,7 +28,7 @@ that holds on every target carries no version in its message.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 
@@ -59,9 +59,11 @@ from kslint.objects import K8sObject
 from kslint.patterns import PatternError
 
 __all__ = [
+    "Prechecked",
     "SchemaError",
     "SchemaReport",
     "bundled_versions",
+    "precheck",
     "resolve_version",
     "resolve_versions",
     "schema_notes",
@@ -142,17 +144,68 @@ class _Tally:
     missing: dict[int, str] = field(default_factory=dict)
 
 
+@dataclass
+class Prechecked:
+    """One object's schema work done where it was loaded (a worker process,
+    ``kslint.workers``), before the run knows which kinds its CRDs define: the CRD
+    pattern findings, and by target version the findings of the schema that is not a
+    CRD's (``--schema-dir``, bundled, operator). ``validate`` uses a version's findings
+    only when no CRD of the run defines the object's kind, and filters them by
+    ``obj.problems`` itself (the checks run later)."""
+
+    patterns: list[Finding]
+    by_version: dict[str, list[Finding]] = field(default_factory=dict)
+
+
+def precheck(
+    objects: Sequence[K8sObject],
+    kubernetes_version: str | Sequence[str] | None = None,
+    schema_dirs: Sequence[str] = (),
+) -> list[Prechecked]:
+    """``Prechecked`` for each of ``objects``, in order. Whatever fails here (a bad
+    schema folder, a crash) is left out: ``validate`` does it again and reports it."""
+    versions = resolve_versions(kubernetes_version)
+    dirs = [SchemaDir(path) for path in schema_dirs]
+    resolvers = {v: _Resolver(v, {}, dirs) for v in versions if has_schemas(v)}
+    changes = table()
+    results = []
+    for obj in objects:
+        try:
+            done = Prechecked(pattern_findings(obj))
+        except Exception:
+            done = Prechecked([])
+        results.append(done)
+        if is_unknown_kind(obj.api_version, obj.kind):
+            continue
+        change = changes.get((obj.api_version, obj.kind))
+        for version, resolver in resolvers.items():
+            if change is not None and change.removed_in(version):
+                continue
+            try:
+                schema = resolver.schema(obj.api_version, obj.kind)
+                if schema is not None:
+                    valid = schema.is_valid(obj.body)
+                    errors = [] if valid else findings_for(obj, schema.errors(obj.body))
+                    done.by_version[version] = errors
+            except Exception:
+                continue
+    return results
+
+
 def validate(
     objects: Sequence[K8sObject],
     kubernetes_version: str | Sequence[str] | None = None,
     schema_dirs: Sequence[str] = (),
     context: Sequence[K8sObject] = (),
+    prechecked: Mapping[int, Prechecked] | None = None,
 ) -> tuple[list[Finding], SchemaReport]:
     """Findings of the four schema rules for ``objects`` on every target version; CRDs
     among ``objects`` and ``context`` (files loaded only to resolve references) define
-    custom kinds. Raises ``SchemaError`` (a ``UsageError``) for an unsupported version or
-    a bad schema folder."""
+    custom kinds. ``prechecked``: by ``id(obj)``, work ``precheck`` already did for an
+    object (same versions and folders). Raises ``SchemaError`` (a ``UsageError``) for an
+    unsupported version or a bad schema folder."""
     versions = resolve_versions(kubernetes_version)
+    hints = prechecked or {}
     dirs = [SchemaDir(path) for path in schema_dirs]
     custom = crd_schemas(chain(objects, context))
     tally = _Tally()
@@ -163,11 +216,13 @@ def validate(
     served_somewhere = [obj for obj in known if not _removed_on_all(obj, versions)]
     once = [unknown_kind_finding(obj) for obj in unknown] + _api_server(served_somewhere)
     for obj in objects:  # a CRD's patterns RE2, the API server's engine, cannot compile
-        once += pattern_findings(obj)
+        hint = hints.get(id(obj))
+        once += hint.patterns if hint is not None else pattern_findings(obj)
     per_version: list[tuple[str, list[tuple[Finding, _Render]]]] = []
     for version in versions:
         resolver = _Resolver(version, custom, dirs) if has_schemas(version) else None
-        per_version.append((version, _version_findings(known, version, resolver, tally)))
+        found = _version_findings(known, version, resolver, tally, hints)
+        per_version.append((version, found))
     report = SchemaReport(
         versions[-1],
         validated=len(tally.validated),
@@ -238,7 +293,11 @@ def _plain(finding: Finding) -> tuple[Finding, _Render]:
 
 
 def _version_findings(
-    objects: Sequence[K8sObject], version: str, resolver: _Resolver | None, tally: _Tally
+    objects: Sequence[K8sObject],
+    version: str,
+    resolver: _Resolver | None,
+    tally: _Tally,
+    hints: Mapping[int, Prechecked],
 ) -> list[tuple[Finding, _Render]]:
     changes = table()
     findings: list[tuple[Finding, _Render]] = []
@@ -253,7 +312,7 @@ def _version_findings(
         if resolver is None:
             continue  # no bundled schemas for this version: the table only
         try:
-            findings += _validate(obj, resolver, tally, version)
+            findings += _validate(obj, resolver, tally, version, hints.get(id(obj)))
         except PatternError as exc:
             if (api_version, kind) in resolver.custom:
                 continue  # reported on the CRD (pattern_findings)
@@ -298,9 +357,16 @@ def _deprecated(obj: K8sObject, change: ApiChange) -> tuple[Finding, _Render]:
 
 
 def _validate(
-    obj: K8sObject, resolver: _Resolver, tally: _Tally, version: str
+    obj: K8sObject, resolver: _Resolver, tally: _Tally, version: str, hint: Prechecked | None
 ) -> list[tuple[Finding, _Render]]:
     api_version, kind = obj.api_version, obj.kind
+    if (
+        hint is not None
+        and version in hint.by_version
+        and (api_version, kind) not in resolver.custom
+    ):
+        tally.validated.add(id(obj))
+        return [_plain(f) for f in hint.by_version[version] if f.path not in obj.problems]
     schema = resolver.schema(api_version, kind)
     if schema is None:
         unserved = _unserved(obj, version)

@@ -1,0 +1,343 @@
+"""Worker processes for the per-file work of a run (``--jobs N``).
+
+Discovery has read every file (``Source.data``); what each file then costs on its own,
+decoding, parsing into position trees (``kslint.loader.load_source``) and the schema
+work that does not depend on the run's CRDs (``kslint.api_schemas.precheck``), runs in
+``N`` worker processes. The graph, the cross-object rules and the rest of the schema
+stage run once, in the main process, over what the workers send back.
+
+- How many: ``--jobs`` (1 is the single-process path), else the CPUs this process may
+  use (its CPU affinity and its cgroup's CPU quota, never ``os.cpu_count()``, which
+  counts the machine's). Inputs under ``MIN_BYTES`` stay in one process: starting
+  workers and sending trees back would cost more than it saves.
+- What crosses: chunks of consecutive files of about the same size in bytes (the last
+  chunk to finish decides the wall time), results taken in chunk order, so the result
+  is the one a single process makes, in the same order. Trees cross cheaply: positions
+  stay packed (``YMap.__reduce__``) and a file's text is one string its objects share.
+- Memory: with ``fork`` a worker inherits the sources instead of receiving a copy, and
+  reads only its chunk's; the main process drops a chunk's bytes as soon as its result
+  is back. Where ``fork`` is unavailable, ``spawn`` sends each chunk its own sources.
+- Failures: a chunk whose worker raised or died is loaded again in the main process (a
+  bug there then shows exactly as in a single-process run); Ctrl-C ends the workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import signal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kslint.api_schemas import Prechecked, precheck
+from kslint.findings import Span
+from kslint.loader import LoadResult, Source, _over_documents, load_source, load_sources
+from kslint.objects import SourceFile
+
+MIN_BYTES = 2 * 2**20  # below this (default jobs), one process is faster
+CHUNKS_PER_JOB = 8  # small enough chunks that the processes finish close together
+
+
+@dataclass(frozen=True)
+class SchemaWork:
+    """The schema settings a worker pre-checks objects with (the run's own)."""
+
+    kubernetes_version: str | list[str] | None
+    schema_dirs: tuple[str, ...] = ()
+
+
+def available_cpus() -> int:
+    """The CPUs this process may use: its affinity, bounded by its cgroup's quota."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        count = os.cpu_count() or 1  # no affinity call (macOS, Windows)
+    quota = cgroup_cpu_limit()
+    if quota is not None:
+        count = min(count, max(1, int(quota)))  # 1.5 CPUs of quota: one process per whole CPU
+    return max(1, count)
+
+
+def cgroup_cpu_limit(root: Path = Path("/sys/fs/cgroup")) -> float | None:
+    """The CPU quota of this process's cgroup in CPUs (quota / period), or None when it
+    has none. cgroup v2: ``cpu.max`` ("max 100000" or "150000 100000"); v1:
+    ``cpu.cfs_quota_us`` (-1: none) and ``cpu.cfs_period_us``."""
+    v2, v1 = _cgroup_paths()
+    for folder in (root / v2.lstrip("/"), root):
+        text = _read(folder / "cpu.max")
+        if text:
+            quota, _, period = text.partition(" ")
+            return None if quota == "max" else _ratio(quota, period)
+    for name in ("cpu", "cpu,cpuacct", "cpuacct,cpu"):
+        for folder in (root / name / v1.lstrip("/"), root / name):
+            quota = _read(folder / "cpu.cfs_quota_us")
+            if quota:
+                period = _read(folder / "cpu.cfs_period_us")
+                return None if quota.startswith("-") else _ratio(quota, period)
+    return None
+
+
+def _cgroup_paths() -> tuple[str, str]:
+    """This process's cgroup v2 path and v1 ``cpu`` controller path (``/proc/self/cgroup``)."""
+    v2 = v1 = "/"
+    for line in (_read(Path("/proc/self/cgroup")) or "").splitlines():
+        number, _, rest = line.partition(":")
+        controllers, _, path = rest.partition(":")
+        if number == "0" and not controllers:
+            v2 = path
+        elif "cpu" in controllers.split(","):
+            v1 = path
+    return v2, v1
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text().strip()
+    except (OSError, ValueError):
+        return None
+
+
+def _ratio(quota: str, period: str | None) -> float | None:
+    try:
+        value = int(quota) / int(period or "100000")
+    except (ValueError, ZeroDivisionError):
+        return None
+    return value if value > 0 else None
+
+
+def jobs_for(requested: int | None, sources: Sequence[Source]) -> int:
+    """The processes to load ``sources`` with: ``requested`` (``--jobs``) as given, else
+    the CPUs available when the input is large enough to gain from them; never more
+    than there are files."""
+    if requested is None:
+        if sum(len(source.data) for source in sources) < MIN_BYTES:
+            return 1
+        requested = available_cpus()
+    return max(1, min(requested, len(sources)))
+
+
+def chunks(sizes: Sequence[int], count: int) -> list[range]:
+    """Consecutive index ranges of about equal total size, at most ``count`` of them."""
+    total = sum(sizes)
+    target = max(total / max(count, 1), 1)
+    ranges, start, filled = [], 0, 0
+    for index, size in enumerate(sizes):
+        filled += size
+        if filled >= target and index + 1 < len(sizes):
+            ranges.append(range(start, index + 1))
+            start, filled = index + 1, 0
+    if start < len(sizes):
+        ranges.append(range(start, len(sizes)))
+    return ranges
+
+
+# What a worker made with fork reads: the run's sources and settings (set just before
+# the workers start; a spawned worker gets its sources with each chunk instead).
+_INHERITED: tuple[Sequence[Source], str, int | None, SchemaWork | None] | None = None
+
+
+def _serve(connection: Any) -> None:
+    """A worker: load the chunks the main process sends until it sends None."""
+    # The main process ends the workers on Ctrl-C; trees hold no cycles (see load_sources).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return  # the main process is gone
+        if task is None:
+            return
+        try:
+            connection.send(_work(task))
+        except Exception:  # a bug, or a result that cannot be sent: the main process loads it
+            connection.send(None)
+
+
+def _work(task: tuple[Any, ...]) -> tuple[LoadResult, list[Prechecked] | None]:
+    """Load a chunk: ``(indices,)`` into the inherited sources, or ``(sources, namespace,
+    max_documents, schema)``."""
+    if len(task) == 1:
+        assert _INHERITED is not None
+        everything, namespace, limit, schema = _INHERITED
+        sources = [everything[index] for index in task[0]]
+    else:
+        sources, namespace, limit, schema = task
+    result = LoadResult()
+    for source in sources:
+        result.extend(load_source(source, namespace, limit))
+    for file in result.files:  # derived on demand; not worth sending
+        vars(file).pop("lines", None)
+        vars(file).pop("directory", None)
+    checks = None
+    if schema is not None:
+        try:
+            checks = precheck(result.objects, schema.kubernetes_version, schema.schema_dirs)
+        except Exception:  # the main process does it again and reports what is wrong
+            checks = None
+    return result, checks
+
+
+Outcome = tuple[LoadResult, list[Prechecked] | None] | None  # None: load it here
+
+
+class _Workers:
+    """``jobs`` processes, each fed one chunk at a time through its own pipe; a chunk
+    goes to whichever worker is free, results are kept until their turn comes."""
+
+    def __init__(self, context: Any, jobs: int, tasks: list[tuple[Any, ...]]) -> None:
+        self.tasks = tasks
+        self.next_task = 0
+        self.done: dict[int, Outcome] = {}
+        self.busy: dict[Any, int] = {}  # worker -> chunk it is loading
+        self.workers = []
+        for _ in range(min(jobs, len(tasks))):
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(theirs,), daemon=True)
+            process.start()
+            theirs.close()
+            self.workers.append((process, mine))
+        for worker in self.workers:
+            self._give(worker)
+
+    def _give(self, worker: tuple[Any, Any]) -> None:
+        if self.next_task < len(self.tasks):
+            try:
+                worker[1].send(self.tasks[self.next_task])
+            except OSError:  # the worker died: its chunk is loaded in the main process
+                self.done[self.next_task] = None
+                self.next_task += 1
+                return
+            self.busy[worker] = self.next_task
+            self.next_task += 1
+
+    def result(self, index: int) -> Outcome:
+        """Chunk ``index``'s outcome, waiting for it."""
+        from multiprocessing.connection import wait
+
+        while index not in self.done:
+            if not self.busy:  # every worker died: the rest is loaded in the main process
+                return None
+            by_handle = {}
+            for worker in self.busy:
+                by_handle[worker[1]] = by_handle[worker[0].sentinel] = worker
+            for handle in wait(list(by_handle)):
+                worker = by_handle[handle]
+                if worker not in self.busy:
+                    continue  # its pipe and its sentinel were both ready
+                chunk = self.busy.pop(worker)
+                try:
+                    outcome = worker[1].recv() if worker[1].poll() else None
+                except (EOFError, OSError):
+                    outcome = None
+                self.done[chunk] = outcome
+                if worker[0].is_alive():
+                    self._give(worker)
+        return self.done.pop(index)
+
+    def close(self, force: bool) -> None:
+        """Stop the workers: ask the idle ones, end the busy ones (``force``: all)."""
+        for process, connection in self.workers:
+            if not force and (process, connection) not in self.busy:
+                with contextlib.suppress(OSError):
+                    connection.send(None)
+            else:
+                process.terminate()
+        for process, connection in self.workers:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+            connection.close()
+
+
+def load_parallel(
+    sources: list[Source],
+    namespace: str = "default",
+    max_documents: int | None = None,
+    jobs: int = 2,
+    schema: SchemaWork | None = None,
+) -> tuple[LoadResult, dict[int, Prechecked]]:
+    """``load_sources`` in ``jobs`` processes: the same result, and the schema work
+    done on the way (by ``id`` of each object, for ``api_schemas.validate``). Each
+    source's bytes are dropped (``data = b""``) once its chunk is loaded."""
+    context = _context()
+    if jobs <= 1 or len(sources) < 2 or context is None:
+        return load_sources(sources, namespace, max_documents), {}
+    global _INHERITED
+    ranges = chunks([len(source.data) for source in sources], jobs * CHUNKS_PER_JOB)
+    forked = context.get_start_method() == "fork"
+    tasks = [
+        (span,) if forked else ([sources[i] for i in span], namespace, max_documents, schema)
+        for span in ranges
+    ]
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling trees allocates like parsing them
+    gc.freeze()  # what is loaded so far stays out of the workers' way (copy-on-write)
+    _INHERITED = (sources, namespace, max_documents, schema) if forked else None
+    result, hints = LoadResult(), {}
+    pool = None
+    try:
+        pool = _Workers(context, jobs, tasks)
+        for index, span in enumerate(ranges):
+            outcome = pool.result(index)
+            part, checks = outcome if outcome is not None else (None, None)
+            if part is None:  # its worker raised or died: load the chunk here
+                part = LoadResult()
+                for i in span:
+                    part.extend(load_source(sources[i], namespace, max_documents))
+            if max_documents is not None and result.documents + part.documents >= max_documents:
+                # The run's document budget is shared by the files in order: from the
+                # chunk that reaches it on, load as one process does.
+                _load_in_order(sources[span.start :], namespace, max_documents, result)
+                break
+            result.extend(part)
+            if checks is not None:
+                hints.update(zip(map(id, part.objects), checks, strict=True))
+            for i in span:
+                sources[i].data = b""
+    except BaseException:
+        if pool is not None:
+            pool.close(force=True)
+            pool = None
+        raise
+    finally:
+        _INHERITED = None
+        gc.freeze()
+        if enabled:
+            gc.enable()
+    if pool is not None:
+        pool.close(force=False)
+    return result, hints
+
+
+def _load_in_order(
+    sources: Sequence[Source], namespace: str, limit: int, result: LoadResult
+) -> None:
+    """``load_sources``' loop, continued from ``result``'s document count."""
+    for source in sources:
+        left = limit - result.documents
+        if left <= 0:
+            file = SourceFile(source.path)
+            result.files.append(file)
+            result.findings.append(_over_documents(file, Span(1, 1, 1, 1), limit))
+            continue
+        result.extend(load_source(source, namespace, left))
+
+
+def _context() -> Any:
+    """``fork`` where the platform has it (workers start in milliseconds), else
+    ``spawn``; None where neither works."""
+    import multiprocessing  # only for a run that uses workers
+
+    methods = multiprocessing.get_all_start_methods()
+    for method in ("fork", "spawn"):
+        if method in methods:
+            try:
+                return multiprocessing.get_context(method)
+            except ValueError:
+                continue
+    return None

@@ -1,0 +1,225 @@
+"""Worker processes (``--jobs``, kslint.workers): the same report as one process, in the
+same order; a worker that fails loses no file; the CPUs a run may use."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import run_kslint, write_files
+
+from kslint import workers
+from kslint.api_schemas import validate
+from kslint.loader import Source, load_sources
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: backups.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Backup, plural: backups}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                schedule: {type: string, pattern: "(?=lookahead)"}
+"""
+
+# Files of every kind of outcome: objects with findings, schema violations, a custom
+# resource whose CRD is in another file (another worker), broken YAML, a template.
+TREE = {
+    "a/crd.yaml": CRD,
+    "z/backup.yaml": """\
+        apiVersion: example.com/v1
+        kind: Backup
+        metadata: {name: nightly}
+        spec: {schedule: 3, extra: true}
+        """,
+    "b/deploy.yaml": """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: "two"
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers:
+                - name: web
+                  image: nginx
+                  volumeMounts: [{name: data, mountPath: /data}]
+              volumes:
+                - name: data
+                  persistentVolumeClaim: {claimName: missing}
+        """,
+    "b/broken.yaml": "a: [1, 2\n",
+    "c/template.yaml": "apiVersion: v1\nkind: {{ .Values.kind }}\n",
+    "c/list.yaml": """\
+        apiVersion: v1
+        kind: List
+        items:
+          - apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: data, namespace: db}
+            spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+          - 3
+        """,
+}
+
+
+def _tree(root: Path) -> Path:
+    write_files(root, TREE)
+    for name in ("claim-sharing", "pod-volumes", "graph", "claims-and-selectors"):
+        shutil.copytree(FIXTURES / name, root / name)
+    return root
+
+
+def test_two_processes_report_byte_for_byte_what_one_does(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "repo")
+    common = ("lint", ".", "--no-cache", "--format", "json", "--fail-on", "never")
+    one = run_kslint(*common, "--jobs", "1", cwd=root)
+    assert one.returncode == 0, one.stderr
+    assert '"invalid-yaml"' in one.stdout and '"unknown-field"' in one.stdout
+    assert "(?=lookahead)" in one.stdout  # the CRD's pattern finding (a pre-checked one)
+    for jobs in ("2", "3"):
+        many = run_kslint(*common, "--jobs", jobs, cwd=root)
+        assert many.returncode == 0, many.stderr
+        assert many.stdout == one.stdout, jobs
+        assert many.stderr == one.stderr, jobs
+    text = run_kslint("lint", ".", "--no-cache", "--jobs", "2", cwd=root)
+    assert text.returncode == 1  # the exit code is as in one process
+    assert text.stdout == run_kslint("lint", ".", "--no-cache", "-j", "1", cwd=root).stdout
+
+
+def test_jobs_must_be_positive(tmp_path: Path) -> None:
+    result = run_kslint("lint", ".", "--jobs", "0", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--jobs" in result.stderr
+
+
+def _sources(root: Path) -> list[Source]:
+    paths = sorted(p for p in root.rglob("*.yaml") if p.is_file())
+    return [Source(str(p.relative_to(root)), p.read_bytes()) for p in paths]
+
+
+def _same(a, b) -> None:  # type: ignore[no-untyped-def]
+    assert [f.path for f in a.files] == [f.path for f in b.files]
+    assert [f.text for f in a.files] == [f.text for f in b.files]
+    assert [(o.identity, o.file.path, o.body) for o in a.objects] == [
+        (o.identity, o.file.path, o.body) for o in b.objects
+    ]
+    assert [o.body.span for o in a.objects] == [o.body.span for o in b.objects]
+    assert a.findings == b.findings
+    assert (a.documents, a.skipped) == (b.documents, b.skipped)
+
+
+def test_parallel_load_equals_one_process_and_drops_the_bytes(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    expected = load_sources(_sources(root))
+    sources = _sources(root)
+    loaded, hints = workers.load_parallel(sources, jobs=2, schema=workers.SchemaWork(None))
+    _same(loaded, expected)
+    assert set(hints) == {id(obj) for obj in loaded.objects}
+    assert all(source.data == b"" for source in sources)
+    # The schema stage says the same with the workers' pre-checks as without them.
+    assert validate(loaded.objects, prechecked=hints) == validate(expected.objects)
+
+
+def test_a_chunk_whose_worker_fails_is_loaded_in_the_main_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tree(tmp_path)
+    expected = load_sources(_sources(root))
+    main = os.getpid()
+    real = workers.load_source
+
+    def failing(source, *args):  # type: ignore[no-untyped-def]
+        if os.getpid() != main and source.path.startswith("b"):
+            raise RuntimeError("a bug in a worker")
+        if os.getpid() != main and source.path.startswith("graph"):
+            os._exit(3)  # a worker that dies
+        return real(source, *args)
+
+    monkeypatch.setattr(workers, "load_source", failing)
+    loaded, _ = workers.load_parallel(_sources(root), jobs=2)
+    _same(loaded, expected)
+
+
+def test_the_document_budget_is_shared_in_file_order(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    for limit in (1, 5, 12):
+        expected = load_sources(_sources(root), max_documents=limit)
+        loaded, _ = workers.load_parallel(_sources(root), max_documents=limit, jobs=2)
+        _same(loaded, expected)
+
+
+def test_trees_cross_processes_with_positions_still_packed(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    loaded = load_sources(_sources(root))
+    back = pickle.loads(pickle.dumps(loaded))
+    _same(back, loaded)
+    body = back.objects[0].body
+    assert body._packed is not None  # not unpacked by the round trip
+    assert body.key_spans == loaded.objects[0].body.key_spans
+    # One text per file, shared by the file's objects.
+    assert len({id(obj.file) for obj in back.objects if obj.file.path.endswith("list.yaml")}) == 1
+
+
+def test_small_inputs_stay_in_one_process() -> None:
+    small = [Source(f"{i}.yaml", b"x" * 1000) for i in range(300)]
+    assert workers.jobs_for(None, small) == 1
+    assert workers.jobs_for(4, small) == 4  # asked for: as many as asked
+    assert workers.jobs_for(4, small[:2]) == 2  # never more than files
+    large = [Source(f"{i}.yaml", b"x" * 100_000) for i in range(300)]
+    assert workers.jobs_for(None, large) == workers.available_cpus()
+
+
+def test_chunks_are_consecutive_and_balanced_by_size() -> None:
+    sizes = [10, 10, 10, 10, 40, 10, 10]
+    ranges = workers.chunks(sizes, 3)
+    assert [list(r) for r in ranges] == [[0, 1, 2, 3], [4], [5, 6]]
+    assert [i for r in workers.chunks(sizes, 100) for i in r] == list(range(len(sizes)))
+    assert workers.chunks([], 4) == []
+
+
+def test_available_cpus_follow_affinity_and_cgroup_quota(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cgroup = tmp_path / "cgroup"
+    cgroup.mkdir()
+    monkeypatch.setattr(workers, "_cgroup_paths", lambda: ("/", "/"))
+    assert workers.cgroup_cpu_limit(cgroup) is None
+    (cgroup / "cpu.max").write_text("max 100000\n")
+    assert workers.cgroup_cpu_limit(cgroup) is None
+    (cgroup / "cpu.max").write_text("150000 100000\n")
+    assert workers.cgroup_cpu_limit(cgroup) == 1.5
+    (cgroup / "cpu.max").unlink()
+    (cgroup / "cpu").mkdir()
+    (cgroup / "cpu" / "cpu.cfs_quota_us").write_text("-1\n")
+    (cgroup / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
+    assert workers.cgroup_cpu_limit(cgroup) is None
+    (cgroup / "cpu" / "cpu.cfs_quota_us").write_text("300000\n")
+    assert workers.cgroup_cpu_limit(cgroup) == 3.0
+
+    monkeypatch.setattr(workers, "cgroup_cpu_limit", lambda: 1.5)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert workers.available_cpus() == 1
+    monkeypatch.setattr(workers, "cgroup_cpu_limit", lambda: None)
+    assert workers.available_cpus() == 4
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert workers.available_cpus() == 4  # the affinity, not the machine
