@@ -27,7 +27,7 @@ import contextlib
 import gc
 import os
 import signal
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,23 +157,32 @@ def _serve(connection: Any) -> None:
             connection.send(None)
 
 
-def _work(task: tuple[Any, ...]) -> tuple[LoadResult, list[Prechecked] | None]:
-    """Load a chunk: ``(indices,)`` into the inherited sources, or ``(sources, namespace,
-    max_documents, schema)``."""
+# One file's outcome: what it loaded, and its objects' schema pre-checks (None: not done).
+FileOutcome = tuple[LoadResult, list[Prechecked] | None]
+
+
+def _work(task: tuple[Any, ...]) -> list[FileOutcome]:
+    """Load a chunk, file by file: ``(indices,)`` into the inherited sources, or
+    ``(sources, namespace, max_documents, schema)``."""
     if len(task) == 1:
         assert _INHERITED is not None
         everything, namespace, limit, schema = _INHERITED
         sources = [everything[index] for index in task[0]]
     else:
         sources, namespace, limit, schema = task
-    result = LoadResult()
-    for source in sources:
-        result.extend(load_source(source, namespace, limit))
+    return [load_one(source, namespace, limit, schema) for source in sources]
+
+
+def load_one(
+    source: Source, namespace: str, limit: int | None, schema: SchemaWork | None
+) -> FileOutcome:
+    """One file's per-file work (in a worker, or in the main process)."""
+    result = load_source(source, namespace, limit)
     for file in result.files:  # derived on demand; not worth sending
         vars(file).pop("lines", None)
         vars(file).pop("directory", None)
     checks = None
-    if schema is not None:
+    if schema is not None and result.objects:
         try:
             checks = precheck(result.objects, schema.kubernetes_version, schema.schema_dirs)
         except Exception:  # the main process does it again and reports what is wrong
@@ -181,7 +190,7 @@ def _work(task: tuple[Any, ...]) -> tuple[LoadResult, list[Prechecked] | None]:
     return result, checks
 
 
-Outcome = tuple[LoadResult, list[Prechecked] | None] | None  # None: load it here
+Outcome = list[FileOutcome] | None  # a chunk's; None: its worker failed, load it here
 
 
 class _Workers:
@@ -254,19 +263,20 @@ class _Workers:
             connection.close()
 
 
-def load_parallel(
+def load_each(
     sources: list[Source],
     namespace: str = "default",
     max_documents: int | None = None,
     jobs: int = 2,
     schema: SchemaWork | None = None,
-) -> tuple[LoadResult, dict[int, Prechecked]]:
-    """``load_sources`` in ``jobs`` processes: the same result, and the schema work
-    done on the way (by ``id`` of each object, for ``api_schemas.validate``). Each
-    source's bytes are dropped (``data = b""``) once its chunk is loaded."""
-    context = _context()
-    if jobs <= 1 or len(sources) < 2 or context is None:
-        return load_sources(sources, namespace, max_documents), {}
+) -> Iterator[FileOutcome]:
+    """Each source's outcome, in order, loaded in ``jobs`` processes (each file with the
+    whole ``max_documents`` budget: sharing it in order is the caller's part)."""
+    context = _context() if jobs > 1 and len(sources) > 1 else None
+    if context is None:
+        for source in sources:
+            yield load_one(source, namespace, max_documents, schema)
+        return
     global _INHERITED
     ranges = chunks([len(source.data) for source in sources], jobs * CHUNKS_PER_JOB)
     forked = context.get_start_method() == "fork"
@@ -278,43 +288,59 @@ def load_parallel(
     gc.disable()  # unpickling trees allocates like parsing them
     gc.freeze()  # what is loaded so far stays out of the workers' way (copy-on-write)
     _INHERITED = (sources, namespace, max_documents, schema) if forked else None
-    result, hints = LoadResult(), {}
     pool = None
     try:
         pool = _Workers(context, jobs, tasks)
         for index, span in enumerate(ranges):
             outcome = pool.result(index)
-            part, checks = outcome if outcome is not None else (None, None)
-            if part is None:  # its worker raised or died: load the chunk here
-                part = LoadResult()
-                for i in span:
-                    part.extend(load_source(sources[i], namespace, max_documents))
-            if max_documents is not None and result.documents + part.documents >= max_documents:
-                # The run's document budget is shared by the files in order: from the
-                # chunk that reaches it on, load as one process does.
-                _load_in_order(sources[span.start :], namespace, max_documents, result)
-                break
-            result.extend(part)
-            if checks is not None:
-                hints.update(zip(map(id, part.objects), checks, strict=True))
-            for i in span:
-                sources[i].data = b""
-    except BaseException:
-        if pool is not None:
-            pool.close(force=True)
-            pool = None
-        raise
+            if outcome is None or len(outcome) != len(span):  # its worker raised or died
+                outcome = [load_one(sources[i], namespace, max_documents, schema) for i in span]
+            yield from outcome
     finally:
         _INHERITED = None
+        if pool is not None:
+            # Normally every chunk is back; a break (the document budget) or Ctrl-C ends
+            # the workers still busy.
+            pool.close(force=bool(pool.busy))
         gc.freeze()
         if enabled:
             gc.enable()
-    if pool is not None:
-        pool.close(force=False)
+
+
+def load_parallel(
+    sources: list[Source],
+    namespace: str = "default",
+    max_documents: int | None = None,
+    jobs: int = 2,
+    schema: SchemaWork | None = None,
+) -> tuple[LoadResult, dict[int, Prechecked]]:
+    """``load_sources`` in ``jobs`` processes: the same result, and the schema work
+    done on the way (by ``id`` of each object, for ``api_schemas.validate``). Each
+    source's bytes are dropped (``data = b""``) once it is loaded."""
+    if jobs <= 1 or len(sources) < 2:
+        return load_sources(sources, namespace, max_documents), {}
+    result, hints = LoadResult(), {}
+    outcomes = load_each(sources, namespace, max_documents, jobs, schema)
+    for index, (part, checks) in enumerate(outcomes):
+        if max_documents is not None and result.documents + part.documents >= max_documents:
+            # The run's document budget is shared by the files in order: from the file
+            # that reaches it on, load as one process does.
+            outcomes.close()
+            load_in_order(sources[index:], namespace, max_documents, result)
+            break
+        add(result, hints, part, checks)
+        sources[index].data = b""
     return result, hints
 
 
-def _load_in_order(
+def add(result: LoadResult, hints: dict[int, Prechecked], part: LoadResult, checks: Any) -> None:
+    """One file's outcome added to the run's."""
+    result.extend(part)
+    if checks is not None:
+        hints.update(zip(map(id, part.objects), checks, strict=True))
+
+
+def load_in_order(
     sources: Sequence[Source], namespace: str, limit: int, result: LoadResult
 ) -> None:
     """``load_sources``' loop, continued from ``result``'s document count."""
