@@ -178,6 +178,7 @@ def main() -> None:
     split = argv.index("--") if "--" in argv else len(argv)
     options = parser.parse_args(argv[:split])
     scratch = tempfile.TemporaryDirectory()
+    work = Path(scratch.name)
     extra = argv[split + 1 :]
     if options.policies:
         extra += ["--policy-dir", str(policy_copies(options.policies, Path(scratch.name)))]
@@ -219,7 +220,7 @@ def main() -> None:
         small_cold = [lint_once([*small, "--no-cache"])[0] for _ in range(max(options.repeat, 5))]
     copies = []
     for count in [int(n) for n in options.copies.split(",") if n.strip()]:
-        tree = copies_tree(Path(options.directory), count, Path(scratch.name))
+        tree = copies_tree(Path(options.directory), count, work)
         runs = [lint_sampled([str(tree), "--no-cache", *extra]) for _ in range(options.repeat)]
         copies.append((count, min(t for t, _ in runs), max(m for _, m in runs)))
     load_after = os.getloadavg()
