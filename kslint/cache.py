@@ -180,11 +180,16 @@ class Cache:
         except ValueError:
             return None
 
-    def put(self, kind: str, key: str, value: Any) -> None:
+    def put(self, kind: str, key: str, value: Any, prune: bool = True) -> None:
+        """Store ``value`` (JSON data) under ``key``; ``prune``: then keep only the newest
+        ``KEEP`` entries of ``kind`` (a caller writing many calls ``prune`` once)."""
         secret = self._key()
         if secret is None or not self.enabled:
             return
-        body = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        try:
+            body = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        except ValueError:  # text JSON cannot carry (a lone surrogate): not stored
+            return
         mac = hmac.new(secret, key.encode() + b"\0" + body, hashlib.sha256).hexdigest()
         path = self._path(kind, key)
         try:
@@ -194,19 +199,22 @@ class Cache:
         except OSError as exc:
             self._off(f"cannot write {self.directory} ({exc.strerror or exc})")
             return
-        self._prune(kind, keep=path)
+        if prune:
+            self.prune(kind, KEEP, spare=path)
 
-    def _prune(self, kind: str, keep: Path) -> None:
-        """Keep the newest ``KEEP`` entries of a kind: each edit makes a new run entry,
-        and only the latest ones can be hit again. Another run removing an entry this
-        one wanted only costs that run a miss."""
+    def prune(self, kind: str, keep: int, spare: Path | None = None) -> None:
+        """Keep the newest ``keep`` entries of a kind (and ``spare``): each edit makes a
+        new run entry, and only the latest ones can be hit again. Another run removing
+        an entry this one wanted only costs that run a miss."""
         entries = []
         for entry in (self.directory / kind).glob("*/*"):
+            if entry.name.startswith(".tmp-"):
+                continue  # another run's entry being written
             with contextlib.suppress(OSError):
                 entries.append((entry.stat().st_mtime_ns, entry))
         entries.sort(reverse=True)
-        for _, entry in entries[KEEP:]:
-            if entry != keep:
+        for _, entry in entries[keep:]:
+            if entry != spare:
                 with contextlib.suppress(OSError):
                     entry.unlink()
 

@@ -9,7 +9,9 @@ A result that does not survive the round trip unchanged is not stored.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import posixpath
 from collections import Counter
 from dataclasses import dataclass, fields
 from typing import Any
@@ -17,7 +19,7 @@ from typing import Any
 from kslint.api_schemas import SchemaReport
 from kslint.cache import build_id, file_digest, tree_digest
 from kslint.findings import Finding, ObjectRef, Related, Severity, Suppression
-from kslint.nodes import Span
+from kslint.nodes import Span, YMap, YSeq, pack_positions, rebuild_map, rebuild_seq
 from kslint.objects import SourceFile
 from kslint.ruleset import RuleSet
 
@@ -237,3 +239,230 @@ def from_entry(
         rules=rules,
         units=list(entry["units"]),
     )
+
+
+# Per-file entries: a run that misses the whole-run entry (one file changed) takes every
+# unchanged file's load result from here and parses only the others. Entries are grouped
+# by folder (one cache file per folder, not one per file), each file's result under a key
+# over its bytes and the settings of the per-file work.
+FILES = "files"
+
+
+def load_settings(namespace: str, max_documents: int | None, schema: Any) -> str:
+    """What changes a file's per-file work besides its bytes: kslint's build, the
+    default namespace, the document limit and the schema settings of the pre-checks."""
+    dirs = tuple(schema.schema_dirs) if schema is not None else ()
+    version = None if schema is None else schema.kubernetes_version
+    return f"{build_id()}\0{namespace}\0{max_documents}\0{version}\0{dirs}\0{tree_digest(dirs)}"
+
+
+def file_key(settings: str, source: Source) -> str:
+    return hashlib.sha256(
+        f"{settings}\0{source.path}\0{source.chart_template}\0{source.error}\0"
+        f"{file_digest(source.data)}".encode()
+    ).hexdigest()
+
+
+def group_key(settings: str, folder: str) -> str:
+    """The name of a folder's entry (stable while its files change)."""
+    return hashlib.sha256(f"{settings}\0group\0{folder}".encode()).hexdigest()
+
+
+class Uncacheable(Exception):
+    """A tree holds something JSON cannot carry exactly (the file is not cached)."""
+
+
+_MAP, _SEQ = 0, 1
+
+
+def _packed_map(node: YMap) -> tuple[bytes, list[Any] | None]:
+    if node._packed is not None:
+        return node._packed, None if node._keys is None else list(node._keys)
+    keys, values = node.key_spans, node.value_spans
+    positions = [*node.span]
+    for key in node:
+        if key not in keys or key not in values:
+            raise Uncacheable(key)
+        positions += [*keys[key], *values[key]]
+    return pack_positions(positions), None
+
+
+def _packed_seq(node: YSeq) -> bytes:
+    if node._packed is not None:
+        return node._packed
+    spans = node.item_spans
+    if len(spans) != len(node):
+        raise Uncacheable(node)
+    return pack_positions([number for span in [node.span, *spans] for number in span])
+
+
+def tree_entry(node: Any) -> Any:
+    """A ``YMap``/``YSeq`` tree as JSON data: each container a list headed by its type
+    and its packed positions (base64), then its items (a mapping's keys and values in
+    turn, so keys keep their types). Raises ``Uncacheable``."""
+    if isinstance(node, YMap):
+        packed, keys = _packed_map(node)
+        entry: list[Any] = [_MAP, base64.b64encode(packed).decode(), keys]
+        for key, value in dict.items(node):
+            if not isinstance(key, _SCALARS):
+                raise Uncacheable(key)
+            entry += (key, tree_entry(value))
+        return entry
+    if isinstance(node, YSeq):
+        return [_SEQ, base64.b64encode(_packed_seq(node)).decode(), *map(tree_entry, node)]
+    if isinstance(node, _SCALARS):
+        return node
+    raise Uncacheable(type(node).__name__)
+
+
+_SCALARS = (str, int, float, type(None))
+
+
+def tree_from_entry(entry: Any) -> Any:
+    if type(entry) is not list:
+        return entry
+    packed = base64.b64decode(entry[1])
+    if entry[0] == _MAP:
+        items = iter(entry[3:])
+        pairs = {key: tree_from_entry(value) for key, value in zip(items, items, strict=True)}
+        keys = None if entry[2] is None else tuple(entry[2])
+        return rebuild_map(None, packed, keys, None, pairs)
+    if entry[0] == _SEQ:
+        return rebuild_seq(None, packed, None, [tree_from_entry(item) for item in entry[2:]])
+    raise ValueError(f"unknown node type {entry[0]!r}")
+
+
+def file_entry(result: Any, checks: list[Any] | None) -> dict[str, Any]:
+    """One file's load result (``kslint.workers.FileOutcome``) as JSON data. Raises
+    ``Uncacheable``."""
+    [file] = result.files
+    entry = {
+        "text": bool(file.text),
+        "objects": [
+            [obj.api_version, obj.kind, obj.name, obj.namespace, tree_entry(obj.body)]
+            for obj in result.objects
+        ],
+        "findings": [_finding(f) for f in result.findings],
+        "counts": [result.documents, result.skipped],
+        "checks": None
+        if checks is None
+        else [
+            [[_finding(f) for f in check.patterns], _by_version(check.by_version)]
+            for check in checks
+        ],
+    }
+    if any(obj.origin is not None or obj.problems for obj in result.objects):
+        raise Uncacheable("object state")
+    return entry
+
+
+def _by_version(by_version: dict[str, list[Finding]]) -> list[Any]:
+    return [[version, [_finding(f) for f in found]] for version, found in by_version.items()]
+
+
+def from_file_entry(entry: dict[str, Any], source: Source, text: Any) -> tuple[Any, Any]:
+    """``file_entry`` back, for ``source`` (whose bytes it was made from; ``text``
+    decodes them). Raises (KeyError, TypeError, ValueError) on an entry of the wrong
+    shape."""
+    from kslint.api_schemas import Prechecked
+    from kslint.loader import LoadResult
+    from kslint.objects import K8sObject
+
+    file = SourceFile(source.path, text(source) if entry["text"] else "")
+    objects = [
+        K8sObject(api_version, kind, name, namespace, tree_from_entry(body), file)
+        for api_version, kind, name, namespace, body in entry["objects"]
+    ]
+    if not all(isinstance(obj.body, YMap) for obj in objects):
+        raise ValueError("an object body that is not a mapping")
+    documents, skipped = entry["counts"]
+    result = LoadResult([file], objects, [_unfinding(f) for f in entry["findings"]])
+    result.documents, result.skipped = int(documents), int(skipped)
+    checks = entry["checks"]
+    if checks is not None:
+        checks = [
+            Prechecked(
+                [_unfinding(f) for f in patterns],
+                {version: [_unfinding(f) for f in found] for version, found in by_version},
+            )
+            for patterns, by_version in checks
+        ]
+        if len(checks) != len(objects):
+            raise ValueError("pre-checks and objects differ in number")
+    return result, checks
+
+
+def load_cached(
+    cache: Any,
+    sources: list[Source],
+    namespace: str,
+    max_documents: int | None,
+    schema: Any,
+    load_each: Any,
+    text: Any,
+) -> tuple[Any, dict[int, Any]] | None:
+    """The run's load result (and schema pre-checks by object id), each file taken from
+    its folder's entry when its bytes and settings match, the others loaded with
+    ``load_each`` (``kslint.workers``) and stored. None near the document limit (the
+    budget is shared in file order: the caller loads as usual)."""
+    from kslint.loader import LoadResult
+
+    settings = load_settings(namespace, max_documents, schema)
+    keys = [file_key(settings, source) for source in sources]
+    folders: dict[str, list[int]] = {}
+    for index, source in enumerate(sources):
+        folders.setdefault(posixpath.dirname(source.path), []).append(index)
+    stored: dict[str, dict[str, Any]] = {}
+    outcomes: list[Any] = [None] * len(sources)
+    for folder, indices in folders.items():
+        entry = cache.get(FILES, group_key(settings, folder))
+        stored[folder] = entry if isinstance(entry, dict) else {}
+        for index in indices:
+            found = stored[folder].get(keys[index])
+            if found is not None:
+                try:
+                    outcomes[index] = from_file_entry(found, sources[index], text)
+                except (KeyError, TypeError, ValueError, IndexError):
+                    stored[folder].pop(keys[index])  # a well-signed entry of another shape
+    missed = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    for index, outcome in zip(missed, load_each([sources[i] for i in missed]), strict=True):
+        outcomes[index] = outcome
+    _store(cache, settings, folders, keys, stored, outcomes, set(missed))
+    result, hints = LoadResult(), {}
+    for part, checks in outcomes:
+        if max_documents is not None and result.documents + part.documents >= max_documents:
+            return None
+        result.extend(part)
+        if checks is not None:
+            hints.update(zip(map(id, part.objects), checks, strict=True))
+    return result, hints
+
+
+def _store(
+    cache: Any,
+    settings: str,
+    folders: dict[str, list[int]],
+    keys: list[str],
+    stored: dict[str, dict[str, Any]],
+    outcomes: list[Any],
+    missed: set[int],
+) -> None:
+    """Rewrite the entries of the folders whose files changed (the unchanged files'
+    data reused as read), then keep as many folder entries as this run has, twice."""
+    written = False
+    for folder, indices in folders.items():
+        if not any(index in missed for index in indices) and len(stored[folder]) == len(indices):
+            continue
+        data = {}
+        for index in indices:
+            if index in missed:
+                try:
+                    data[keys[index]] = file_entry(*outcomes[index])
+                except Uncacheable:
+                    continue
+            elif keys[index] in stored[folder]:
+                data[keys[index]] = stored[folder][keys[index]]
+        cache.put(FILES, group_key(settings, folder), data, prune=False)
+        written = True
+    if written:
+        cache.prune(FILES, keep=max(64, 2 * len(folders)))

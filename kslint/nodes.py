@@ -102,7 +102,7 @@ class YMap(dict):
         """For copy and pickle (worker processes send trees back): the positions as they
         are, packed or not, and the items as one plain dict, so that neither side unpacks
         positions nor calls the overridden ``__setitem__`` once per key."""
-        return _rebuild_map, (self._own, self._packed, self._keys, self._spans, dict(self))
+        return rebuild_map, (self._own, self._packed, self._keys, self._spans, dict(self))
 
     # Changing the mapping unpacks the positions first, so they stay with their keys.
     def __setitem__(self, key: Any, value: Any) -> None:
@@ -172,7 +172,7 @@ class YSeq(list):
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """For copy and pickle: the positions as they are (packed or not), the items as
         one plain list."""
-        return _rebuild_seq, (self._own, self._packed, self._item_spans, list(self))
+        return rebuild_seq, (self._own, self._packed, self._item_spans, list(self))
 
     @property
     def item_spans(self) -> list[Span]:
@@ -186,7 +186,7 @@ class YSeq(list):
         return self._item_spans
 
 
-def _rebuild_map(
+def rebuild_map(
     own: Span | None,
     packed: bytes | None,
     keys: tuple[Any, ...] | None,
@@ -202,7 +202,7 @@ def _rebuild_map(
     return node
 
 
-def _rebuild_seq(
+def rebuild_seq(
     own: Span | None, packed: bytes | None, item_spans: list[Span] | None, items: list[Any]
 ) -> YSeq:
     node = YSeq.__new__(YSeq)

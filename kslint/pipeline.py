@@ -36,7 +36,7 @@ from kslint.units import (
     plain_units,
     scope_copies,
 )
-from kslint.workers import SchemaWork, jobs_for, load_parallel
+from kslint.workers import FileOutcome, SchemaWork, jobs_for, load_each, load_parallel
 from kslint.yaml_reader import decode
 
 
@@ -132,14 +132,14 @@ def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
     limit = options.limits.max_documents
     schema = SchemaWork(options.kubernetes_version, tuple(options.schema_dirs))
     jobs = jobs_for(options.jobs, [*sources, *context_sources])
-    loaded, prechecked = load_parallel(sources, options.namespace, limit, jobs, schema)
+    loaded, prechecked = _load(sources, options, limit, jobs, schema)
     loaded.skipped += inputs.fragments
     renders.units += helm_streams(loaded, options.render)
     _release(sources)
     context = None
     if context_sources:  # the context shares the run's document budget
         left = max(limit - loaded.documents, 0)
-        context, _ = load_parallel(context_sources, options.namespace, left, jobs)
+        context, _ = _load(context_sources, options, left, jobs, None)
         _release(context_sources)
     options = _with_dumped_classes(options, context, inputs.only)
     targets = {source.path for source in inputs.sources} if inputs.context else None
@@ -153,6 +153,28 @@ def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
     result.outside_links = inputs.outside_links
     result.inputs = inputs.paths
     return result
+
+
+def _load(
+    sources: list[Source], options: LintOptions, limit: int, jobs: int, schema: SchemaWork | None
+) -> tuple[LoadResult, dict[int, Prechecked]]:
+    """The sources loaded (in ``jobs`` processes), each unchanged file's result taken
+    from the content cache's per-file entries when the run has a cache."""
+    cache = options.cache
+    if cache is not None and cache.enabled and sources:
+        from kslint import cached_run
+
+        def each(misses: list[Source]) -> Iterable[FileOutcome]:
+            return load_each(
+                misses, options.namespace, limit, jobs_for(options.jobs, misses), schema
+            )
+
+        found = cached_run.load_cached(
+            cache, sources, options.namespace, limit, schema, each, _text
+        )
+        if found is not None:
+            return found
+    return load_parallel(sources, options.namespace, limit, jobs, schema)
 
 
 def _with_dumped_classes(

@@ -152,9 +152,16 @@ def _serve(connection: Any) -> None:
         if task is None:
             return
         try:
-            connection.send(_work(task))
-        except Exception:  # a bug, or a result that cannot be sent: the main process loads it
-            connection.send(None)
+            outcome = _work(task)
+        except Exception:  # a bug: the main process loads the chunk (and shows it)
+            outcome = None
+        try:
+            connection.send(outcome)
+        except (OSError, EOFError):
+            return  # the main process is gone
+        except Exception:  # a result that cannot be sent: the main process loads it
+            with contextlib.suppress(OSError):
+                connection.send(None)
 
 
 # One file's outcome: what it loaded, and its objects' schema pre-checks (None: not done).

@@ -157,6 +157,9 @@ class Prechecked:
     by_version: dict[str, list[Finding]] = field(default_factory=dict)
 
 
+_PRECHECK_RESOLVERS: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, _Resolver]] = {}
+
+
 def precheck(
     objects: Sequence[K8sObject],
     kubernetes_version: str | Sequence[str] | None = None,
@@ -165,8 +168,13 @@ def precheck(
     """``Prechecked`` for each of ``objects``, in order. Whatever fails here (a bad
     schema folder, a crash) is left out: ``validate`` does it again and reports it."""
     versions = resolve_versions(kubernetes_version)
-    dirs = [SchemaDir(path) for path in schema_dirs]
-    resolvers = {v: _Resolver(v, {}, dirs) for v in versions if has_schemas(v)}
+    settings = (tuple(versions), tuple(schema_dirs))
+    resolvers = _PRECHECK_RESOLVERS.get(settings)
+    if resolvers is None:  # kept for the process's later calls: compiling is the cost
+        dirs = [SchemaDir(path) for path in schema_dirs]
+        resolvers = {v: _Resolver(v, {}, dirs) for v in versions if has_schemas(v)}
+        _PRECHECK_RESOLVERS.clear()
+        _PRECHECK_RESOLVERS[settings] = resolvers
     changes = table()
     results = []
     for obj in objects:
