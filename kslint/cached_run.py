@@ -272,7 +272,12 @@ class Uncacheable(Exception):
     """A tree holds something JSON cannot carry exactly (the file is not cached)."""
 
 
-_MAP, _SEQ = 0, 1
+# A tree in an entry: each container a JSON list headed by its type (a mapping's keys
+# and values in turn, so keys keep their types; ``_KEYED``: a mapping whose positions
+# follow another key order, given next), and the positions of all containers, in
+# pre-order, as one base64 string beside it (a node's share follows from its size).
+_MAP, _SEQ, _KEYED = 0, 1, 2
+_SPAN_BYTES = 16
 
 
 def _packed_map(node: YMap) -> tuple[bytes, list[Any] | None]:
@@ -296,20 +301,32 @@ def _packed_seq(node: YSeq) -> bytes:
     return pack_positions([number for span in [node.span, *spans] for number in span])
 
 
-def tree_entry(node: Any) -> Any:
-    """A ``YMap``/``YSeq`` tree as JSON data: each container a list headed by its type
-    and its packed positions (base64), then its items (a mapping's keys and values in
-    turn, so keys keep their types). Raises ``Uncacheable``."""
+def tree_entry(node: Any) -> tuple[Any, str]:
+    """A ``YMap``/``YSeq`` tree as JSON data and its positions (base64). Raises
+    ``Uncacheable``."""
+    blob = bytearray()
+    tree = _encode(node, blob)
+    return tree, base64.b64encode(blob).decode()
+
+
+def _encode(node: Any, blob: bytearray) -> Any:
     if isinstance(node, YMap):
         packed, keys = _packed_map(node)
-        entry: list[Any] = [_MAP, base64.b64encode(packed).decode(), keys]
+        if len(packed) != _SPAN_BYTES * (1 + 2 * len(node if keys is None else keys)):
+            raise Uncacheable("positions")
+        blob += packed
+        entry: list[Any] = [_MAP] if keys is None else [_KEYED, keys]
         for key, value in dict.items(node):
             if not isinstance(key, _SCALARS):
                 raise Uncacheable(key)
-            entry += (key, tree_entry(value))
+            entry += (key, _encode(value, blob))
         return entry
     if isinstance(node, YSeq):
-        return [_SEQ, base64.b64encode(_packed_seq(node)).decode(), *map(tree_entry, node)]
+        packed = _packed_seq(node)
+        if len(packed) != _SPAN_BYTES * (1 + len(node)):
+            raise Uncacheable("positions")
+        blob += packed
+        return [_SEQ, *(_encode(item, blob) for item in node)]
     if isinstance(node, _SCALARS):
         return node
     raise Uncacheable(type(node).__name__)
@@ -318,18 +335,48 @@ def tree_entry(node: Any) -> Any:
 _SCALARS = (str, int, float, type(None))
 
 
-def tree_from_entry(entry: Any) -> Any:
+def tree_from_entry(tree: Any, positions: str) -> Any:
+    """``tree_entry``'s result back. Raises ValueError (or TypeError, IndexError) on
+    data of another shape."""
+    blob = base64.b64decode(positions, validate=True)
+    at = [0]
+    node = _decode(tree, blob, at)
+    if at[0] != len(blob):
+        raise ValueError("positions left over")
+    return node
+
+
+def _decode(entry: Any, blob: bytes, at: list[int]) -> Any:
     if type(entry) is not list:
         return entry
-    packed = base64.b64decode(entry[1])
-    if entry[0] == _MAP:
-        items = iter(entry[3:])
-        pairs = {key: tree_from_entry(value) for key, value in zip(items, items, strict=True)}
-        keys = None if entry[2] is None else tuple(entry[2])
-        return rebuild_map(None, packed, keys, None, pairs)
-    if entry[0] == _SEQ:
-        return rebuild_seq(None, packed, None, [tree_from_entry(item) for item in entry[2:]])
-    raise ValueError(f"unknown node type {entry[0]!r}")
+    kind = entry[0]
+    start = at[0]
+    if kind == _SEQ:
+        end = at[0] = start + _SPAN_BYTES * len(entry)
+        items = [item if type(item) is not list else _decode(item, blob, at) for item in entry[1:]]
+        return rebuild_seq(None, _checked(blob, start, end), None, items)
+    if kind == _MAP:
+        first, keys = 1, None
+    elif kind == _KEYED:
+        first, keys = 2, tuple(entry[1])
+    else:
+        raise ValueError(f"unknown node type {kind!r}")
+    count = len(entry) - first
+    if count % 2:
+        raise ValueError("a mapping with a key and no value")
+    end = at[0] = start + _SPAN_BYTES * (1 + (count if keys is None else 2 * len(keys)))
+    items = iter(entry[first:])
+    pairs = {
+        key: value if type(value) is not list else _decode(value, blob, at)
+        for key, value in zip(items, items, strict=True)
+    }
+    return rebuild_map(None, _checked(blob, start, end), keys, None, pairs)
+
+
+def _checked(blob: bytes, start: int, end: int) -> bytes:
+    if end > len(blob):
+        raise ValueError("positions missing")
+    return blob[start:end]
 
 
 def file_entry(result: Any, checks: list[Any] | None) -> dict[str, Any]:
@@ -339,7 +386,7 @@ def file_entry(result: Any, checks: list[Any] | None) -> dict[str, Any]:
     entry = {
         "text": bool(file.text),
         "objects": [
-            [obj.api_version, obj.kind, obj.name, obj.namespace, tree_entry(obj.body)]
+            [obj.api_version, obj.kind, obj.name, obj.namespace, *tree_entry(obj.body)]
             for obj in result.objects
         ],
         "findings": [_finding(f) for f in result.findings],
@@ -370,8 +417,8 @@ def from_file_entry(entry: dict[str, Any], source: Source, text: Any) -> tuple[A
 
     file = SourceFile(source.path, text(source) if entry["text"] else "")
     objects = [
-        K8sObject(api_version, kind, name, namespace, tree_from_entry(body), file)
-        for api_version, kind, name, namespace, body in entry["objects"]
+        K8sObject(api_version, kind, name, namespace, tree_from_entry(body, positions), file)
+        for api_version, kind, name, namespace, body, positions in entry["objects"]
     ]
     if not all(isinstance(obj.body, YMap) for obj in objects):
         raise ValueError("an object body that is not a mapping")

@@ -181,7 +181,7 @@ def test_a_damaged_file_entry_is_ignored_and_rewritten(
         cache.put(cached_run.FILES, key, {name: {"objects": 3} for name in good}, prune=False)
     else:  # a node of an unknown type
         bad = {
-            name: {**value, "objects": [["v1", "X", "x", None, [7, ""]]]}
+            name: {**value, "objects": [["v1", "X", "x", None, [7], ""]]}
             for name, value in good.items()
         }
         cache.put(cached_run.FILES, key, bad, prune=False)
@@ -220,14 +220,14 @@ def test_trees_survive_the_json_entry() -> None:
         b"f: g\n"
     )
     [doc], _ = parse_yaml("x.yaml", text)
-    back = cached_run.tree_from_entry(json.loads(json.dumps(cached_run.tree_entry(doc))))
+    back = cached_run.tree_from_entry(*json.loads(json.dumps(cached_run.tree_entry(doc))))
     assert list(back) == list(doc) and back.key_spans == doc.key_spans
     assert back.value_spans == doc.value_spans and back.span == doc.span
     assert back["b"].item_spans == doc["b"].item_spans
     assert math.isnan(back["b"][1]["c"]) and str(back["b"][1]["d"]) == "-0.0"
     assert back["b"][1]["e"] == 123456789012345678901234567890
     doc.pop("f")  # positions unpacked by a change are stored too
-    back = cached_run.tree_from_entry(cached_run.tree_entry(doc))
+    back = cached_run.tree_from_entry(*cached_run.tree_entry(doc))
     assert back.key_spans == {key: doc.key_spans[key] for key in doc}
     assert back.value_spans == {key: doc.value_spans[key] for key in doc}
 
