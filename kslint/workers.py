@@ -27,6 +27,7 @@ import contextlib
 import gc
 import os
 import signal
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,6 +211,9 @@ class _Workers:
         self.done: dict[int, Outcome] = {}
         self.busy: dict[Any, int] = {}  # worker -> chunk it is loading
         self.workers = []
+        # A forked worker flushes what it inherited of the standard streams when it ends.
+        sys.stdout.flush()
+        sys.stderr.flush()
         for _ in range(min(jobs, len(tasks))):
             mine, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(theirs,), daemon=True)

@@ -223,3 +223,23 @@ def test_available_cpus_follow_affinity_and_cgroup_quota(
     assert workers.available_cpus() == 4
     monkeypatch.setattr(os, "cpu_count", lambda: 64)
     assert workers.available_cpus() == 4  # the affinity, not the machine
+
+
+def test_a_run_that_stops_early_ends_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What Ctrl-C in the main process does too: the workers still busy are ended.
+    root = _tree(tmp_path)
+    pools: list[workers._Workers] = []
+    real = workers._Workers
+
+    def recording(*args):  # type: ignore[no-untyped-def]
+        pools.append(real(*args))
+        return pools[-1]
+
+    monkeypatch.setattr(workers, "_Workers", recording)
+    outcomes = workers.load_each(_sources(root), jobs=2)
+    next(outcomes)
+    outcomes.close()
+    [pool] = pools
+    assert pool.workers and not any(process.is_alive() for process, _ in pool.workers)
