@@ -36,7 +36,15 @@ from kslint.units import (
     plain_units,
     scope_copies,
 )
-from kslint.workers import FileOutcome, SchemaWork, jobs_for, load_each, load_parallel
+from kslint.workers import (
+    FileOutcome,
+    SchemaWork,
+    dismiss,
+    jobs_for,
+    load_each,
+    load_parallel,
+    reserve,
+)
 from kslint.yaml_reader import decode
 
 
@@ -105,10 +113,14 @@ class LintResult:
 
 def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     """Run every built-in rule over the inputs. Raises ``UsageError`` for a bad path."""
-    inputs = read_inputs(options, stdin)
-    if options.cache is not None and options.cache.enabled and not _may_render(inputs, options):
-        return _lint_cached(inputs, options)
-    return _lint_inputs(inputs, options)
+    reserve(options.jobs)  # workers forked before the inputs are read (kslint.workers)
+    try:
+        inputs = read_inputs(options, stdin)
+        if options.cache is not None and options.cache.enabled and not _may_render(inputs, options):
+            return _lint_cached(inputs, options)
+        return _lint_inputs(inputs, options)
+    finally:
+        dismiss()
 
 
 def _may_render(inputs: Inputs, options: LintOptions) -> bool:
@@ -141,6 +153,7 @@ def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
         left = max(limit - loaded.documents, 0)
         context, _ = _load(context_sources, options, left, jobs, None)
         _release(context_sources)
+    dismiss()  # the per-file work is done: the workers' memory is given back now
     options = _with_dumped_classes(options, context, inputs.only)
     targets = {source.path for source in inputs.sources} if inputs.context else None
     result = lint_loaded(

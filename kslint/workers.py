@@ -40,6 +40,7 @@ from kslint.objects import SourceFile
 
 MIN_BYTES = 2 * 2**20  # below this (default jobs), one process is faster
 CHUNKS_PER_JOB = 8  # small enough chunks that the processes finish close together
+CHUNK_BYTES = 2**20  # and at most about this much YAML each: a worker's memory is a chunk's
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def _serve(connection: Any) -> None:
     """A worker: load the chunks the main process sends until it sends None."""
     # The main process ends the workers on Ctrl-C; trees hold no cycles (see load_sources).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.freeze()  # what it inherited: never scanned (scanning would copy the pages)
     gc.disable()
     while True:
         try:
@@ -163,6 +165,8 @@ def _serve(connection: Any) -> None:
         except Exception:  # a result that cannot be sent: the main process loads it
             with contextlib.suppress(OSError):
                 connection.send(None)
+        del task, outcome
+        gc.collect()  # cycles a chunk left (exceptions of bad files), before the next one
 
 
 # One file's outcome: what it loaded, and its objects' schema pre-checks (None: not done).
@@ -205,21 +209,12 @@ class _Workers:
     """``jobs`` processes, each fed one chunk at a time through its own pipe; a chunk
     goes to whichever worker is free, results are kept until their turn comes."""
 
-    def __init__(self, context: Any, jobs: int, tasks: list[tuple[Any, ...]]) -> None:
+    def __init__(self, workers: list[tuple[Any, Any]], tasks: list[tuple[Any, ...]]) -> None:
         self.tasks = tasks
         self.next_task = 0
         self.done: dict[int, Outcome] = {}
         self.busy: dict[Any, int] = {}  # worker -> chunk it is loading
-        self.workers = []
-        # A forked worker flushes what it inherited of the standard streams when it ends.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        for _ in range(min(jobs, len(tasks))):
-            mine, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(theirs,), daemon=True)
-            process.start()
-            theirs.close()
-            self.workers.append((process, mine))
+        self.workers = workers
         for worker in self.workers:
             self._give(worker)
 
@@ -260,18 +255,58 @@ class _Workers:
 
     def close(self, force: bool) -> None:
         """Stop the workers: ask the idle ones, end the busy ones (``force``: all)."""
-        for process, connection in self.workers:
-            if not force and (process, connection) not in self.busy:
-                with contextlib.suppress(OSError):
-                    connection.send(None)
-            else:
-                process.terminate()
-        for process, connection in self.workers:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join()
-            connection.close()
+        _stop(self.workers, self.busy if not force else self.workers)
+
+
+def _start(context: Any) -> tuple[Any, Any]:
+    """One worker process and the main process's end of its pipe."""
+    # A forked worker flushes what it inherited of the standard streams when it ends.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    mine, theirs = context.Pipe()
+    process = context.Process(target=_serve, args=(theirs,), daemon=True)
+    process.start()
+    theirs.close()
+    return process, mine
+
+
+def _stop(workers: list[tuple[Any, Any]], busy: Any) -> None:
+    """Ask the idle ``workers`` to stop, end the ``busy`` ones, and wait for them."""
+    for process, connection in workers:
+        if (process, connection) not in busy:
+            with contextlib.suppress(OSError):
+                connection.send(None)
+        else:
+            process.terminate()
+    for process, connection in workers:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        connection.close()
+
+
+# Workers forked when a run starts (``reserve``), while the main process holds little:
+# a forked process's resident memory counts the pages it shares with its parent, so
+# workers forked after discovery read the inputs would count those bytes once each.
+_RESERVED: list[tuple[Any, Any]] = []
+
+
+def reserve(jobs: int | None) -> None:
+    """Fork the workers a large run may use, now (``dismiss`` ends them)."""
+    count = available_cpus() if jobs is None else jobs
+    context = _context() if count > 1 else None
+    if context is None or context.get_start_method() != "fork":
+        return  # spawned workers are small anyway: they start when needed
+    while len(_RESERVED) < count:
+        _RESERVED.append(_start(context))
+
+
+def dismiss() -> None:
+    """End the reserved workers."""
+    workers = list(_RESERVED)
+    _RESERVED.clear()
+    _stop(workers, ())
 
 
 def load_each(
@@ -289,8 +324,12 @@ def load_each(
             yield load_one(source, namespace, max_documents, schema)
         return
     global _INHERITED
-    ranges = chunks([len(source.data) for source in sources], jobs * CHUNKS_PER_JOB)
-    forked = context.get_start_method() == "fork"
+    sizes = [len(source.data) for source in sources]
+    ranges = chunks(sizes, max(jobs * CHUNKS_PER_JOB, sum(sizes) // CHUNK_BYTES))
+    reserved = [worker for worker in _RESERVED[:jobs] if worker[0].is_alive()]
+    del _RESERVED[:jobs]
+    # Workers forked now inherit the sources; reserved ones get them with each chunk.
+    forked = not reserved and context.get_start_method() == "fork"
     tasks = [
         (span,) if forked else ([sources[i] for i in span], namespace, max_documents, schema)
         for span in ranges
@@ -301,7 +340,8 @@ def load_each(
     _INHERITED = (sources, namespace, max_documents, schema) if forked else None
     pool = None
     try:
-        pool = _Workers(context, jobs, tasks)
+        count = min(jobs, len(tasks))
+        pool = _Workers(reserved or [_start(context) for _ in range(count)], tasks)
         for index, span in enumerate(ranges):
             outcome = pool.result(index)
             if outcome is None or len(outcome) != len(span):  # its worker raised or died
@@ -309,10 +349,14 @@ def load_each(
             yield from outcome
     finally:
         _INHERITED = None
-        if pool is not None:
+        if pool is not None and reserved and not pool.busy:
+            _RESERVED.extend(pool.workers)  # for the run's next load (its context)
+        elif pool is not None:
             # Normally every chunk is back; a break (the document budget) or Ctrl-C ends
             # the workers still busy.
             pool.close(force=bool(pool.busy))
+        elif reserved:
+            _RESERVED.extend(reserved)
         gc.freeze()
         if enabled:
             gc.enable()
