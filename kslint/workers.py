@@ -166,7 +166,9 @@ def _serve(connection: Any) -> None:
             with contextlib.suppress(OSError):
                 connection.send(None)
         del task, outcome
-        gc.collect()  # cycles a chunk left (exceptions of bad files), before the next one
+        # Cycles a chunk left (exceptions of bad files) are among the youngest objects:
+        # the older ones (schemas compiled for later chunks) need no scan per chunk.
+        gc.collect(0)
 
 
 # One file's outcome: what it loaded, and its objects' schema pre-checks (None: not done).
