@@ -154,9 +154,12 @@ class CachedGraph:
     objects: list[CachedObject]
 
 
-def to_entry(result: LintResult) -> dict[str, Any] | None:
-    """``result`` as JSON data, or None if it does not come back identical."""
+def to_entry(result: LintResult, inputs: set[str] | None = None) -> dict[str, Any] | None:
+    """``result`` as JSON data, or None if it does not come back identical. ``inputs``:
+    the paths of the run's own sources (their text is decoded again from the same bytes);
+    the text of any other file (a base a render read) is stored in the entry."""
     schema = result.schema
+    inputs = inputs if inputs is not None else {file.path for file in result.files}
     entry = {
         "findings": [_finding(f) for f in result.findings],
         "suppressed": [[_finding(s.finding), s.reason, s.in_source] for s in result.suppressed],
@@ -165,7 +168,10 @@ def to_entry(result: LintResult) -> dict[str, Any] | None:
         if result.baseline is None
         else [result.baseline.path, result.baseline.hidden, result.baseline.gone],
         "schema": None if schema is None else _schema_entry(schema),
-        "files": [[file.path, bool(file.text)] for file in result.files],
+        "files": [
+            [file.path, bool(file.text), None if file.path in inputs else file.text]
+            for file in result.files
+        ],
         "counts": [result.documents, result.objects, result.skipped],
         "units": list(getattr(result, "units", [])),
         "objects": []
@@ -212,9 +218,11 @@ def from_entry(
 
     by_path = {source.path: source for source in sources}
     files = []
-    for path, has_text in entry["files"]:
+    for path, has_text, text in entry["files"]:
         source = by_path.get(path)
-        files.append(SourceFile(path, texts(source) if has_text and source else ""))
+        if text is None:
+            text = texts(source) if has_text and source else ""
+        files.append(SourceFile(path, text))
     file_of = {file.path: file for file in files}
     objects = [
         CachedObject(file_of.get(path) or SourceFile(path), ObjectRef(*ref))

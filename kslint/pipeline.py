@@ -102,21 +102,31 @@ class LintResult:
 def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     """Run every built-in rule over the inputs. Raises ``UsageError`` for a bad path."""
     inputs = read_inputs(options, stdin)
-    if options.cache is not None and options.cache.enabled and not _may_render(inputs, options):
-        return _lint_cached(inputs, options)
+    if options.cache is not None and options.cache.enabled:
+        renders = _render_inputs(inputs, options)
+        if renders is not None:
+            return _lint_cached(inputs, options, renders)
     return _lint_inputs(inputs, options)
 
 
-def _may_render(inputs: Inputs, options: LintOptions) -> bool:
-    """Whether the run may render: a render reads files beyond the inputs (a base in
-    another folder) and depends on the renderer's version, which the cache key does not
-    hold yet, so such runs are never served from the cache."""
+def _render_inputs(inputs: Inputs, options: LintOptions) -> str | None:
+    """What the run's renders would read (a base in another folder, the renderer's
+    version: ``kslint.render.inputs``), "" when it renders nothing; None when that
+    cannot be told, and the run is not cached."""
     if options.render.mode == "never":
-        return False
-    return any(
-        source.chart_template or Path(source.path).name in KUSTOMIZATION_NAMES
-        for source in [*inputs.sources, *inputs.context]
-    )
+        return ""
+    everything = [s for s in [*inputs.sources, *inputs.context] if s.path != "<stdin>"]
+    directories = [
+        Path(source.path).parent
+        for source in everything
+        if Path(source.path).name in KUSTOMIZATION_NAMES
+    ]
+    templates = [Path(source.path) for source in everything if source.chart_template]
+    if not directories and not templates:
+        return ""
+    from kslint.render.inputs import describe
+
+    return describe(directories, templates, options.render)
 
 
 def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
@@ -250,9 +260,9 @@ def render_stage(sources: list[Source], context: list[Source], options: LintOpti
     return renders
 
 
-def _lint_cached(inputs: Inputs, options: LintOptions) -> LintResult:
-    """The cached result of a run with the same inputs and settings, else a cold run
-    whose result is stored (kslint.cache)."""
+def _lint_cached(inputs: Inputs, options: LintOptions, renders: str) -> LintResult:
+    """The cached result of a run with the same inputs, settings and render inputs
+    (``renders``), else a cold run whose result is stored (kslint.cache)."""
     from kslint import cached_run
 
     rules = options.rules or RuleSet.builtin()
@@ -260,7 +270,7 @@ def _lint_cached(inputs: Inputs, options: LintOptions) -> LintResult:
         options,
         inputs.sources,
         inputs.context,
-        f"{inputs.fragments}\0{sorted(inputs.only)}\0{inputs.outside_links}",
+        f"{inputs.fragments}\0{sorted(inputs.only)}\0{inputs.outside_links}\0{renders}",
     )
     if key is not None and not options.needs_graph:
         entry = options.cache.get(cached_run.RUN, key)
@@ -272,7 +282,7 @@ def _lint_cached(inputs: Inputs, options: LintOptions) -> LintResult:
                 pass  # a well-signed entry of another shape: run cold and rewrite it
     result = _lint_inputs(inputs, options)
     if key is not None:
-        data = cached_run.to_entry(result)
+        data = cached_run.to_entry(result, {source.path for source in inputs.sources})
         if data is not None:
             options.cache.put(cached_run.RUN, key, data)
     return result
