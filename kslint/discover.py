@@ -306,6 +306,7 @@ class _AncestorPatches:
         # directory -> the patches named from it up to the project root: one lookup per
         # file instead of a walk up its parents (most of discovery's time on a big tree)
         self.upward: dict[Path, frozenset[str]] = {}
+        self.parsed: dict[Path, frozenset[str]] = {}  # kustomization -> the patches it names
 
     def names(self, path: Path) -> bool:
         return str(path) in self._upward(path.parent)
@@ -322,12 +323,20 @@ class _AncestorPatches:
             self.upward[directory] = known
         return known
 
+    def read(self, kustomization: Path, patches: frozenset[str]) -> None:
+        """What a kustomization the run has read already names (it is not parsed again);
+        ``kustomization``: its real path."""
+        self.parsed[kustomization] = patches
+
     def _patches(self, directory: Path) -> frozenset[str]:
         known = self.by_directory.get(directory)
         if known is None:
             found: set[str] = set()
             for name in KUSTOMIZATION_NAMES:
                 candidate = directory / name
+                if candidate in self.parsed:
+                    found |= self.parsed[candidate]
+                    continue
                 try:
                     if candidate.is_file():
                         data = candidate.read_bytes()
@@ -392,10 +401,12 @@ def discover(
         raise UsageError(f"nothing could be read: {reasons}")
 
     patches: set[str] = set()
-    for _, path, data in contents:
-        if path is not None and path.name in KUSTOMIZATION_NAMES:
-            patches.update(str(p) for p in _kustomize_patches(path, data))
     ancestors = _AncestorPatches()
+    for shown, path, data in contents:
+        if path is not None and path.name in KUSTOMIZATION_NAMES:
+            named = frozenset(str(p) for p in _kustomize_patches(path, data))
+            patches |= named
+            ancestors.read(Path(resolved[shown]), named)
     for shown, path, data in contents:
         real = resolved[shown]
         if path is not None and (real in patches or ancestors.names(Path(real))):
