@@ -22,9 +22,9 @@ from typing import Any
 from kslint.discover import display_path
 from kslint.findings import Finding, ObjectRef, Related
 from kslint.loader import LoadResult, Source, load_source
-from kslint.nodes import Path, Span, YMap, walk
+from kslint.nodes import Path, Span, YMap, dotted, walk
 from kslint.objects import K8sObject
-from kslint.render.credits import Credit, Level, credits
+from kslint.render.credits import Credit, Credits, Level, credits
 from kslint.render.files import Place, SourceFiles
 from kslint.render.kustomization import Kustomization, KustomizationReader
 from kslint.render.sourcemap import RenderMap, Setting, describe_setting
@@ -112,6 +112,8 @@ def load(
         KustomizeObject(obj, _strip_origin(obj, wrapper), root, reader, files)
         for obj in loaded.objects
     ]
+    for entry in maps:
+        entry.peers = maps
     start = Span(1, 1, 1, 1)
     fallback = Place(files.adopt(root).path, start, start)
     render_map = RenderMap(shown, list(maps), fallback, {})
@@ -171,6 +173,7 @@ class KustomizeObject:
         self.root = root
         self.reader = reader
         self.files = files
+        self.peers: list[KustomizeObject] = []  # the render's objects (replacement sources)
 
     # -- the way out: origin kustomization to root -------------------------------------
 
@@ -249,12 +252,28 @@ class KustomizeObject:
         return levels
 
     @cached_property
-    def credits(self) -> dict[Path, Credit]:
+    def _credits(self) -> Credits:
         if self.origin.path is None:
-            return {}
+            return Credits()
         found = self.origin_document
         has_namespace = found is not None and walk(found[1], ("metadata", "namespace")) is not None
-        return credits(self.levels, self.obj.kind, self.obj.body, self.files, has_namespace)
+        return credits(
+            self.levels, self.obj.kind, self.obj.body, self.files, has_namespace, self._source
+        )
+
+    @property
+    def credits(self) -> dict[Path, Credit]:
+        return self._credits.values
+
+    def _source(self, kind: str, name: str) -> YMap | None:
+        """A rendered object of this render (a replacement's source), by kind and its
+        pre-transform or rendered name; None unless exactly one matches."""
+        found = [
+            peer.obj.body
+            for peer in self.peers
+            if peer.obj.kind == kind and name in (peer.obj.name, peer.origin_ref.name)
+        ]
+        return found[0] if len(found) == 1 else None
 
     @cached_property
     def origin_ref(self) -> ObjectRef:
@@ -368,7 +387,7 @@ class KustomizeObject:
 
     @cached_property
     def _settings(self) -> list[Setting]:
-        return [
+        found = [
             Setting(
                 path,
                 credit.place,
@@ -377,6 +396,11 @@ class KustomizeObject:
             )
             for path, credit in self.credits.items()
         ]
+        for removal in self._credits.removals:
+            message = f"{removal.name} in {dotted(removal.path)} of {self.obj} is deleted by "
+            message += removal.what
+            found.append(Setting(removal.path, removal.place, message, False, removal.name))
+        return found
 
     def stream(self, span: Span) -> Related | None:
         return None
