@@ -42,6 +42,7 @@ class SourceFiles:
     _shown: dict[Path, str] = field(default_factory=dict)
     _resolved: dict[Path, Path] = field(default_factory=dict)
     patch_cache: dict[Path, list[Any]] = field(default_factory=dict)  # render.credits.patches
+    _named: dict[Path, dict[tuple[Any, Any], list[YMap]]] = field(default_factory=dict)
 
     def shown(self, path: Path) -> str:
         shown = self._shown.get(path)
@@ -66,6 +67,21 @@ class SourceFiles:
             self.files[path] = SourceFile(self.shown(path), data.decode("utf-8", "replace"))
         documents = self.documents[path]
         return None if documents is None else (self.files[path].path, documents)
+
+    def named(self, path: Path) -> dict[tuple[Any, Any], list[YMap]]:
+        """The mapping documents of a parsed file by (kind, metadata.name), built once:
+        every object of every render looks its origin document up here."""
+        known = self._named.get(path)
+        if known is None:
+            known = self._named[path] = {}
+            parsed = self.parsed(path)
+            for document in parsed[1] if parsed else ():
+                if isinstance(document, YMap):
+                    metadata = document.get("metadata")
+                    name = metadata.get("name") if isinstance(metadata, dict) else None
+                    key = (document.get("kind"), name)
+                    known.setdefault(key, []).append(document)
+        return known
 
     def adopt(self, k: Kustomization) -> SourceFile:
         """Register a kustomization file the reader already parsed (no second parse)."""

@@ -217,8 +217,14 @@ class KustomizeObject:
             return None
         shown, documents = parsed
         kind, rendered = self.obj.kind, self.obj.name
-        candidates = [doc for doc in documents if isinstance(doc, YMap) and doc.get("kind") == kind]
         prefix, suffix = self._affixes
+        if rendered.startswith(prefix) and rendered.endswith(suffix):
+            # the common case, one dictionary lookup (a base read by many overlays)
+            bare = rendered[len(prefix) : len(rendered) - len(suffix)]
+            exact = self.files.named(self.origin.path).get((kind, bare))
+            if exact:
+                return shown, exact[0]
+        candidates = [doc for doc in documents if isinstance(doc, YMap) and doc.get("kind") == kind]
         for doc in candidates:
             name = walk(doc, ("metadata", "name"))
             if isinstance(name, str) and prefix + name + suffix == rendered:
