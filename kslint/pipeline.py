@@ -17,7 +17,14 @@ from kslint.api_schemas import validate as validate_schemas
 from kslint.api_schemas.kinds import is_unknown_kind
 from kslint.baseline import Baseline, BaselineState
 from kslint.config import Config
-from kslint.discover import KUSTOMIZATION_NAMES, Limits, discover, only_context, with_context
+from kslint.discover import (
+    KUSTOMIZATION_NAMES,
+    Limits,
+    discover,
+    only_context,
+    real_path,
+    with_context,
+)
 from kslint.engine import apply_defaults, run_checks
 from kslint.findings import Finding, Suppression
 from kslint.graph import Graph
@@ -132,9 +139,10 @@ def _render_inputs(inputs: Inputs, options: LintOptions) -> str | None:
 def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
     sources, context_sources = inputs.sources, inputs.context
     renders = render_stage(sources, context_sources, options)
-    if renders.consumed:  # linted through their render, not again as plain files
-        sources = [s for s in sources if not _consumed(s.path, renders.consumed)]
-        context_sources = [s for s in context_sources if not _consumed(s.path, renders.consumed)]
+    consumed = renders.consumed  # computed once: a union over every unit
+    if consumed:  # linted through their render, not again as plain files
+        sources = [s for s in sources if not _consumed(s.path, consumed)]
+        context_sources = [s for s in context_sources if not _consumed(s.path, consumed)]
     limit = options.limits.max_documents
     loaded = load_sources(sources, options.namespace, limit)
     loaded.skipped += inputs.fragments
@@ -234,7 +242,7 @@ def _release(sources: Iterable[Source]) -> None:
 
 
 def _consumed(shown: str, consumed: set[Path]) -> bool:
-    return shown != "<stdin>" and Path(shown).resolve() in consumed
+    return shown != "<stdin>" and Path(real_path(shown)) in consumed
 
 
 def render_stage(sources: list[Source], context: list[Source], options: LintOptions) -> Renders:

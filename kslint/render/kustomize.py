@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -397,7 +397,7 @@ class KustomizeObject:
             Setting(
                 path,
                 credit.place,
-                describe_setting(path, self.obj, credit.value, credit.what),
+                partial(describe_setting, path, self.obj, credit.value, credit.what),
                 not credit.merged,
             )
             for path, credit in self.credits.items()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,10 +35,15 @@ class Setting:
 
     path: Path
     place: Place
-    message: str
+    # What to say (a string, or a function that says it: most settings are never shown)
+    describe: str | Callable[[], str]
     leaf: bool
     # A node a patch deleted (``path`` is where it was): its merge key value, or key.
     removed: Any = None
+
+    @property
+    def message(self) -> str:
+        return self.describe if isinstance(self.describe, str) else self.describe()
 
 
 class ObjectMap(Protocol):
@@ -182,14 +187,15 @@ def _relied(
                 continue
             if not setting.leaf:
                 continue
+            if not (replicas and setting.path == REPLICAS) and not any(
+                len(path) >= 2 and _overlaps(path, setting.path) for path in paths
+            ):
+                continue
             if _same_node(setting.place, finding) or any(
                 _same_node(setting.place, r) for r in known
             ):
                 continue
-            if (replicas and setting.path == REPLICAS) or any(
-                len(path) >= 2 and _overlaps(path, setting.path) for path in paths
-            ):
-                yield Related(setting.place.file, setting.place.span(True), setting.message)
+            yield Related(setting.place.file, setting.place.span(True), setting.message)
 
 
 def _names(entry: ObjectMap, path: Path, removed: Any) -> bool:
