@@ -326,3 +326,56 @@ def test_where_label_annotation_and_replace_nodes_point(tmp_path: Path) -> None:
         assert deployment.get(*pod, "volumes") is None  # replaced, not merged
     finally:
         os.chdir(cwd)
+
+
+def test_origin_annotations_are_cut_before_the_output_is_parsed() -> None:
+    from kslint.render.kustomize import cut_origins
+
+    stdout = (
+        b"apiVersion: v1\n"
+        b"kind: ConfigMap\n"
+        b"metadata:\n"
+        b"  annotations:\n"
+        b"    config.kubernetes.io/origin: |\n"
+        b"      configuredIn: base/kustomization.yaml\n"
+        b"      configuredBy:\n"
+        b"        apiVersion: builtin\n"
+        b"        kind: ConfigMapGenerator\n"
+        b"    team: storage\n"
+        b"  name: settings-5f8h\n"
+        b"---\n"
+        b"apiVersion: v1\n"
+        b"kind: Service\n"
+        b"metadata:\n"
+        b"  annotations:\n"
+        b"    config.kubernetes.io/origin: |\n"
+        b"      path: ../../base/service.yaml\n"
+        b"  name: db\n"
+        b"spec:\n"
+        b"  template:\n"
+        b"    config.kubernetes.io/origin: |\n"  # not metadata.annotations: kept
+        b"      x\n"
+    )
+    text, origins = cut_origins(stdout)
+    assert text.decode().splitlines() == [
+        "apiVersion: v1",
+        "kind: ConfigMap",
+        "metadata:",
+        "  annotations:",
+        "    team: storage",
+        "  name: settings-5f8h",
+        "---",
+        "apiVersion: v1",
+        "kind: Service",
+        "metadata:",
+        "  name: db",
+        "spec:",
+        "  template:",
+        "    config.kubernetes.io/origin: |",
+        "      x",
+    ]
+    assert origins == {
+        1: "configuredIn: base/kustomization.yaml\n"
+        "configuredBy:\n  apiVersion: builtin\n  kind: ConfigMapGenerator",
+        8: "path: ../../base/service.yaml",
+    }

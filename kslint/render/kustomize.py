@@ -12,6 +12,7 @@ the origin's node at the same path, or its nearest existing ancestor.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass
@@ -107,11 +108,15 @@ def load(
     if not outcome.ok:
         return Rendered(None, None, _message(outcome.message, root, relative))
     shown = f"<kustomize build {display_path(root.directory)}>"
-    loaded = load_source(Source(shown, outcome.stdout), namespace)
-    maps = [
-        KustomizeObject(obj, _strip_origin(obj, wrapper), root, reader, files)
-        for obj in loaded.objects
-    ]
+    text, origins = cut_origins(outcome.stdout)
+    loaded = load_source(Source(shown, text), namespace)
+    starts = sorted(origins)
+    maps = []
+    for obj in loaded.objects:
+        at = bisect.bisect_right(starts, obj.body.span.line) - 1
+        cut = origins[starts[at]] if at >= 0 else None
+        origin = parse_origin(cut, wrapper) if cut is not None else _strip_origin(obj, wrapper)
+        maps.append(KustomizeObject(obj, origin, root, reader, files))
     for entry in maps:
         entry.peers = maps
     start = Span(1, 1, 1, 1)
@@ -138,6 +143,42 @@ def _message(text: str, root: Kustomization, relative: str) -> str:
     if root.remote or "://" in message:
         message += " (kslint runs kustomize offline: remote bases are not fetched)"
     return message
+
+
+_ORIGIN_LINE = b"    " + ORIGIN.encode() + b": |"
+
+
+def cut_origins(stdout: bytes) -> tuple[bytes, dict[int, str]]:
+    """kustomize's output without the origin annotations (and the annotations maps only
+    they filled), and each annotation's text by the line its document starts on in the
+    text returned. Cutting the lines before parsing costs less than parsing them and
+    taking the nodes out; an annotation written in another form stays in the text and is
+    taken out of the parsed object (``_strip_origin``)."""
+    if _ORIGIN_LINE not in stdout:
+        return stdout, {}
+    lines = stdout.split(b"\n")
+    kept: list[bytes] = []
+    origins: dict[int, str] = {}
+    start, top, index = 1, b"", 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if line == b"---":
+            start, top = len(kept) + 2, b""
+        elif line[:1] not in (b" ", b"") and not line.startswith(b"#"):
+            top = line
+        elif line == _ORIGIN_LINE and top == b"metadata:":
+            block: list[bytes] = []
+            while index < len(lines) and lines[index].startswith(b"      "):
+                block.append(lines[index][6:])
+                index += 1
+            origins[start] = b"\n".join(block).decode("utf-8", "replace")
+            follows = lines[index] if index < len(lines) else b""
+            if kept and kept[-1] == b"  annotations:" and not follows.startswith(b"    "):
+                kept.pop()  # the map held only the origin
+            continue
+        kept.append(line)
+    return b"\n".join(kept), origins
 
 
 def _strip_origin(obj: K8sObject, wrapper: FsPath) -> Origin:
