@@ -262,6 +262,10 @@ REPLACE = {
           - ../../base
         commonLabels:
           env: replace
+        labels:
+          - pairs:
+              team: storage
+            includeTemplates: true
         patches:
           - path: pod.yaml
         """,
@@ -313,6 +317,14 @@ def test_where_label_annotation_and_replace_nodes_point(tmp_path: Path) -> None:
             ("spec", "template", "metadata", "labels", "env"),
         ):
             assert where(replace, "Deployment", *path) == f"{kustomization}:4:3", path
+        # labels with includeTemplates: metadata and pod template, never the selector
+        for path in (
+            ("metadata", "labels", "team"),
+            ("spec", "template", "metadata", "labels", "team"),
+        ):
+            assert where(replace, "Deployment", *path) == f"{kustomization}:7:7", path
+        [web] = [m.obj for m in replace.render_map.objects if m.obj.kind == "Deployment"]
+        assert "team" not in web.get("spec", "selector", "matchLabels")
         assert where(replace, "Deployment", "spec", "template", "metadata", "labels", "app") == (
             "base/deploy.yaml:15:9"
         )
