@@ -71,18 +71,35 @@ class Graph:
         self.objects: list[K8sObject] = own + extra
         self.options = options or RuleOptions()
         self._context = {id(obj) for obj in extra}
-        self.by_key: dict[Key, K8sObject] = {}
         self.by_kind: dict[str, list[K8sObject]] = defaultdict(list)
-        self.by_name: dict[tuple[str, str], list[K8sObject]] = defaultdict(list)
-        self.definitions: dict[Key, list[K8sObject]] = defaultdict(list)
         for obj in self.objects:
-            key = (obj.kind, obj.namespace, obj.name)
-            self.by_key.setdefault(key, obj)  # the unit's own first, then context
-            self.definitions[key].append(obj)
             self.by_kind[obj.kind].append(obj)
-            self.by_name[(obj.kind, obj.name)].append(obj)
+        # Name indexes are built per kind, the first time a kind is looked up: most kinds
+        # (ConfigMaps, Secrets, RBAC) are never the target of a reference, and an index
+        # entry costs more than a small object's fields.
+        self._definitions: dict[str, dict[tuple[str | None, str], list[K8sObject]]] = {}
+        self._named: dict[str, dict[str, list[K8sObject]]] = {}
         self._models: dict[int, Any] = {}
         self._lookups: dict[tuple[Key, str], Lookup] = {}
+
+    def _definitions_of(self, kind: str) -> dict[tuple[str | None, str], list[K8sObject]]:
+        """Every definition of a kind by (namespace, name): the unit's own first, then
+        the context's (the order of ``objects``)."""
+        index = self._definitions.get(kind)
+        if index is None:
+            index = self._definitions[kind] = defaultdict(list)
+            for obj in self.by_kind.get(kind, ()):
+                index[(obj.namespace, obj.name)].append(obj)
+        return index
+
+    @cached_property
+    def by_key(self) -> dict[Key, K8sObject]:
+        """The first definition of each (kind, namespace, name)."""
+        return {
+            (kind, *key): found[0]
+            for kind in self.by_kind
+            for key, found in self._definitions_of(kind).items()
+        }
 
     # -- references: the nearest definition --------------------------------------------
 
@@ -91,12 +108,12 @@ class Graph:
 
     def defines(self, kind: str, namespace: str | None, name: str) -> bool:
         """Whether anything of this kind and name is in the set (unit or context)."""
-        return (kind, namespace, name) in self.definitions
+        return bool(self._definitions_of(kind).get((namespace, name)))
 
     def lookup(self, kind: str, namespace: str | None, name: str, near: K8sObject) -> Lookup:
         """The definition of ``kind namespace/name`` nearest to the referring object."""
         key = (kind, namespace, name)
-        candidates = self.definitions.get(key)
+        candidates = self._definitions_of(kind).get((namespace, name))
         if not candidates:
             return Lookup(None)
         if len(candidates) == 1:
@@ -152,11 +169,16 @@ class Graph:
 
     def named(self, kind: str, name: str) -> list[K8sObject]:
         """Objects of a kind with this name in any namespace (for "did you mean")."""
-        return self.by_name.get((kind, name), [])
+        index = self._named.get(kind)
+        if index is None:
+            index = self._named[kind] = defaultdict(list)
+            for obj in self.by_kind.get(kind, ()):
+                index[obj.name].append(obj)
+        return index.get(name, [])
 
     def get(self, kind: str, namespace: str | None, name: str) -> Any:
-        obj = self.by_key.get((kind, namespace, name))
-        return None if obj is None else self.model(obj)
+        found = self._definitions_of(kind).get((namespace, name))
+        return self.model(found[0]) if found else None
 
     @cached_property
     def workloads(self) -> list[Workload]:

@@ -184,8 +184,8 @@ def _parse(
     result.findings += converter.duplicates
     if converter.stopped_at is not None:
         result.findings.append(_over_documents(file, converter.stopped_at, max_documents))
-    for kind, value in documents:
-        if kind == "scalar" and value is None:
+    for value in documents:
+        if value is None:
             continue  # an empty document
         result.documents += 1
         if isinstance(value, DocumentError):
@@ -221,10 +221,10 @@ def _failed(file: SourceFile, exc: Exception, result: LoadResult) -> LoadResult:
     return result
 
 
-def _looks_templated(file: SourceFile, documents: list[tuple[str, Any]]) -> bool:
+def _looks_templated(file: SourceFile, documents: list[Any]) -> bool:
     """Template actions plus a structure no Kubernetes object has (``{{ x }}`` parses as
     a mapping used as a key)."""
-    if not any(isinstance(value, DocumentError) for _, value in documents):
+    if not any(isinstance(value, DocumentError) for value in documents):
         return False
     return _first_template_action(file.text) is not None
 

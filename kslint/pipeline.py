@@ -362,8 +362,9 @@ def lint_loaded(
     files, plain = _run_files(units, renders)
     outcome = policy.apply(
         findings,
-        # Every object, unknown kinds and later duplicates included, for annotations.
-        [(obj, graph.model(obj)) for obj in [*all_objects, *(context.objects if context else [])]],
+        # Every object, unknown kinds and later duplicates included, for annotations
+        # (a generator: one pair at a time, not a list as long as the run).
+        ((obj, graph.model(obj)) for obj in [*all_objects, *(context.objects if context else [])]),
         files + (context.files if context else []),
         targets=(targets if targets is not None else {f.path for f in plain}) if context else None,
         object_file=lambda finding: moved.get(id(finding), finding.file),

@@ -194,7 +194,6 @@ def _strip_origin(obj: K8sObject, wrapper: FsPath) -> Origin:
         del metadata["annotations"]
         metadata.key_spans.pop("annotations", None)
         metadata.value_spans.pop("annotations", None)
-    obj.__dict__.pop("ref", None)
     return parse_origin(str(text), wrapper)
 
 
