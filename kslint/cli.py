@@ -122,6 +122,77 @@ Plugins = Annotated[
 ]
 
 
+_UNITS = {"": 1, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+
+
+def _count(text: str, *, units: bool) -> int:
+    """A limit given on the command line: a whole number of at least 1 (byte counts may
+    end in KiB, MiB or GiB). Anything else is a usage error (exit 2)."""
+    value = text.strip().replace("_", "")
+    digits = value.rstrip("KMGiBkmgib") if units else value  # noqa: B005 (a set of letters)
+    unit = value[len(digits) :].strip().lower()
+    if not digits.isdigit() or unit not in _UNITS or len(digits) > 30:
+        what = "a whole number of bytes (512MiB, 64KiB, 1000000)" if units else "a whole number"
+        raise typer.BadParameter(f"{text!r} is not {what}")
+    count = int(digits) * _UNITS[unit]
+    if count < 1:
+        raise typer.BadParameter("must be at least 1")
+    return count
+
+
+def _bytes(text: str) -> int:
+    return _count(text, units=True)
+
+
+def _documents(text: str) -> int:
+    return _count(text, units=False)
+
+
+# The run's limits (README, "Bad input"): each flag replaces limits.* of the configuration.
+MaxBytes = Annotated[
+    int | None,
+    typer.Option(
+        "--max-bytes",
+        metavar="BYTES",
+        parser=_bytes,
+        help="Read at most this much over all files, context included (default 256MiB; "
+        "limits.max_bytes).",
+    ),
+]
+MaxDocuments = Annotated[
+    int | None,
+    typer.Option(
+        "--max-documents",
+        metavar="N",
+        parser=_documents,
+        help="Load at most this many YAML documents over all files (default 1000000; "
+        "limits.max_documents).",
+    ),
+]
+MaxFileBytes = Annotated[
+    int | None,
+    typer.Option(
+        "--max-file-bytes",
+        metavar="BYTES",
+        parser=_bytes,
+        help="Read at most this much of any one file or of standard input (default 32MiB; "
+        "limits.max_file_bytes).",
+    ),
+]
+
+
+def _limits(
+    max_bytes: int | None, max_documents: int | None, max_file_bytes: int | None
+) -> tuple[tuple[str, int], ...]:
+    """The limits set on the command line, as ``Overrides.limits``."""
+    given = {
+        "max_bytes": max_bytes,
+        "max_documents": max_documents,
+        "max_file_bytes": max_file_bytes,
+    }
+    return tuple((name, value) for name, value in given.items() if value is not None)
+
+
 def _rule_set(policy_dirs: list[Path] | None, plugins: list[str] | None) -> RuleSet:
     """The built-in rules plus the policies of ``--policy-dir``, ``--plugin`` and the
     configuration file's ``policies``; exit 2 listing every problem."""
@@ -325,6 +396,9 @@ def lint(
             help="Keep the content cache here (default: .kslint_cache at the project root).",
         ),
     ] = None,
+    max_bytes: MaxBytes = None,
+    max_documents: MaxDocuments = None,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Lint manifests and report each finding at its file, line and column."""
     from kslint.baseline import baseline_summary
@@ -344,6 +418,7 @@ def lint(
         severity=tuple(severity or ()),
         fail_on=fail_on,
         namespace=namespace,
+        limits=_limits(max_bytes, max_documents, max_file_bytes),
     )
     options = _lint_options(
         paths or ["."],
@@ -712,6 +787,9 @@ def fix_command(
     ] = None,
     policy_dir: PolicyDirs = None,
     plugin: Plugins = None,
+    max_bytes: MaxBytes = None,
+    max_documents: MaxDocuments = None,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Apply the automatic fixes (safe ones; unsafe too with --unsafe-fixes), keeping every
     comment and every byte the fix does not touch."""
@@ -723,6 +801,7 @@ def fix_command(
         select=split_list(select) if select else None,
         ignore=split_list(ignore),
         namespace=namespace,
+        limits=_limits(max_bytes, max_documents, max_file_bytes),
     )
     options = _lint_options(
         paths or ["."],
@@ -773,6 +852,9 @@ def graph_command(
     namespace: Namespace = None,
     config_file: ConfigFile = None,
     no_config: NoConfig = False,
+    max_bytes: MaxBytes = None,
+    max_documents: MaxDocuments = None,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Draw the storage graph (workloads, claims, volumes, classes, governing Services,
     budgets, autoscalers), marking the objects and edges that have findings. Exit 0."""
@@ -789,7 +871,7 @@ def graph_command(
         exclude or [],
         config_file,
         no_config,
-        Overrides(namespace=namespace),
+        Overrides(namespace=namespace, limits=_limits(max_bytes, max_documents, max_file_bytes)),
         None,
         [],
         [],

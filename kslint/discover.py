@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 from kslint.errors import UsageError
 from kslint.loader import Source
-from kslint.yaml_reader import MAX_FILE_BYTES
+from kslint.yaml_reader import MAX_FILE_BYTES, size_text
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -46,10 +46,13 @@ DEFAULT_MAX_DOCUMENTS = 1_000_000
 
 @dataclass(frozen=True)
 class Limits:
-    """What one run may read: bytes over all files, YAML documents over all files."""
+    """What one run may read: bytes over all files, YAML documents over all files, and
+    bytes of any one file (or standard input). Set in the configuration (``limits:``)
+    or on the command line (``--max-bytes``, ``--max-documents``, ``--max-file-bytes``)."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_documents: int = DEFAULT_MAX_DOCUMENTS
+    max_file_bytes: int = MAX_FILE_BYTES
 
 
 @dataclass
@@ -389,7 +392,7 @@ def discover(
             discovery.sources.append(Source(name, b"", error=_over_budget(limits)))
             opened = True
             continue
-        data, problem, unreadable = read_input(path, stdin, shown)
+        data, problem, unreadable = read_input(path, stdin, shown, limits.max_file_bytes)
         if problem is not None:
             discovery.sources.append(Source(name, b"", error=problem))
             opened = opened or not unreadable
@@ -455,7 +458,7 @@ def _named(
 def _over_budget(limits: Limits) -> str:
     return (
         f"Not read: the run already read {limits.max_bytes:,} bytes, its limit "
-        "(limits.max_bytes in the configuration raises it)"
+        "(--max-bytes, or limits.max_bytes in the configuration, raises it)"
     )
 
 
@@ -468,17 +471,21 @@ class Read(NamedTuple):
     unreadable: bool = False
 
 
-def read_input(path: Path | None, stdin: Any = None, shown: str | None = None) -> Read:
-    """The bytes of a file (None: standard input), read up to ``MAX_FILE_BYTES`` and no
+def read_input(
+    path: Path | None,
+    stdin: Any = None,
+    shown: str | None = None,
+    limit: int = MAX_FILE_BYTES,
+) -> Read:
+    """The bytes of a file (None: standard input), read up to ``limit`` bytes and no
     further; or why it is not read (not a regular file, no permission, too big).
     ``shown``: the path as reports show it (worked out here when not given)."""
-    limit = MAX_FILE_BYTES
-    mib = limit // 2**20
+    size = size_text(limit)
     if path is None:
         stream = stdin if stdin is not None else sys.stdin.buffer
         data = stream.read(limit + 1)
         if len(data) > limit:
-            return Read(b"", f"Standard input is over the {mib} MiB limit of one input")
+            return Read(b"", f"Standard input is over the {size} limit of one input")
         return Read(data)
     shown = shown or display_path(path)
     try:
@@ -494,13 +501,13 @@ def read_input(path: Path | None, stdin: Any = None, shown: str | None = None) -
             problem = f"{shown} is not a regular file ({kind}): not read; {_PIPE_HINT}"
             return Read(b"", problem, unreadable=True)
         if info.st_size > limit:
-            return Read(b"", f"{shown} is {info.st_size:,} bytes, over the {mib} MiB limit")
+            return Read(b"", f"{shown} is {info.st_size:,} bytes, over the {size} limit")
         try:
             data = stream.read(limit + 1)  # a file that grows while read stops here too
         except OSError as exc:
             return Read(b"", f"Cannot read {shown}: {_reason(exc)}", unreadable=True)
     if len(data) > limit:
-        return Read(b"", f"{shown} is over the {mib} MiB limit")
+        return Read(b"", f"{shown} is over the {size} limit")
     return Read(data)
 
 

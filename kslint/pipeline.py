@@ -143,15 +143,15 @@ def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
     if consumed:  # linted through their render, not again as plain files
         sources = [s for s in sources if not _consumed(s.path, consumed)]
         context_sources = [s for s in context_sources if not _consumed(s.path, consumed)]
-    limit = options.limits.max_documents
-    loaded = load_sources(sources, options.namespace, limit)
+    limit, file_limit = options.limits.max_documents, options.limits.max_file_bytes
+    loaded = load_sources(sources, options.namespace, limit, file_limit)
     loaded.skipped += inputs.fragments
     renders.units += helm_streams(loaded, options.render)
     _release(sources)
     context = None
     if context_sources:  # the context shares the run's document budget
         left = max(limit - loaded.documents, 0)
-        context = load_sources(context_sources, options.namespace, left)
+        context = load_sources(context_sources, options.namespace, left, file_limit)
         _release(context_sources)
     options = _with_dumped_classes(options, context, inputs.only)
     targets = {source.path for source in inputs.sources} if inputs.context else None

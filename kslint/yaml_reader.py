@@ -32,7 +32,7 @@ from kslint.objects import SourceFile
 
 # Limits that keep hostile input from hanging or crashing the run. Real manifests are far
 # below each: the deepest document in the shared corpus nests 35 levels.
-MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_FILE_BYTES = 32 * 1024 * 1024  # the default of limits.max_file_bytes / --max-file-bytes
 MAX_DEPTH = 200
 MAX_EXPANDED_NODES = 2_000_000  # per document, counting every alias expansion
 # libyaml's composer recurses in C; at this bound of nesting it is known to be safe.
@@ -452,6 +452,13 @@ def _encoding_error(data: bytes, exc: UnicodeDecodeError, codec: str) -> Finding
         span=Span(line, column, line, column + 1),
         fix=FIX_ENCODING,
     )
+
+
+def size_text(count: int) -> str:
+    """A byte count as a limit is stated: ``32 MiB`` when whole mebibytes, else bytes."""
+    if count >= 2**20 and count % 2**20 == 0:
+        return f"{count // 2**20:,} MiB"
+    return f"{count:,} bytes"
 
 
 def file_finding(
