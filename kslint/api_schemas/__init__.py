@@ -136,9 +136,11 @@ _Render = Callable[[Sequence[str], bool], str]
 
 @dataclass
 class _Tally:
-    """Per object (by id), whether any version validated it and the kinds none could."""
+    """Per object (by its index among the objects validated), whether any version
+    validated it (one byte each: a run may hold hundreds of thousands of objects), and
+    the kinds none could."""
 
-    validated: set[int] = field(default_factory=set)
+    validated: bytearray
     missing: dict[int, str] = field(default_factory=dict)
 
 
@@ -155,12 +157,12 @@ def validate(
     versions = resolve_versions(kubernetes_version)
     dirs = [SchemaDir(path) for path in schema_dirs]
     custom = crd_schemas(chain(objects, context))
-    tally = _Tally()
     # Version-independent findings, reported once: unknown kinds (nothing else is said
     # about them) and the API server's own validations.
     unknown = [obj for obj in objects if is_unknown_kind(obj.api_version, obj.kind)]
     known = [obj for obj in objects if not is_unknown_kind(obj.api_version, obj.kind)]
     served_somewhere = [obj for obj in known if not _removed_on_all(obj, versions)]
+    tally = _Tally(bytearray(len(known)))
     once = [unknown_kind_finding(obj) for obj in unknown] + _api_server(served_somewhere)
     for obj in objects:  # a CRD's patterns RE2, the API server's engine, cannot compile
         once += pattern_findings(obj)
@@ -170,9 +172,9 @@ def validate(
         per_version.append((version, _version_findings(known, version, resolver, tally)))
     report = SchemaReport(
         versions[-1],
-        validated=len(tally.validated),
+        validated=len(known) - tally.validated.count(0),
         without_schema=Counter(
-            label for key, label in tally.missing.items() if key not in tally.validated
+            label for index, label in tally.missing.items() if not tally.validated[index]
         ),
         kubernetes_versions=versions,
         unchecked=[version for version in versions if not has_schemas(version)],
@@ -242,7 +244,7 @@ def _version_findings(
 ) -> list[tuple[Finding, _Render]]:
     changes = table()
     findings: list[tuple[Finding, _Render]] = []
-    for obj in objects:
+    for index, obj in enumerate(objects):
         api_version, kind = obj.api_version, obj.kind
         change = changes.get((api_version, kind))
         if change is not None and change.removed_in(version):
@@ -253,7 +255,7 @@ def _version_findings(
         if resolver is None:
             continue  # no bundled schemas for this version: the table only
         try:
-            findings += _validate(obj, resolver, tally, version)
+            findings += _validate(obj, index, resolver, tally, version)
         except PatternError as exc:
             if (api_version, kind) in resolver.custom:
                 continue  # reported on the CRD (pattern_findings)
@@ -298,17 +300,17 @@ def _deprecated(obj: K8sObject, change: ApiChange) -> tuple[Finding, _Render]:
 
 
 def _validate(
-    obj: K8sObject, resolver: _Resolver, tally: _Tally, version: str
+    obj: K8sObject, index: int, resolver: _Resolver, tally: _Tally, version: str
 ) -> list[tuple[Finding, _Render]]:
     api_version, kind = obj.api_version, obj.kind
     schema = resolver.schema(api_version, kind)
     if schema is None:
         unserved = _unserved(obj, version)
         if unserved is None:
-            tally.missing[id(obj)] = f"{api_version} {kind}"
+            tally.missing[index] = f"{api_version} {kind}"
             return []
         return [unserved]
-    tally.validated.add(id(obj))
+    tally.validated[index] = 1
     if schema.is_valid(obj.body):
         return []
     # A field a check already reported as ``invalid-object`` (the engine runs first) is
