@@ -318,14 +318,16 @@ class _Converter:
     def _sequence(self, node: Any, depth: int) -> tuple[YSeq, int]:
         seq = YSeq(None)
         size = 1
-        start, end = node.start_mark, node.end_mark
+        start = node.start_mark
         top = start.line  # lines are packed counted from the node's first line
-        positions = [0, start.column + 1, end.line - top, end.column + 1]
+        positions = [0, start.column + 1, node.end_mark.line - top, node.end_mark.column + 1]
         for item in node.value:
             value, item_size = self._convert(item, depth + 1)
             seq.append(value)
-            start, end = item.start_mark, item.end_mark
-            positions += (start.line - top, start.column + 1, end.line - top, end.column + 1)
+            start = item.start_mark
+            positions += (start.line - top, start.column + 1)
+            start = item.end_mark
+            positions += (start.line - top, start.column + 1)
             size += item_size
         seq.pack_spans(pack_positions(positions, top + 1))
         return seq, size
@@ -335,10 +337,13 @@ class _Converter:
         size = 1
         merges = []
         keys: list[str] = []
-        start, end = node.start_mark, node.end_mark
+        # (No more locals than needed: each makes every frame of this recursion bigger,
+        # and CPython maps and unmaps a 16 KiB stack chunk whenever the recursion
+        # crosses a chunk's end: a syscall pair per crossing.)
+        start = node.start_mark
         top = start.line  # lines are packed counted from the node's first line
         # The mapping's span, then eight per key: its span, then its value's (YMap).
-        positions = [0, start.column + 1, end.line - top, end.column + 1]
+        positions = [0, start.column + 1, node.end_mark.line - top, node.end_mark.column + 1]
         set_item = dict.__setitem__  # YMap's own would unpack positions on every key
         for key_node, value_node in node.value:
             if (key_node.ctag is _PLAIN and key_node.value == "<<") or key_node.tag == _MERGE:
