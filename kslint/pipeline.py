@@ -100,6 +100,9 @@ class LintResult:
     # Every file the run read, context included: reports may not be written onto them.
     inputs: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)  # the deployment units linted, by name
+    # The renders whose findings were moved to source files (None: a cached result):
+    # ``kslint.fix`` plans fixes for such findings in those files.
+    renders: Renders | None = None
 
     @property
     def sources(self) -> dict[str, SourceFile]:
@@ -137,6 +140,12 @@ def _render_inputs(inputs: Inputs, options: LintOptions) -> str | None:
 
 
 def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
+    return lint_rendered(inputs, options)[0]
+
+
+def lint_rendered(inputs: Inputs, options: LintOptions) -> tuple[LintResult, Renders]:
+    """Lint ``inputs`` as ``lint`` does (renders included, never the cache), and give the
+    renders too: ``kslint fix`` plans fixes in the source files they consumed."""
     sources, context_sources = inputs.sources, inputs.context
     renders = render_stage(sources, context_sources, options)
     consumed = renders.consumed  # computed once: a union over every unit
@@ -162,7 +171,8 @@ def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
         result.findings = [f for f in result.findings if f.file not in inputs.only]
     result.outside_links = inputs.outside_links
     result.inputs = inputs.paths
-    return result
+    result.renders = renders
+    return result, renders
 
 
 def _with_dumped_classes(
