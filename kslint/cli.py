@@ -121,6 +121,42 @@ Plugins = Annotated[
     ),
 ]
 
+Render = Annotated[
+    RenderMode | None,
+    typer.Option(
+        "--render",
+        metavar="MODE",
+        help="Render root kustomizations and charts: auto (when the tool is available; "
+        "default), always (a missing tool is an error) or never.",
+    ),
+]
+KustomizeCommand = Annotated[
+    str | None,
+    typer.Option(
+        "--kustomize-command",
+        metavar="COMMAND",
+        help="The kustomize to run, e.g. 'kustomize' or 'kubectl kustomize' (also "
+        "KSLINT_KUSTOMIZE; default: kustomize on PATH, else kubectl kustomize).",
+    ),
+]
+HelmCommand = Annotated[
+    str | None,
+    typer.Option(
+        "--helm-command",
+        metavar="COMMAND",
+        help="The helm to run (also KSLINT_HELM; default: PATH).",
+    ),
+]
+RenderTimeout = Annotated[
+    float | None,
+    typer.Option(
+        "--render-timeout",
+        min=0.1,
+        metavar="SECONDS",
+        help="Seconds one render may take (60).",
+    ),
+]
+
 
 _UNITS = {"": 1, "kib": 2**10, "mib": 2**20, "gib": 2**30}
 
@@ -323,41 +359,10 @@ def lint(
             "(repeatable).",
         ),
     ] = None,
-    render: Annotated[
-        RenderMode | None,
-        typer.Option(
-            "--render",
-            metavar="MODE",
-            help="Render root kustomizations and charts: auto (when the tool is available; "
-            "default), always (a missing tool is an error) or never.",
-        ),
-    ] = None,
-    kustomize_command: Annotated[
-        str | None,
-        typer.Option(
-            "--kustomize-command",
-            metavar="COMMAND",
-            help="The kustomize to run, e.g. 'kustomize' or 'kubectl kustomize' (also "
-            "KSLINT_KUSTOMIZE; default: kustomize on PATH, else kubectl kustomize).",
-        ),
-    ] = None,
-    helm_command: Annotated[
-        str | None,
-        typer.Option(
-            "--helm-command",
-            metavar="COMMAND",
-            help="The helm to run (also KSLINT_HELM; default: PATH).",
-        ),
-    ] = None,
-    render_timeout: Annotated[
-        float | None,
-        typer.Option(
-            "--render-timeout",
-            min=0.1,
-            metavar="SECONDS",
-            help="Seconds one render may take (60).",
-        ),
-    ] = None,
+    render: Render = None,
+    kustomize_command: KustomizeCommand = None,
+    helm_command: HelmCommand = None,
+    render_timeout: RenderTimeout = None,
     chart_dir: Annotated[
         Path | None,
         typer.Option(
@@ -790,9 +795,14 @@ def fix_command(
     max_bytes: MaxBytes = None,
     max_documents: MaxDocuments = None,
     max_file_bytes: MaxFileBytes = None,
+    render: Render = None,
+    kustomize_command: KustomizeCommand = None,
+    helm_command: HelmCommand = None,
+    render_timeout: RenderTimeout = None,
 ) -> None:
     """Apply the automatic fixes (safe ones; unsafe too with --unsafe-fixes), keeping every
-    comment and every byte the fix does not touch."""
+    comment and every byte the fix does not touch. Kustomizations are rendered as for
+    lint: a finding in a base or overlay is fixed only where the edit reaches exactly it."""
     from kslint.config import Overrides, split_list
     from kslint.fix.run import diff as unified_diff
     from kslint.fix.run import report_lines
@@ -815,6 +825,12 @@ def fix_command(
         None,
         [],
         False,
+    )
+    options = replace(
+        options,
+        render=_render_settings(
+            options, render, kustomize_command, helm_command, render_timeout, None
+        ),
     )
     run = _run_fixes(options, unsafe_fixes, write=not diff)
     if diff:

@@ -185,11 +185,13 @@ def _entry(unit: RenderedUnit, finding: Finding) -> KustomizeObject | None:
 
 
 def _not_the_document(file: str, shown: str, entry: KustomizeObject) -> str:
-    what = (
-        "a kustomization field"
-        if FsPath(file).name in KUSTOMIZATION_NAMES
-        else "a patch or another source"
-    )
+    resolved = FsPath(file).resolve()
+    if FsPath(file).name in KUSTOMIZATION_NAMES:
+        what = "a kustomization field"
+    elif any(resolved in set(level.kustomization.patch_files()) for level in entry.levels):
+        what = "a patch"
+    else:
+        what = "another file"
     return (
         f"it points at {file}, {what} that makes {entry.obj}, not at its document in "
         f"{shown}: fix it there by hand"
@@ -231,12 +233,15 @@ def _overridden(entry: KustomizeObject, path: Path) -> str | None:
         found = _patch_conflict(patch, path)
         if found is not None:
             line, what = found
-            return (
-                f"overridden by {patch.by.what} ({patch.by.file}:{line}, which {what} for "
-                f"{entry.obj}): an edit of `{dotted(path)}` here would not reach the rendered "
-                "object as written; fix it in the patch by hand"
-            )
+            return _overridden_by(patch.by.what, f"{patch.by.file}:{line} {what}", path)
     return None
+
+
+def _overridden_by(what: str, where: str, path: Path) -> str:
+    return (
+        f"overridden by {what}: {where}, so an edit of `{dotted(path)}` in the base would "
+        "not give the rendered object what the fix writes; fix it there by hand"
+    )
 
 
 def _conflicts(setting: Path, path: Path, merged: bool) -> bool:
@@ -250,12 +255,8 @@ def _conflicts(setting: Path, path: Path, merged: bool) -> bool:
 
 
 def _by(credit: Credit, setting: Path, path: Path) -> str:
-    span = credit.place.span(True)
-    return (
-        f"overridden by {credit.what} ({credit.place.file}:{span.line}, which sets "
-        f"`{dotted(setting)}`): an edit of `{dotted(path)}` here would not reach the rendered "
-        "object as written; fix it there by hand"
-    )
+    line = credit.place.span(True).line
+    return _overridden_by(credit.what, f"{credit.place.file}:{line} sets `{dotted(setting)}`", path)
 
 
 def _patches(entry: KustomizeObject) -> Iterator[Patch]:
