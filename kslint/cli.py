@@ -458,6 +458,14 @@ def lint(
         options.needs_graph = not {format, *(name for name, _ in report_files)} <= from_findings
     try:
         result = run_lint(options)
+        if {format, *(name for name, _ in report_files)} & {"text", "json"}:
+            # They mark the findings kslint fix fixes: planned on the object trees, which
+            # a cached result has not, or kept in the cache beside its entry.
+            from kslint.fix.offers import prepare
+
+            if not prepare(result, options.cache):
+                result = run_lint(replace(options, needs_graph=True))
+                prepare(result, options.cache)
     except UsageError as exc:
         raise _fail(str(exc)) from None
     assert options.config is not None

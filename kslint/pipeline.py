@@ -103,6 +103,9 @@ class LintResult:
     # The renders whose findings were moved to source files (None: a cached result):
     # ``kslint.fix`` plans fixes for such findings in those files.
     renders: Renders | None = None
+    # The content cache's key of the run (None: not cached): reports may keep what they
+    # derive from the result beside it (``kslint.fix.offers``).
+    cache_key: str | None = None
 
     @property
     def sources(self) -> dict[str, SourceFile]:
@@ -295,10 +298,13 @@ def _lint_cached(inputs: Inputs, options: LintOptions, renders: str) -> LintResu
         if entry is not None:
             try:
                 fields = cached_run.from_entry(entry, inputs.sources, rules, _text)
-                return LintResult(**fields, outside_links=inputs.outside_links, inputs=inputs.paths)
+                return LintResult(
+                    **fields, outside_links=inputs.outside_links, inputs=inputs.paths, cache_key=key
+                )
             except (KeyError, TypeError, ValueError, IndexError):
                 pass  # a well-signed entry of another shape: run cold and rewrite it
     result = _lint_inputs(inputs, options)
+    result.cache_key = key
     if key is not None:
         data = cached_run.to_entry(result, {source.path for source in inputs.sources})
         if data is not None:

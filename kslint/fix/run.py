@@ -23,6 +23,7 @@ from kslint.fix.builders import BUILDERS
 from kslint.fix.plan import Fix, FixFailed, Planner, Resolution, apply_fixes, choose
 from kslint.fix.rendered import RenderedScope
 from kslint.fix.targets import STDIN, decode
+from kslint.graph import Graph
 from kslint.pipeline import LintOptions, LintResult, lint_rendered, read_inputs
 from kslint.render import Renders, RenderSettings
 
@@ -126,7 +127,9 @@ def _planner(
     if renders is not None and renders.units:
         settings = settings or RenderSettings()
         scope = RenderedScope(renders, read, settings.namespace, settings.project_root)
-    return Planner(result.graph, result.files, read, result.rules.catalog, BUILDERS, scope)
+    # A cached result's graph holds identities only (``kslint.cached_run``): nothing to plan on.
+    graph = result.graph if isinstance(result.graph, Graph) else None
+    return Planner(graph, result.files, read, result.rules.catalog, BUILDERS, scope)
 
 
 def diff(run: FixRun) -> str:
@@ -248,41 +251,3 @@ def read_file(path: str) -> bytes | None:
 def planner_for(result: LintResult) -> Planner:
     """A planner over a lint result's files as they are on disk."""
     return _planner(result, read_file, result.renders)
-
-
-class Plans:
-    """Every fix ``kslint fix`` could make (safe and unsafe) for a lint result's findings,
-    each finding planned once however many reports show it (``plans_for``)."""
-
-    def __init__(self, result: LintResult) -> None:
-        self.result = result
-        self.planner = planner_for(result)
-        self._resolved: dict[int, Resolution] = {}
-
-    def resolve(self, finding: Finding) -> Resolution:
-        found = self._resolved.get(id(finding))
-        if found is None:
-            found = self._resolved[id(finding)] = self.planner.resolve(finding, True)
-        return found
-
-    def fixable(self) -> tuple[int, int]:
-        """How many findings a fix exists for: with ``kslint fix``, and only with
-        ``--unsafe-fixes``."""
-        safe = unsafe = 0
-        for finding in self.result.findings:
-            resolution = self.resolve(finding)
-            if resolution.safe_fix is not None:
-                safe += 1
-            elif resolution.fixes:
-                unsafe += 1
-        return safe, unsafe
-
-
-_LAST: list[Plans] = []  # the plans of the last result asked about
-
-
-def plans_for(result: LintResult) -> Plans:
-    """The plans of a lint result: one for every report made from it."""
-    if not _LAST or _LAST[0].result is not result:
-        _LAST[:] = [Plans(result)]
-    return _LAST[0]
