@@ -285,3 +285,25 @@ def test_render_never_fixes_the_files_as_plain_files(tmp_path: Path) -> None:
     result = run_kslint("fix", "--render", "never", ".", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "base/deploy.yaml").read_text() == DEPLOY_FIXED
+
+
+def test_reports_mark_only_what_kslint_fix_would_fix(tmp_path: Path) -> None:
+    write_repo(tmp_path, {**BASE, **PROD})
+    text = run_kslint("lint", ".", cwd=tmp_path).stdout
+    assert f"base/deploy.yaml:5:1: [*] warning[{RULE}] " in text
+    [finding] = _rule_findings(tmp_path)
+    assert finding["autofix"]["applicability"] == "safe"
+    edited = DEPLOY.splitlines(keepends=True)
+    [edit] = finding["autofix"]["edits"]
+    assert (edit["file"], edit["line"], edit["column"]) == ("base/deploy.yaml", 6, 28)
+    edited[5] = edited[5][:27] + edit["content"] + edited[5][27:]
+    assert "".join(edited) == DEPLOY_FIXED
+
+    write_repo(tmp_path, DEV)  # now the base is shared: nothing is offered
+    text = run_kslint("lint", ".", cwd=tmp_path).stdout
+    assert "[*]" not in text
+    [finding] = _rule_findings(tmp_path)
+    assert (finding["fixable"], finding["autofix"]) == (False, None)
+    assert finding["autofix_refused"].startswith(
+        "kustomize base shared by overlays/dev and overlays/prod"
+    )
