@@ -5,6 +5,7 @@ path an overlay sets and a patch's own line are refused with the reason, nothing
 from __future__ import annotations
 
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,7 @@ def test_a_base_one_overlay_uses_is_fixed_in_the_base(tmp_path: Path) -> None:
     result = run_kslint("fix", ".", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Fixed 1 finding in 1 file." in result.stdout
+    assert "not fixed" not in result.stdout  # the later pass knows the base was edited
     assert (tmp_path / "base/deploy.yaml").read_text() == DEPLOY_FIXED
     assert _rule_findings(tmp_path) == []
     # Idempotent: a second run finds nothing to do and writes nothing.
@@ -306,4 +308,75 @@ def test_reports_mark_only_what_kslint_fix_would_fix(tmp_path: Path) -> None:
     assert (finding["fixable"], finding["autofix"]) == (False, None)
     assert finding["autofix_refused"].startswith(
         "kustomize base shared by overlays/dev and overlays/prod"
+    )
+
+
+def test_a_finding_in_a_helm_template_is_not_fixed(tmp_path: Path) -> None:
+    """A Helm stream's findings point at the chart's templates: text, not YAML to edit."""
+    from test_render_helm import CHART, STREAM
+
+    root = write_repo(tmp_path, {**CHART, "rendered/all.yaml": STREAM})
+    report = lint_json("--chart-dir", "mychart", "rendered/all.yaml", cwd=root)
+    [finding] = [f for f in report["findings"] if f["rule"] == RULE]
+    assert finding["file"] == "mychart/templates/deployment.yaml"
+    assert (finding["fixable"], finding["autofix"]) == (False, None)
+    assert finding["autofix_refused"] == (
+        "rendered by Helm: a fix would have to be written into the chart's template; fix it "
+        "there by hand"
+    )
+    before = _snapshot(root)
+    result = run_kslint("fix", "rendered/all.yaml", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "rendered by Helm" in result.stdout
+    assert _snapshot(root) == before
+
+
+def test_a_fix_that_adds_an_object_is_not_made_in_a_rendered_unit(tmp_path: Path) -> None:
+    """A new PodDisruptionBudget beside the base's StatefulSet would be renamed, labelled
+    and patched by the overlay; the retention fix in the same file is made, and the
+    refusal is still reported after the pass that edited the file."""
+    sts = """\
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: db
+        spec:
+          serviceName: db
+          replicas: 3
+          persistentVolumeClaimRetentionPolicy:
+            whenDeleted: Delete
+          selector:
+            matchLabels: {app: db}
+          template:
+            metadata:
+              labels: {app: db}
+            spec:
+              containers: [{name: db, image: busybox}]
+        """
+    write_repo(
+        tmp_path,
+        {
+            "base/kustomization.yaml": "resources: [sts.yaml, svc.yaml]\n",
+            "base/sts.yaml": sts,
+            "base/svc.yaml": """\
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: db
+                spec:
+                  clusterIP: None
+                  selector: {app: db}
+                """,
+            "prod/kustomization.yaml": "resources: [../base]\nnamePrefix: prod-\n",
+        },
+    )
+    result = run_kslint("fix", "--unsafe-fixes", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "base/sts.yaml:9:18: statefulset-pvc-retention-delete: fixed (unsafe)" in result.stdout
+    assert (
+        "base/sts.yaml:7:13: statefulset-missing-pdb: not fixed: the fix adds an object beside "
+        "StatefulSet default/db in a file kustomize renders"
+    ) in result.stdout
+    assert (tmp_path / "base/sts.yaml").read_text() == textwrap.dedent(sts).replace(
+        "whenDeleted: Delete", "whenDeleted: Retain"
     )

@@ -59,11 +59,12 @@ def run_fixes(
 ) -> FixRun:
     """Lint as ``kslint lint`` does (renders included), fix, lint again. kustomize reads
     the files on disk, which change only at the end: a finding it moved into a file an
-    earlier pass already edited (in memory) is left to that pass."""
+    earlier pass already edited (in memory) keeps what that pass made of it."""
     inputs = read_inputs(options, stdin)
     original = {source.path: source.data for source in inputs.sources}
     run = FixRun(original, dict(original))
     read = _reader(run)
+    earlier: dict[tuple[str, str, int, int, str], Resolution] = {}  # not applied
     for number in range(passes + 1):
         current = replace(
             inputs,
@@ -73,10 +74,16 @@ def run_fixes(
         result, renders = lint_rendered(current, options)
         run.result = result
         planner = _planner(result, read, renders, options.render)
+        edited = [finding for finding in result.findings if _edited(finding, run, renders)]
         findings = [finding for finding in result.findings if not _edited(finding, run, renders)]
         resolutions = [planner.resolve(finding, unsafe) for finding in findings]
-        run.remaining = [r for r in resolutions if r.reason is not None or r.chosen is not None]
+        kept = [earlier[key] for key in map(_key, edited) if key in earlier]
+        run.remaining = [
+            r for r in [*resolutions, *kept] if r.reason is not None or r.chosen is not None
+        ]
         chosen = choose(resolutions)
+        applied = {id(resolution) for resolution in chosen}
+        earlier = {_key(r.finding): r for r in [*resolutions, *kept] if id(r) not in applied}
         if not chosen or number == passes:
             break
         try:
@@ -104,6 +111,10 @@ def _reader(run: FixRun) -> Callable[[str], bytes | None]:
         return run.current[path]
 
     return read
+
+
+def _key(finding: Finding) -> tuple[str, str, int, int, str]:
+    return (finding.rule, finding.file, finding.span.line, finding.span.column, finding.message)
 
 
 def _edited(finding: Finding, run: FixRun, renders: Renders) -> bool:
