@@ -380,3 +380,32 @@ def test_a_fix_that_adds_an_object_is_not_made_in_a_rendered_unit(tmp_path: Path
     assert (tmp_path / "base/sts.yaml").read_text() == textwrap.dedent(sts).replace(
         "whenDeleted: Delete", "whenDeleted: Retain"
     )
+
+
+def test_a_unit_with_replacements_is_not_fixed(tmp_path: Path) -> None:
+    """``replacements`` (and ``transformers``, ``vars``) may set any value: not read, so
+    nothing under them is edited."""
+    write_repo(
+        tmp_path,
+        {
+            **BASE,
+            "overlays/prod/kustomization.yaml": """\
+                resources:
+                  - ../../base
+                replacements:
+                  - source: {kind: Deployment, name: db, fieldPath: metadata.name}
+                    targets:
+                      - select: {kind: Deployment}
+                        fieldPaths: [spec.template.metadata.labels.app]
+                """,
+        },
+    )
+    before = _snapshot(tmp_path)
+    result = run_kslint("fix", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "base/deploy.yaml:5:1: deployment-rwo-rolling-update: not fixed: "
+        "overlays/prod/kustomization.yaml:3 uses `replacements`, which may change any value "
+        "of Deployment default/db (kslint does not read it): fix it by hand"
+    ) in result.stdout
+    assert _snapshot(tmp_path) == before

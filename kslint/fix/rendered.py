@@ -113,6 +113,9 @@ class RenderedScope:
                     f"the fix edits {obj}, not only the flagged object, in a rendered unit: "
                     "fix it by hand"
                 )
+        unread = _unread_transformers(entry)
+        if unread is not None:
+            return unread
         paths = [path for _, path in fix.targets if path is not None]
         for path in paths:
             reason = _overridden(entry, path)
@@ -242,6 +245,25 @@ def _overridden_by(what: str, where: str, path: Path) -> str:
         f"overridden by {what}: {where}, so an edit of `{dotted(path)}` in the base would "
         "not give the rendered object what the fix writes; fix it there by hand"
     )
+
+
+# Kustomization fields that may change any value, which kslint does not read.
+_UNREAD = ("transformers", "replacements", "vars")
+
+
+def _unread_transformers(entry: KustomizeObject) -> str | None:
+    for level in entry.levels:
+        k = level.kustomization
+        for field in _UNREAD:
+            value = k.doc.get(field) if isinstance(k.doc, YMap) else None
+            if value:
+                line = k.doc.key_spans[field].line if isinstance(k.doc, YMap) else 1
+                shown = entry.files.adopt(k).path
+                return (
+                    f"{shown}:{line} uses `{field}`, which may change any value of "
+                    f"{entry.obj} (kslint does not read it): fix it by hand"
+                )
+    return None
 
 
 def _conflicts(setting: Path, path: Path, merged: bool) -> bool:
