@@ -294,7 +294,6 @@ def test_reports_mark_only_what_kslint_fix_would_fix(tmp_path: Path) -> None:
     text = run_kslint("lint", ".", cwd=tmp_path).stdout
     assert f"base/deploy.yaml:5:1: [*] warning[{RULE}] " in text
     assert run_kslint("lint", ".", cwd=tmp_path).stdout == text  # warm: read from the cache
-    assert list((tmp_path / ".kslint_cache" / "fixes").rglob("*.*")) == []
     assert len([p for p in (tmp_path / ".kslint_cache" / "fixes").rglob("*") if p.is_file()]) == 1
     [finding] = _rule_findings(tmp_path)
     assert finding["autofix"]["applicability"] == "safe"
