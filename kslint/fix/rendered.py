@@ -77,7 +77,10 @@ class RenderedScope:
             )
         entry = _entry(units[0], finding)
         if entry is None or entry.origin_document is None:
-            return "kustomize generated this object (no source document to edit): fix it by hand"
+            return (
+                "no document in the repository is this object's source (a generator or a "
+                "remote base made it): fix it by hand"
+            )
         shown, document = entry.origin_document
         if finding.file != shown:
             return _not_the_document(finding.file, shown, entry)
