@@ -411,3 +411,14 @@ def test_a_unit_with_replacements_is_not_fixed(tmp_path: Path) -> None:
         "of Deployment default/db (kslint does not read it): fix it by hand"
     ) in result.stdout
     assert _snapshot(tmp_path) == before
+
+
+def test_a_base_with_a_bom_and_crlf_line_ends_keeps_them(tmp_path: Path) -> None:
+    write_repo(tmp_path, {**BASE, **PROD})
+    crlf = DEPLOY.replace("\n", "\r\n").encode()
+    (tmp_path / "base/deploy.yaml").write_bytes(b"\xef\xbb\xbf" + crlf)
+    result = run_kslint("fix", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Fixed 1 finding in 1 file." in result.stdout
+    fixed = DEPLOY_FIXED.replace("\n", "\r\n").encode()
+    assert (tmp_path / "base/deploy.yaml").read_bytes() == b"\xef\xbb\xbf" + fixed

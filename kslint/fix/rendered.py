@@ -62,7 +62,7 @@ class RenderedScope:
         self.project_root = project_root  # unit names are relative to it (None: cwd)
         self._loaded: dict[str, list[K8sObject]] = {}
         self._entries: dict[int, KustomizeObject] = {}
-        self._repositories: dict[FsPath, dict[FsPath, list[str]]] = {}
+        self._repositories: dict[FsPath, dict[FsPath, list[FsPath]]] = {}
 
     # -- Scope -------------------------------------------------------------------------
 
@@ -172,7 +172,7 @@ class RenderedScope:
         rendered_from = entry.files.files.get(FsPath(shown).resolve())
         if isinstance(decoded, str):
             return decoded
-        if rendered_from is None or decoded[0] != rendered_from.text:
+        if rendered_from is None or decoded[0] != rendered_from.text.removeprefix("\ufeff"):
             return f"{shown} changed since kustomize read it: run kslint fix again"
         if shown not in self._loaded:
             self._loaded[shown] = load_sources([Source(shown, data)], self.namespace).objects
