@@ -210,8 +210,10 @@ def test_a_path_an_overlay_patch_sets_is_not_fixed(tmp_path: Path) -> None:
     assert (result.returncode, result.stdout) == (0, "")
     assert (
         "base/deploy.yaml:8:11: deployment-rwo-rolling-update: not fixed: overridden by the "
-        "patch overlays/prod/strategy.yaml: overlays/prod/strategy.yaml:8 sets "
-        "`spec.strategy.rollingUpdate.maxUnavailable`"
+        "patch at overlays/prod/strategy.yaml:8, which sets "
+        "`spec.strategy.rollingUpdate.maxUnavailable`, so an edit of "
+        "`spec.strategy.rollingUpdate.maxSurge` in the base would not give the rendered "
+        "object what the fix writes; fix it there by hand"
     ) in result.stderr
     assert _snapshot(tmp_path) == before
 
@@ -239,8 +241,8 @@ def test_a_json_patch_on_the_path_is_not_fixed(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (
         "base/deploy.yaml:8:11: deployment-rwo-rolling-update: not fixed: overridden by the "
-        "inline patch in overlays/prod/kustomization.yaml: overlays/prod/kustomization.yaml:8 "
-        "sets `spec.strategy.rollingUpdate`"
+        "inline patch at overlays/prod/kustomization.yaml:8, which sets "
+        "`spec.strategy.rollingUpdate`"
     ) in result.stdout
     assert _snapshot(tmp_path) == before
 
@@ -384,22 +386,67 @@ def test_a_fix_that_adds_an_object_is_not_made_in_a_rendered_unit(tmp_path: Path
     )
 
 
-def test_a_unit_with_replacements_is_not_fixed(tmp_path: Path) -> None:
-    """``replacements`` (and ``transformers``, ``vars``) may set any value: not read, so
-    nothing under them is edited."""
-    write_repo(
+def _with_prod(tmp_path: Path, kustomization: str, **files: str) -> None:
+    extra = {f"overlays/prod/{name}": text for name, text in files.items()}
+    write_repo(tmp_path, {**BASE, "overlays/prod/kustomization.yaml": kustomization, **extra})
+
+
+def test_replacements_away_from_the_edit_do_not_stop_it(tmp_path: Path) -> None:
+    _with_prod(
         tmp_path,
-        {
-            **BASE,
-            "overlays/prod/kustomization.yaml": """\
-                resources:
-                  - ../../base
-                replacements:
-                  - source: {kind: Deployment, name: db, fieldPath: metadata.name}
-                    targets:
-                      - select: {kind: Deployment}
-                        fieldPaths: [spec.template.metadata.labels.app]
-                """,
+        """\
+        resources:
+          - ../../base
+        replacements:
+          - source: {kind: Deployment, name: db, fieldPath: metadata.name}
+            targets:
+              - select: {kind: Deployment}
+                fieldPaths: [spec.template.metadata.labels.app]
+        """,
+    )
+    result = run_kslint("fix", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "base/deploy.yaml").read_text() == DEPLOY_FIXED
+
+
+def test_a_replacement_on_the_edit_stops_it(tmp_path: Path) -> None:
+    _with_prod(
+        tmp_path,
+        """\
+        resources:
+          - ../../base
+        replacements:
+          - source: {kind: Deployment, name: db, fieldPath: spec.replicas}
+            targets:
+              - select: {kind: Deployment}
+                fieldPaths: [spec.strategy.rollingUpdate.maxUnavailable]
+                options: {create: true}
+        """,
+    )
+    before = _snapshot(tmp_path)
+    result = run_kslint("fix", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "not fixed: overridden by replacements at overlays/prod/kustomization.yaml:7, which "
+        "sets `spec.strategy.rollingUpdate.maxUnavailable`"
+    ) in result.stdout
+    assert _snapshot(tmp_path) == before
+
+
+def test_a_unit_with_transformers_is_not_fixed(tmp_path: Path) -> None:
+    """Transformer configurations (and ``vars``) may set any value: kslint does not read
+    them, so nothing under them is edited."""
+    _with_prod(
+        tmp_path,
+        "resources:\n  - ../../base\ntransformers:\n  - labels.yaml\n",
+        **{
+            "labels.yaml": """\
+                apiVersion: builtin
+                kind: LabelTransformer
+                metadata: {name: labels}
+                labels: {team: data}
+                fieldSpecs: [{path: metadata/labels, create: true}]
+                """
         },
     )
     before = _snapshot(tmp_path)
@@ -407,7 +454,7 @@ def test_a_unit_with_replacements_is_not_fixed(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (
         "base/deploy.yaml:5:1: deployment-rwo-rolling-update: not fixed: "
-        "overlays/prod/kustomization.yaml:3 uses `replacements`, which may change any value "
+        "overlays/prod/kustomization.yaml:3 uses `transformers`, which may change any value "
         "of Deployment default/db (kslint does not read it): fix it by hand"
     ) in result.stdout
     assert _snapshot(tmp_path) == before

@@ -13,7 +13,13 @@ flagged rendered object and nothing else, so a finding is refused, with the reas
   replaces, removes or merges beside (kustomize would override the edit, or combine it
   with the overlay's values into something else); or it writes another object, or adds
   one (the render's name prefixes, labels and patches would change it);
+- a kustomization on the way uses ``transformers``, ``vars`` or a replacements file,
+  which kslint does not read (they may set any value);
 - the unit is a Helm chart (its templates are text, not the object's YAML).
+
+What patches and fields set comes from ``kslint.render.credits`` (the values the render
+shows they set), and from kslint's own reading of each patch that may apply, for what
+leaves no rendered value to credit (a JSON 6902 ``remove``, a ``$patch`` directive).
 
 The document to edit is loaded from the file as it is now (as a plain source), so the
 planner edits it like any other object; the rendered object stays what builders read
@@ -239,33 +245,47 @@ def _overridden(entry: KustomizeObject, path: Path) -> str | None:
         found = _patch_conflict(patch, path)
         if found is not None:
             line, what = found
-            return _overridden_by(patch.by.what, f"{patch.by.file}:{line} {what}", path)
+            return _overridden_by(patch.by.what, patch.by.file, line, what, path)
     return None
 
 
-def _overridden_by(what: str, where: str, path: Path) -> str:
+def _overridden_by(what: str, file: str, line: int, does: str, path: Path) -> str:
+    """``overridden by the patch at overlays/prod/patch.yaml:8, which sets ...``: ``what``
+    names the setter as credits do (``the patch FILE``, ``replicas: in FILE``); the file
+    is said once, with the line."""
+    for suffix in (f" in {file}", f" {file}"):
+        what = what.removesuffix(suffix)
     return (
-        f"overridden by {what}: {where}, so an edit of `{dotted(path)}` in the base would "
-        "not give the rendered object what the fix writes; fix it there by hand"
+        f"overridden by {what.rstrip(':')} at {file}:{line}, which {does}, so an edit of "
+        f"`{dotted(path)}` in the base would not give the rendered object what the fix "
+        "writes; fix it there by hand"
     )
 
 
 # Kustomization fields that may change any value, which kslint does not read.
-_UNREAD = ("transformers", "replacements", "vars")
+_UNREAD = ("transformers", "vars")
 
 
 def _unread_transformers(entry: KustomizeObject) -> str | None:
+    """Why a kustomization on the object's way out may change any of its values: it
+    names transformer configurations, ``vars`` or a replacements file, which kslint does
+    not read."""
     for level in entry.levels:
         k = level.kustomization
-        for field in _UNREAD:
-            value = k.doc.get(field) if isinstance(k.doc, YMap) else None
-            if value:
-                line = k.doc.key_spans[field].line if isinstance(k.doc, YMap) else 1
-                shown = entry.files.adopt(k).path
-                return (
-                    f"{shown}:{line} uses `{field}`, which may change any value of "
-                    f"{entry.obj} (kslint does not read it): fix it by hand"
-                )
+        if not isinstance(k.doc, YMap):
+            continue
+        fields = [field for field in _UNREAD if k.doc.get(field)]
+        fields += [
+            "replacements"
+            for _, item in k.entries("replacements")
+            if not isinstance(item, dict) or "path" in item
+        ][:1]
+        if fields:
+            line = k.doc.key_spans[fields[0]].line
+            return (
+                f"{entry.files.adopt(k).path}:{line} uses `{fields[0]}`, which may change any "
+                f"value of {entry.obj} (kslint does not read it): fix it by hand"
+            )
     return None
 
 
@@ -281,7 +301,8 @@ def _conflicts(setting: Path, path: Path, merged: bool) -> bool:
 
 def _by(credit: Credit, setting: Path, path: Path) -> str:
     line = credit.place.span(True).line
-    return _overridden_by(credit.what, f"{credit.place.file}:{line} sets `{dotted(setting)}`", path)
+    does = f"sets `{dotted(setting)}`"
+    return _overridden_by(credit.what, credit.place.file, line, does, path)
 
 
 def _patches(entry: KustomizeObject) -> Iterator[Patch]:
