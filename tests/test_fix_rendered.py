@@ -469,3 +469,36 @@ def test_a_base_with_a_bom_and_crlf_line_ends_keeps_them(tmp_path: Path) -> None
     assert "Fixed 1 finding in 1 file." in result.stdout
     fixed = DEPLOY_FIXED.replace("\n", "\r\n").encode()
     assert (tmp_path / "base/deploy.yaml").read_bytes() == b"\xef\xbb\xbf" + fixed
+
+
+def test_a_json_patch_removing_the_edited_mapping_stops_the_fix(tmp_path: Path) -> None:
+    """A removal leaves no rendered value to credit: kslint reads the operation itself."""
+    base = DEPLOY.replace(
+        "  replicas: 1  # one writer\n",
+        "  replicas: 1  # one writer\n"
+        "  strategy:\n"
+        "    type: RollingUpdate\n"
+        "    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}\n",
+    )
+    _with_prod(
+        tmp_path,
+        """\
+        resources:
+          - ../../base
+        patches:
+          - path: remove.yaml
+            target: {kind: Deployment}
+        """,
+        **{"remove.yaml": "- op: remove\n  path: /spec/strategy/rollingUpdate\n"},
+    )
+    (tmp_path / "base/deploy.yaml").write_text(base)
+    [finding] = _rule_findings(tmp_path)
+    assert (finding["file"], finding["line"]) == ("base/deploy.yaml", 8)
+    before = _snapshot(tmp_path)
+    result = run_kslint("fix", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "not fixed: overridden by the patch at overlays/prod/remove.yaml:2, which does "
+        "`remove` on /spec/strategy/rollingUpdate"
+    ) in result.stdout
+    assert _snapshot(tmp_path) == before
