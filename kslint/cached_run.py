@@ -156,9 +156,12 @@ class CachedGraph:
     objects: list[CachedObject]
 
 
-def to_entry(result: LintResult) -> dict[str, Any] | None:
-    """``result`` as JSON data, or None if it does not come back identical."""
+def to_entry(result: LintResult, inputs: set[str] | None = None) -> dict[str, Any] | None:
+    """``result`` as JSON data, or None if it does not come back identical. ``inputs``:
+    the paths of the run's own sources (their text is decoded again from the same bytes);
+    the text of any other file (a base a render read) is stored in the entry."""
     schema = result.schema
+    inputs = inputs if inputs is not None else {file.path for file in result.files}
     entry = {
         "findings": [_finding(f) for f in result.findings],
         "suppressed": [[_finding(s.finding), s.reason, s.in_source] for s in result.suppressed],
@@ -167,7 +170,10 @@ def to_entry(result: LintResult) -> dict[str, Any] | None:
         if result.baseline is None
         else [result.baseline.path, result.baseline.hidden, result.baseline.gone],
         "schema": None if schema is None else _schema_entry(schema),
-        "files": [[file.path, bool(file.text)] for file in result.files],
+        "files": [
+            [file.path, bool(file.text), None if file.path in inputs else file.text]
+            for file in result.files
+        ],
         "counts": [result.documents, result.objects, result.skipped],
         "units": list(getattr(result, "units", [])),
         "objects": []
@@ -214,9 +220,11 @@ def from_entry(
 
     by_path = {source.path: source for source in sources}
     files = []
-    for path, has_text in entry["files"]:
+    for path, has_text, text in entry["files"]:
         source = by_path.get(path)
-        files.append(SourceFile(path, texts(source) if has_text and source else ""))
+        if text is None:
+            text = texts(source) if has_text and source else ""
+        files.append(SourceFile(path, text))
     file_of = {file.path: file for file in files}
     objects = [
         CachedObject(file_of.get(path) or SourceFile(path), ObjectRef(*ref))
@@ -248,12 +256,13 @@ def from_entry(
 FILES = "files"
 
 
-def load_settings(namespace: str, max_documents: int | None, schema: Any) -> str:
+def load_settings(namespace: str, limits: tuple[int | None, int | None], schema: Any) -> str:
     """What changes a file's per-file work besides its bytes: kslint's build, the
-    default namespace, the document limit and the schema settings of the pre-checks."""
+    default namespace, the limits (documents, bytes of a file) and the schema settings of
+    the pre-checks."""
     dirs = tuple(schema.schema_dirs) if schema is not None else ()
     version = None if schema is None else schema.kubernetes_version
-    return f"{build_id()}\0{namespace}\0{max_documents}\0{version}\0{dirs}\0{tree_digest(dirs)}"
+    return f"{build_id()}\0{namespace}\0{limits}\0{version}\0{dirs}\0{tree_digest(dirs)}"
 
 
 def file_key(settings: str, source: Source) -> str:
@@ -394,7 +403,10 @@ def file_entry(result: Any, checks: list[Any] | None) -> dict[str, Any]:
         "checks": None
         if checks is None
         else [
-            [[_finding(f) for f in check.patterns], _by_version(check.by_version)]
+            [
+                None if check.patterns is None else [_finding(f) for f in check.patterns],
+                _by_version(check.by_version),
+            ]
             for check in checks
         ],
     }
@@ -429,7 +441,7 @@ def from_file_entry(entry: dict[str, Any], source: Source, text: Any) -> tuple[A
     if checks is not None:
         checks = [
             Prechecked(
-                [_unfinding(f) for f in patterns],
+                None if patterns is None else [_unfinding(f) for f in patterns],
                 {version: [_unfinding(f) for f in found] for version, found in by_version},
             )
             for patterns, by_version in checks
@@ -443,7 +455,7 @@ def load_cached(
     cache: Any,
     sources: list[Source],
     namespace: str,
-    max_documents: int | None,
+    limits: tuple[int | None, int | None],
     schema: Any,
     load_each: Any,
     text: Any,
@@ -454,7 +466,8 @@ def load_cached(
     budget is shared in file order: the caller loads as usual)."""
     from kslint.loader import LoadResult
 
-    settings = load_settings(namespace, max_documents, schema)
+    settings = load_settings(namespace, limits, schema)
+    max_documents = limits[0]
     keys = [file_key(settings, source) for source in sources]
     folders: dict[str, list[int]] = {}
     for index, source in enumerate(sources):

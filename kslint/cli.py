@@ -133,6 +133,113 @@ Jobs = Annotated[
     ),
 ]
 
+Render = Annotated[
+    RenderMode | None,
+    typer.Option(
+        "--render",
+        metavar="MODE",
+        help="Render root kustomizations and charts: auto (when the tool is available; "
+        "default), always (a missing tool is an error) or never.",
+    ),
+]
+KustomizeCommand = Annotated[
+    str | None,
+    typer.Option(
+        "--kustomize-command",
+        metavar="COMMAND",
+        help="The kustomize to run, e.g. 'kustomize' or 'kubectl kustomize' (also "
+        "KSLINT_KUSTOMIZE; default: kustomize on PATH, else kubectl kustomize).",
+    ),
+]
+HelmCommand = Annotated[
+    str | None,
+    typer.Option(
+        "--helm-command",
+        metavar="COMMAND",
+        help="The helm to run (also KSLINT_HELM; default: PATH).",
+    ),
+]
+RenderTimeout = Annotated[
+    float | None,
+    typer.Option(
+        "--render-timeout",
+        min=0.1,
+        metavar="SECONDS",
+        help="Seconds one render may take (60).",
+    ),
+]
+
+
+_UNITS = {"": 1, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+
+
+def _count(text: str, *, units: bool) -> int:
+    """A limit given on the command line: a whole number of at least 1 (byte counts may
+    end in KiB, MiB or GiB). Anything else is a usage error (exit 2)."""
+    value = text.strip().replace("_", "")
+    digits = value.rstrip("KMGiBkmgib") if units else value  # noqa: B005 (a set of letters)
+    unit = value[len(digits) :].strip().lower()
+    if not digits.isdigit() or unit not in _UNITS or len(digits) > 30:
+        what = "a whole number of bytes (512MiB, 64KiB, 1000000)" if units else "a whole number"
+        raise typer.BadParameter(f"{text!r} is not {what}")
+    count = int(digits) * _UNITS[unit]
+    if count < 1:
+        raise typer.BadParameter("must be at least 1")
+    return count
+
+
+def _bytes(text: str) -> int:
+    return _count(text, units=True)
+
+
+def _documents(text: str) -> int:
+    return _count(text, units=False)
+
+
+# The run's limits (README, "Bad input"): each flag replaces limits.* of the configuration.
+MaxBytes = Annotated[
+    int | None,
+    typer.Option(
+        "--max-bytes",
+        metavar="BYTES",
+        parser=_bytes,
+        help="Read at most this much over all files, context included (default 256MiB; "
+        "limits.max_bytes).",
+    ),
+]
+MaxDocuments = Annotated[
+    int | None,
+    typer.Option(
+        "--max-documents",
+        metavar="N",
+        parser=_documents,
+        help="Load at most this many YAML documents over all files (default 1000000; "
+        "limits.max_documents).",
+    ),
+]
+MaxFileBytes = Annotated[
+    int | None,
+    typer.Option(
+        "--max-file-bytes",
+        metavar="BYTES",
+        parser=_bytes,
+        help="Read at most this much of any one file or of standard input (default 32MiB; "
+        "limits.max_file_bytes).",
+    ),
+]
+
+
+def _limits(
+    max_bytes: int | None, max_documents: int | None, max_file_bytes: int | None
+) -> tuple[tuple[str, int], ...]:
+    """The limits set on the command line, as ``Overrides.limits``."""
+    given = {
+        "max_bytes": max_bytes,
+        "max_documents": max_documents,
+        "max_file_bytes": max_file_bytes,
+    }
+    return tuple((name, value) for name, value in given.items() if value is not None)
+
 
 def _rule_set(policy_dirs: list[Path] | None, plugins: list[str] | None) -> RuleSet:
     """The built-in rules plus the policies of ``--policy-dir``, ``--plugin`` and the
@@ -265,41 +372,10 @@ def lint(
             "(repeatable).",
         ),
     ] = None,
-    render: Annotated[
-        RenderMode | None,
-        typer.Option(
-            "--render",
-            metavar="MODE",
-            help="Render root kustomizations and charts: auto (when the tool is available; "
-            "default), always (a missing tool is an error) or never.",
-        ),
-    ] = None,
-    kustomize_command: Annotated[
-        str | None,
-        typer.Option(
-            "--kustomize-command",
-            metavar="COMMAND",
-            help="The kustomize to run, e.g. 'kustomize' or 'kubectl kustomize' (also "
-            "KSLINT_KUSTOMIZE; default: kustomize on PATH, else kubectl kustomize).",
-        ),
-    ] = None,
-    helm_command: Annotated[
-        str | None,
-        typer.Option(
-            "--helm-command",
-            metavar="COMMAND",
-            help="The helm to run (also KSLINT_HELM; default: PATH).",
-        ),
-    ] = None,
-    render_timeout: Annotated[
-        float | None,
-        typer.Option(
-            "--render-timeout",
-            min=0.1,
-            metavar="SECONDS",
-            help="Seconds one render may take (60).",
-        ),
-    ] = None,
+    render: Render = None,
+    kustomize_command: KustomizeCommand = None,
+    helm_command: HelmCommand = None,
+    render_timeout: RenderTimeout = None,
     chart_dir: Annotated[
         Path | None,
         typer.Option(
@@ -338,6 +414,9 @@ def lint(
             help="Keep the content cache here (default: .kslint_cache at the project root).",
         ),
     ] = None,
+    max_bytes: MaxBytes = None,
+    max_documents: MaxDocuments = None,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Lint manifests and report each finding at its file, line and column."""
     from kslint.baseline import baseline_summary
@@ -357,6 +436,7 @@ def lint(
         severity=tuple(severity or ()),
         fail_on=fail_on,
         namespace=namespace,
+        limits=_limits(max_bytes, max_documents, max_file_bytes),
     )
     options = _lint_options(
         paths or ["."],
@@ -392,6 +472,14 @@ def lint(
         options.needs_graph = not {format, *(name for name, _ in report_files)} <= from_findings
     try:
         result = run_lint(options)
+        if {format, *(name for name, _ in report_files)} & {"text", "json"}:
+            # They mark the findings kslint fix fixes: planned on the object trees, which
+            # a cached result has not, or kept in the cache beside its entry.
+            from kslint.fix.offers import prepare
+
+            if not prepare(result, options.cache):
+                result = run_lint(replace(options, needs_graph=True))
+                prepare(result, options.cache)
     except UsageError as exc:
         raise _fail(str(exc)) from None
     assert options.config is not None
@@ -726,9 +814,17 @@ def fix_command(
     ] = None,
     policy_dir: PolicyDirs = None,
     plugin: Plugins = None,
+    max_bytes: MaxBytes = None,
+    max_documents: MaxDocuments = None,
+    max_file_bytes: MaxFileBytes = None,
+    render: Render = None,
+    kustomize_command: KustomizeCommand = None,
+    helm_command: HelmCommand = None,
+    render_timeout: RenderTimeout = None,
 ) -> None:
     """Apply the automatic fixes (safe ones; unsafe too with --unsafe-fixes), keeping every
-    comment and every byte the fix does not touch."""
+    comment and every byte the fix does not touch. Kustomizations are rendered as for
+    lint: a finding in a base or overlay is fixed only where the edit reaches exactly it."""
     from kslint.config import Overrides, split_list
     from kslint.fix.run import diff as unified_diff
     from kslint.fix.run import report_lines
@@ -737,6 +833,7 @@ def fix_command(
         select=split_list(select) if select else None,
         ignore=split_list(ignore),
         namespace=namespace,
+        limits=_limits(max_bytes, max_documents, max_file_bytes),
     )
     options = _lint_options(
         paths or ["."],
@@ -750,6 +847,12 @@ def fix_command(
         None,
         [],
         False,
+    )
+    options = replace(
+        options,
+        render=_render_settings(
+            options, render, kustomize_command, helm_command, render_timeout, None
+        ),
     )
     run = _run_fixes(options, unsafe_fixes, write=not diff)
     if diff:
@@ -788,6 +891,9 @@ def graph_command(
     config_file: ConfigFile = None,
     no_config: NoConfig = False,
     jobs: Jobs = None,
+    max_bytes: MaxBytes = None,
+    max_documents: MaxDocuments = None,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Draw the storage graph (workloads, claims, volumes, classes, governing Services,
     budgets, autoscalers), marking the objects and edges that have findings. Exit 0."""
@@ -804,7 +910,7 @@ def graph_command(
         exclude or [],
         config_file,
         no_config,
-        Overrides(namespace=namespace),
+        Overrides(namespace=namespace, limits=_limits(max_bytes, max_documents, max_file_bytes)),
         None,
         [],
         [],

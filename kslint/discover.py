@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import functools
 import os
 import stat as stat_module
 import sys
@@ -29,7 +30,7 @@ from typing import Any, NamedTuple
 
 from kslint.errors import UsageError
 from kslint.loader import Source
-from kslint.yaml_reader import MAX_FILE_BYTES
+from kslint.yaml_reader import MAX_FILE_BYTES, size_text
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -45,10 +46,13 @@ DEFAULT_MAX_DOCUMENTS = 1_000_000
 
 @dataclass(frozen=True)
 class Limits:
-    """What one run may read: bytes over all files, YAML documents over all files."""
+    """What one run may read: bytes over all files, YAML documents over all files, and
+    bytes of any one file (or standard input). Set in the configuration (``limits:``)
+    or on the command line (``--max-bytes``, ``--max-documents``, ``--max-file-bytes``)."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_documents: int = DEFAULT_MAX_DOCUMENTS
+    max_file_bytes: int = MAX_FILE_BYTES
 
 
 @dataclass
@@ -62,23 +66,56 @@ class Discovery:
 
 def real_path(path: Path | str) -> str:
     """The path with every symlink resolved, as far as it can be (``Path.resolve`` raises
-    ``RuntimeError`` on a symlink loop in Python 3.11; ``os.path.realpath`` does not)."""
+    ``RuntimeError`` on a symlink loop in Python 3.11; ``os.path.realpath`` does not).
+
+    Directories are resolved once per run (``_real_directory``): ``os.path.realpath``
+    checks every component of every path, which was most of a warm run's time on a big
+    tree. Only the last component is checked per file."""
     try:
-        return os.path.realpath(path)
+        head, name = os.path.split(os.fspath(path))
+        if name in ("", ".", "..") or os.path.islink(path):
+            return os.path.realpath(path)
+        # A relative folder is resolved against the working directory of the moment
+        # (tests and tools may change it between runs).
+        where = "" if os.path.isabs(head) else os.getcwd()
+        return os.path.join(_real_directory(where, head or "."), name)
     except (OSError, ValueError):
         return os.path.abspath(path)
+
+
+@functools.lru_cache(maxsize=16384)
+def _real_directory(where: str, directory: str) -> str:
+    return os.path.realpath(os.path.join(where, directory))
+
+
+def forget_real_paths() -> None:
+    """Resolve directories afresh (each run starts here: a folder may have become a
+    symlink since an earlier run in the same process)."""
+    _real_directory.cache_clear()
+    _display_directory.cache_clear()
+    _chart_folder.cache_clear()
 
 
 def _inside(target: str, root: str) -> bool:
     return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def display_path(path: Path) -> str:
-    """Relative to the working directory when below it, so reports and editors agree."""
+def display_path(path: Path | str) -> str:
+    """Relative to the working directory when below it, so reports and editors agree.
+    (Folders are worked out once per run, like ``real_path``'s.)"""
     try:
-        return os.path.relpath(path)
+        head, name = os.path.split(os.fspath(path))
+        if name in ("", ".", ".."):
+            return os.path.relpath(path)
+        folder = _display_directory(os.getcwd(), head or ".")
+        return name if folder == "." else os.path.join(folder, name)
     except ValueError:  # another drive on Windows
         return str(path)
+
+
+@functools.lru_cache(maxsize=16384)
+def _display_directory(where: str, directory: str) -> str:
+    return os.path.relpath(os.path.join(where, directory), where)
 
 
 def _excluded(path: Path, patterns: list[str]) -> bool:
@@ -227,12 +264,15 @@ def _broken_link(path: Path) -> str:
     return "not a regular file"
 
 
-def _is_chart_template(path: Path) -> bool:
-    """A file below a ``templates/`` folder whose parent holds a ``Chart.yaml``."""
-    for parent in path.parents:
-        if parent.name == "templates" and (parent.parent / "Chart.yaml").is_file():
-            return True
-    return False
+@functools.lru_cache(maxsize=16384)
+def _chart_folder(directory: str) -> bool:
+    """Whether ``directory`` is, or is below, a chart's ``templates/`` folder."""
+    parent = os.path.dirname(directory)
+    if os.path.basename(directory) == "templates" and os.path.isfile(
+        os.path.join(parent, "Chart.yaml")
+    ):
+        return True
+    return parent != directory and _chart_folder(parent)
 
 
 def _kustomize_patches(path: Path, data: bytes) -> Iterator[Path]:
@@ -269,6 +309,7 @@ class _AncestorPatches:
         # directory -> the patches named from it up to the project root: one lookup per
         # file instead of a walk up its parents (most of discovery's time on a big tree)
         self.upward: dict[Path, frozenset[str]] = {}
+        self.parsed: dict[Path, frozenset[str]] = {}  # kustomization -> the patches it names
 
     def names(self, path: Path) -> bool:
         return str(path) in self._upward(path.parent)
@@ -285,12 +326,20 @@ class _AncestorPatches:
             self.upward[directory] = known
         return known
 
+    def read(self, kustomization: Path, patches: frozenset[str]) -> None:
+        """What a kustomization the run has read already names (it is not parsed again);
+        ``kustomization``: its real path."""
+        self.parsed[kustomization] = patches
+
     def _patches(self, directory: Path) -> frozenset[str]:
         known = self.by_directory.get(directory)
         if known is None:
             found: set[str] = set()
             for name in KUSTOMIZATION_NAMES:
                 candidate = directory / name
+                if candidate in self.parsed:
+                    found |= self.parsed[candidate]
+                    continue
                 try:
                     if candidate.is_file():
                         data = candidate.read_bytes()
@@ -315,6 +364,7 @@ def discover(
     """Read every input (each once) in a stable order; raise UsageError for a bad path,
     or (``require_some``) when nothing at all could be read. ``spent``: bytes the run
     read before."""
+    forget_real_paths()
     exclude = exclude or []
     limits = limits or Limits()
     discovery = Discovery(read_bytes=spent)
@@ -328,8 +378,9 @@ def discover(
     seen: set[str] = set()
     opened = False  # some input could be read (even if it then proved too big)
     contents: list[tuple[str, Path | None, bytes]] = []
+    resolved: dict[str, str] = {}  # shown -> the real path (worked out once per file)
     for shown, path, unreadable in found:
-        key = real_path(path) if path is not None else STDIN
+        key = resolved[shown] = real_path(path) if path is not None else STDIN
         if key in seen:
             continue
         seen.add(key)
@@ -341,7 +392,7 @@ def discover(
             discovery.sources.append(Source(name, b"", error=_over_budget(limits)))
             opened = True
             continue
-        data, problem, unreadable = read_input(path, stdin)
+        data, problem, unreadable = read_input(path, stdin, shown, limits.max_file_bytes)
         if problem is not None:
             discovery.sources.append(Source(name, b"", error=problem))
             opened = opened or not unreadable
@@ -353,18 +404,19 @@ def discover(
         raise UsageError(f"nothing could be read: {reasons}")
 
     patches: set[str] = set()
-    for _, path, data in contents:
-        if path is not None and path.name in KUSTOMIZATION_NAMES:
-            patches.update(str(p) for p in _kustomize_patches(path, data))
     ancestors = _AncestorPatches()
     for shown, path, data in contents:
-        if path is not None and (
-            real_path(path) in patches or ancestors.names(Path(real_path(path)))
-        ):
+        if path is not None and path.name in KUSTOMIZATION_NAMES:
+            named = frozenset(str(p) for p in _kustomize_patches(path, data))
+            patches |= named
+            ancestors.read(Path(resolved[shown]), named)
+    for shown, path, data in contents:
+        real = resolved[shown]
+        if path is not None and (real in patches or ancestors.names(Path(real))):
             discovery.patch_fragments.append(shown)
             continue
         name = "<stdin>" if path is None else shown
-        chart_template = path is not None and _is_chart_template(Path(real_path(path)))
+        chart_template = path is not None and _chart_folder(os.path.dirname(real))
         discovery.sources.append(Source(name, data, chart_template))
     return discovery
 
@@ -406,7 +458,7 @@ def _named(
 def _over_budget(limits: Limits) -> str:
     return (
         f"Not read: the run already read {limits.max_bytes:,} bytes, its limit "
-        "(limits.max_bytes in the configuration raises it)"
+        "(--max-bytes, or limits.max_bytes in the configuration, raises it)"
     )
 
 
@@ -419,18 +471,23 @@ class Read(NamedTuple):
     unreadable: bool = False
 
 
-def read_input(path: Path | None, stdin: Any = None) -> Read:
-    """The bytes of a file (None: standard input), read up to ``MAX_FILE_BYTES`` and no
-    further; or why it is not read (not a regular file, no permission, too big)."""
-    limit = MAX_FILE_BYTES
-    mib = limit // 2**20
+def read_input(
+    path: Path | None,
+    stdin: Any = None,
+    shown: str | None = None,
+    limit: int = MAX_FILE_BYTES,
+) -> Read:
+    """The bytes of a file (None: standard input), read up to ``limit`` bytes and no
+    further; or why it is not read (not a regular file, no permission, too big).
+    ``shown``: the path as reports show it (worked out here when not given)."""
+    size = size_text(limit)
     if path is None:
         stream = stdin if stdin is not None else sys.stdin.buffer
         data = stream.read(limit + 1)
         if len(data) > limit:
-            return Read(b"", f"Standard input is over the {mib} MiB limit of one input")
+            return Read(b"", f"Standard input is over the {size} limit of one input")
         return Read(data)
-    shown = display_path(path)
+    shown = shown or display_path(path)
     try:
         # O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever.
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -444,13 +501,13 @@ def read_input(path: Path | None, stdin: Any = None) -> Read:
             problem = f"{shown} is not a regular file ({kind}): not read; {_PIPE_HINT}"
             return Read(b"", problem, unreadable=True)
         if info.st_size > limit:
-            return Read(b"", f"{shown} is {info.st_size:,} bytes, over the {mib} MiB limit")
+            return Read(b"", f"{shown} is {info.st_size:,} bytes, over the {size} limit")
         try:
             data = stream.read(limit + 1)  # a file that grows while read stops here too
         except OSError as exc:
             return Read(b"", f"Cannot read {shown}: {_reason(exc)}", unreadable=True)
     if len(data) > limit:
-        return Read(b"", f"{shown} is over the {mib} MiB limit")
+        return Read(b"", f"{shown} is over the {size} limit")
     return Read(data)
 
 

@@ -12,12 +12,14 @@ same file, then same directory, then the longest shared leading directory path; 
 same distance the unit's own definition beats a context one. Definitions that tie are
 *ambiguous*: the reference resolves to nothing, and rules that need its target (not-found
 rules included) stay silent, since guessing is what cross-wires environment folders.
+Label selectors (Services' and PodDisruptionBudgets' pods) are scoped the same way by
+``kslint.nearest``: a selector reaches the matches in its own directory first.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -35,6 +37,7 @@ from kslint.model import (
     Volume,
     Workload,
 )
+from kslint.nearest import in_reach, nearest_copies
 from kslint.objects import K8sObject
 from kslint.options import RuleOptions
 from kslint.selectors import LabelSelector
@@ -68,18 +71,35 @@ class Graph:
         self.objects: list[K8sObject] = own + extra
         self.options = options or RuleOptions()
         self._context = {id(obj) for obj in extra}
-        self.by_key: dict[Key, K8sObject] = {}
         self.by_kind: dict[str, list[K8sObject]] = defaultdict(list)
-        self.by_name: dict[tuple[str, str], list[K8sObject]] = defaultdict(list)
-        self.definitions: dict[Key, list[K8sObject]] = defaultdict(list)
         for obj in self.objects:
-            key = (obj.kind, obj.namespace, obj.name)
-            self.by_key.setdefault(key, obj)  # the unit's own first, then context
-            self.definitions[key].append(obj)
             self.by_kind[obj.kind].append(obj)
-            self.by_name[(obj.kind, obj.name)].append(obj)
+        # Name indexes are built per kind, the first time a kind is looked up: most kinds
+        # (ConfigMaps, Secrets, RBAC) are never the target of a reference, and an index
+        # entry costs more than a small object's fields.
+        self._definitions: dict[str, dict[tuple[str | None, str], list[K8sObject]]] = {}
+        self._named: dict[str, dict[str, list[K8sObject]]] = {}
         self._models: dict[int, Any] = {}
         self._lookups: dict[tuple[Key, str], Lookup] = {}
+
+    def _definitions_of(self, kind: str) -> dict[tuple[str | None, str], list[K8sObject]]:
+        """Every definition of a kind by (namespace, name): the unit's own first, then
+        the context's (the order of ``objects``)."""
+        index = self._definitions.get(kind)
+        if index is None:
+            index = self._definitions[kind] = defaultdict(list)
+            for obj in self.by_kind.get(kind, ()):
+                index[(obj.namespace, obj.name)].append(obj)
+        return index
+
+    @cached_property
+    def by_key(self) -> dict[Key, K8sObject]:
+        """The first definition of each (kind, namespace, name)."""
+        return {
+            (kind, *key): found[0]
+            for kind in self.by_kind
+            for key, found in self._definitions_of(kind).items()
+        }
 
     # -- references: the nearest definition --------------------------------------------
 
@@ -88,12 +108,12 @@ class Graph:
 
     def defines(self, kind: str, namespace: str | None, name: str) -> bool:
         """Whether anything of this kind and name is in the set (unit or context)."""
-        return (kind, namespace, name) in self.definitions
+        return bool(self._definitions_of(kind).get((namespace, name)))
 
     def lookup(self, kind: str, namespace: str | None, name: str, near: K8sObject) -> Lookup:
         """The definition of ``kind namespace/name`` nearest to the referring object."""
         key = (kind, namespace, name)
-        candidates = self.definitions.get(key)
+        candidates = self._definitions_of(kind).get((namespace, name))
         if not candidates:
             return Lookup(None)
         if len(candidates) == 1:
@@ -149,11 +169,16 @@ class Graph:
 
     def named(self, kind: str, name: str) -> list[K8sObject]:
         """Objects of a kind with this name in any namespace (for "did you mean")."""
-        return self.by_name.get((kind, name), [])
+        index = self._named.get(kind)
+        if index is None:
+            index = self._named[kind] = defaultdict(list)
+            for obj in self.by_kind.get(kind, ()):
+                index[obj.name].append(obj)
+        return index.get(name, [])
 
     def get(self, kind: str, namespace: str | None, name: str) -> Any:
-        obj = self.by_key.get((kind, namespace, name))
-        return None if obj is None else self.model(obj)
+        found = self._definitions_of(kind).get((namespace, name))
+        return self.model(found[0]) if found else None
 
     @cached_property
     def workloads(self) -> list[Workload]:
@@ -390,46 +415,70 @@ class Graph:
             index[workload.obj.namespace].append(workload)
         return index
 
-    def selected_workloads(self, namespace: str | None, selector: LabelSelector) -> list[Workload]:
+    def selected_workloads(
+        self, namespace: str | None, selector: LabelSelector, near: K8sObject | None = None
+    ) -> list[Workload]:
         """Workloads in ``namespace`` whose pod labels the selector matches. A matchLabels
-        pair narrows the candidates through the label index."""
+        pair narrows the candidates through the label index. With ``near`` (the selecting
+        object), only those in its reach by directory (``kslint.nearest.in_reach``)."""
         if selector.match_labels:
             key, value = selector.match_labels[0]
             candidates = self._workloads_by_label.get((namespace, key, value), [])
         else:
             candidates = self._workloads_by_namespace.get(namespace, [])
-        return [w for w in candidates if selector.matches(w.pod.labels)]
+        found = [w for w in candidates if selector.matches(w.pod.labels)]
+        return found if near is None else in_reach(near, found, _obj)
+
+    def _selections(self, kind: str, selector: Callable[[Any], LabelSelector | None]) -> _Selected:
+        """Which workloads each object of ``kind`` selects, and the reverse, scoped by
+        directory (``kslint.nearest``)."""
+        by_workload: dict[int, list[Any]] = defaultdict(list)
+        for view in self.of_kind(kind):
+            wanted = selector(view)
+            if wanted is not None:
+                for workload in self.selected_workloads(view.obj.namespace, wanted, view.obj):
+                    by_workload[id(workload)].append(view)
+        by_selector: dict[int, list[Workload]] = defaultdict(list)
+        for workload in self.workloads:
+            found = by_workload.get(id(workload))
+            if found:
+                found[:] = nearest_copies(workload.obj, found, _obj)
+                for view in found:
+                    by_selector[id(view)].append(workload)
+        return _Selected(by_workload, by_selector)
 
     @cached_property
-    def _pdbs_by_workload(self) -> dict[int, list[PodDisruptionBudget]]:
-        index: dict[int, list[PodDisruptionBudget]] = defaultdict(list)
-        for pdb in self.of_kind("PodDisruptionBudget"):
-            if pdb.pod_selector is not None:  # by API version: see PodDisruptionBudget
-                for workload in self.selected_workloads(pdb.obj.namespace, pdb.pod_selector):
-                    index[id(workload)].append(pdb)
-        return index
+    def _pdb_selections(self) -> _Selected:
+        # pod_selector is None by API version: see PodDisruptionBudget
+        return self._selections("PodDisruptionBudget", lambda pdb: pdb.pod_selector)
 
     def pdbs(self, workload: Workload) -> list[PodDisruptionBudget]:
-        return self._pdbs_by_workload.get(id(workload), [])
+        return self._pdb_selections.by_workload.get(id(workload), [])
 
     def pdb_workloads(self, pdb: PodDisruptionBudget) -> list[Workload]:
         """The workloads whose pods a PodDisruptionBudget selects."""
-        if pdb.pod_selector is None:
-            return []
-        return self.selected_workloads(pdb.obj.namespace, pdb.pod_selector)
+        return self._pdb_selections.by_selector.get(id(pdb), [])
 
     @cached_property
-    def _services_by_workload(self) -> dict[int, list[Service]]:
-        index: dict[int, list[Service]] = defaultdict(list)
-        for service in self.of_kind("Service"):
-            if service.selector is not None:
-                for workload in self.selected_workloads(service.obj.namespace, service.selector):
-                    index[id(workload)].append(service)
-        return index
+    def _service_selections(self) -> _Selected:
+        return self._selections("Service", lambda service: service.selector)
 
     def services(self, workload: Workload) -> list[Service]:
         """Services whose selector matches the workload's pods."""
-        return self._services_by_workload.get(id(workload), [])
+        return self._service_selections.by_workload.get(id(workload), [])
+
+    def service_workloads(self, service: Service) -> list[Workload]:
+        """The workloads whose pods a Service selects."""
+        return self._service_selections.by_selector.get(id(service), [])
+
+
+class _Selected(NamedTuple):
+    by_workload: dict[int, list[Any]]
+    by_selector: dict[int, list[Workload]]
+
+
+def _obj(view: Any) -> K8sObject:
+    return view.obj
 
 
 def _parts(directory: str) -> list[str]:

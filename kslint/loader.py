@@ -29,6 +29,7 @@ from kslint.yaml_reader import (
     decode,
     document_finding,
     file_finding,
+    size_text,
     yaml_error,
 )
 
@@ -112,10 +113,13 @@ def _template_finding(file: SourceFile, span: Span) -> Finding:
 
 
 def load_source(
-    source: Source, default_namespace: str = "default", max_documents: int | None = None
+    source: Source,
+    default_namespace: str = "default",
+    max_documents: int | None = None,
+    max_file_bytes: int | None = None,
 ) -> LoadResult:
-    """Load one input, at most ``max_documents`` documents of it. Never raises on bad
-    input."""
+    """Load one input, at most ``max_documents`` documents of it, if it is at most
+    ``max_file_bytes`` long (None: ``MAX_FILE_BYTES``). Never raises on bad input."""
     result = LoadResult()
     file = SourceFile(source.path)
     result.files.append(file)
@@ -125,11 +129,12 @@ def load_source(
             file_finding(file, f"{source.error}.", Span(1, 1, 1, 1), fix=FIX_UNREADABLE)
         )
         return result
-    if len(data) > MAX_FILE_BYTES:
+    limit = MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
+    if len(data) > limit:
         result.findings.append(
             file_finding(
                 file,
-                f"The file is {len(data):,} bytes, over the {MAX_FILE_BYTES // 2**20} MiB limit.",
+                f"The file is {len(data):,} bytes, over the {size_text(limit)} limit.",
                 Span(1, 1, 1, 1),
                 fix=FIX_SIZE,
             )
@@ -184,8 +189,8 @@ def _parse(
     result.findings += converter.duplicates
     if converter.stopped_at is not None:
         result.findings.append(_over_documents(file, converter.stopped_at, max_documents))
-    for kind, value in documents:
-        if kind == "scalar" and value is None:
+    for value in documents:
+        if value is None:
             continue  # an empty document
         result.documents += 1
         if isinstance(value, DocumentError):
@@ -202,12 +207,19 @@ def _parse(
     return result
 
 
+FIX_DOCUMENTS = (
+    "Lint fewer files in one run, or raise the limit (--max-documents, "
+    "limits.max_documents) if the input is meant to be this large."
+)
+
+
 def _over_documents(file: SourceFile, span: Span, limit: int | None) -> Finding:
     return file_finding(
         file,
         f"The run reached its limit of {limit:,} YAML documents here; the rest is not "
-        "loaded (limits.max_documents in the configuration raises it).",
+        "loaded (--max-documents, or limits.max_documents in the configuration, raises it).",
         span,
+        fix=FIX_DOCUMENTS,
     )
 
 
@@ -221,10 +233,10 @@ def _failed(file: SourceFile, exc: Exception, result: LoadResult) -> LoadResult:
     return result
 
 
-def _looks_templated(file: SourceFile, documents: list[tuple[str, Any]]) -> bool:
+def _looks_templated(file: SourceFile, documents: list[Any]) -> bool:
     """Template actions plus a structure no Kubernetes object has (``{{ x }}`` parses as
     a mapping used as a key)."""
-    if not any(isinstance(value, DocumentError) for _, value in documents):
+    if not any(isinstance(value, DocumentError) for value in documents):
         return False
     return _first_template_action(file.text) is not None
 
@@ -331,12 +343,15 @@ def _list_items(
 
 
 def load_sources(
-    sources: Iterable[Source], default_namespace: str = "default", max_documents: int | None = None
+    sources: Iterable[Source],
+    default_namespace: str = "default",
+    max_documents: int | None = None,
+    max_file_bytes: int | None = None,
 ) -> LoadResult:
     """Load every source, at most ``max_documents`` documents in all (what is left is
-    reported, not silently dropped). The garbage collector is paused while trees are
-    built: they hold no cycles, and collecting during allocation-heavy parsing doubles its
-    cost."""
+    reported, not silently dropped), each at most ``max_file_bytes`` long. The garbage
+    collector is paused while trees are built: they hold no cycles, and collecting during
+    allocation-heavy parsing doubles its cost."""
     result = LoadResult()
     enabled = gc.isenabled()
     gc.disable()
@@ -348,7 +363,7 @@ def load_sources(
                 result.files.append(file)
                 result.findings.append(_over_documents(file, Span(1, 1, 1, 1), max_documents))
                 continue
-            result.extend(load_source(source, default_namespace, left))
+            result.extend(load_source(source, default_namespace, left, max_file_bytes))
     finally:
         # What was loaded lives until the run ends: keep the collector from rescanning it.
         gc.freeze()

@@ -67,7 +67,7 @@ def typed(obj: K8sObject, path: Path, expected: type) -> Any:
         return None
     if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
         return value
-    obj.problems.setdefault(
+    obj.note_problem(
         path, f"`{dotted(path)}` must be {_TYPE_NAMES[expected]}, not {describe(value)}"
     )
     return None
@@ -90,7 +90,7 @@ def items(obj: K8sObject, path: Path) -> list[tuple[Path, Any]]:
         if isinstance(item, dict):
             found.append((item_path, item))
         else:
-            obj.problems.setdefault(
+            obj.note_problem(
                 item_path, f"`{dotted(item_path)}` must be a mapping, not {describe(item)}"
             )
     return found
@@ -103,7 +103,7 @@ def selector(obj: K8sObject, path: Path, *, equality: bool = False) -> LabelSele
     try:
         return parse_equality(value) if equality else parse_label_selector(value)
     except SelectorError as exc:
-        obj.problems.setdefault(path, f"`{dotted(path)}` {exc}")
+        obj.note_problem(path, f"`{dotted(path)}` {exc}")
         return None
 
 
@@ -119,7 +119,7 @@ def quantity(obj: K8sObject, path: Path) -> Fraction | None:
     try:
         return parse_quantity(value)
     except QuantityError as exc:
-        obj.problems.setdefault(path, f"`{dotted(path)}`: {exc}")
+        obj.note_problem(path, f"`{dotted(path)}`: {exc}")
         return None
 
 

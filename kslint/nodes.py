@@ -25,17 +25,34 @@ class Span(NamedTuple):
     end_column: int
 
 
-_FOUR = struct.Struct("4i")
+# Packed positions: a header (bytes per integer, the line the others count from), then
+# four integers per span with lines counted from that line. Lines within one node are
+# close together and columns small, so most nodes need one byte per integer, not four.
+_HEADER = struct.Struct("=Bi")
+_QUADS = {1: struct.Struct("=4B"), 2: struct.Struct("=4H"), 4: struct.Struct("=4i")}
+_CODES = {1: "B", 2: "H", 4: "i"}
 
 
-def pack_positions(positions: list[int]) -> bytes:
-    """Positions as ``pack_spans`` takes them: 4-byte integers in one bytes object (a
-    Span is 130 bytes; four packed integers are 16)."""
-    return array("i", positions).tobytes()
+def pack_positions(positions: list[int], base: int = 0) -> bytes:
+    """Positions as ``pack_spans`` takes them: line, column, end line, end column of
+    each span, lines counted from ``base`` (the node's first line), packed with the
+    narrowest integers that hold them (a Span is 130 bytes; a packed one 4 to 16)."""
+    low, high = min(positions), max(positions)
+    width = 4 if low < 0 or high > 0xFFFF else 2 if high > 0xFF else 1
+    return _HEADER.pack(width, base) + array(_CODES[width], positions).tobytes()
 
 
-def _span_at(packed: bytes, at: int) -> Span:
-    return Span._make(_FOUR.unpack_from(packed, at * 4))
+def _span_at(packed: bytes, index: int) -> Span:
+    """The ``index``-th span of packed positions (0: the node's own)."""
+    width, base = _HEADER.unpack_from(packed)
+    line, column, end_line, end_column = _QUADS[width].unpack_from(
+        packed, _HEADER.size + index * 4 * width
+    )
+    return Span(base + line, column, base + end_line, end_column)
+
+
+def _span_count(packed: bytes) -> int:
+    return (len(packed) - _HEADER.size) // (4 * packed[0])
 
 
 class YMap(dict):
@@ -91,9 +108,8 @@ class YMap(dict):
                 self._own = _span_at(packed, 0)
             keys = self._keys if self._keys is not None else tuple(self)
             for index, key in enumerate(keys):
-                at = 4 + index * 8
-                key_spans[key] = _span_at(packed, at)
-                value_spans[key] = _span_at(packed, at + 4)
+                key_spans[key] = _span_at(packed, 1 + index * 2)
+                value_spans[key] = _span_at(packed, 2 + index * 2)
         self._spans = (key_spans, value_spans)
         self._packed, self._keys = None, None
         return self._spans
@@ -181,7 +197,7 @@ class YSeq(list):
             assert packed is not None
             if self._own is None:
                 self._own = _span_at(packed, 0)
-            self._item_spans = [_span_at(packed, at) for at in range(4, len(packed) // 4, 4)]
+            self._item_spans = [_span_at(packed, at) for at in range(1, _span_count(packed))]
             self._packed = None
         return self._item_spans
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from kslint.findings import Finding, ObjectRef, Related
@@ -94,12 +96,21 @@ def identity_of(api_version: str, kind: str, namespace: str | None, name: str) -
     return (group, kind, namespace, name)
 
 
-@dataclass(eq=False)
+# What ``K8sObject.problems`` reads as while an object has none (most objects): read-only,
+# so a write that should have gone through ``note_problem`` fails loudly.
+_NO_PROBLEMS: Mapping[Path, str] = MappingProxyType({})
+
+
+@dataclass(eq=False, slots=True)
 class K8sObject:
     """A Kubernetes object: identity, body and where each of its nodes is.
 
-    Typed accessors (``kslint.model``) record fields of the wrong type in ``problems``;
-    the engine reports them once as ``invalid-object``.
+    Typed accessors (``kslint.model``) record fields of the wrong type with
+    ``note_problem``; the engine reports them once as ``invalid-object``.
+
+    Slotted, with nothing cached per object: a run may hold hundreds of thousands of
+    objects, and each attribute dict, cache entry or empty ``problems`` dict would
+    cost more than the fields themselves (benchmarks/tiny_documents.py).
     """
 
     api_version: str
@@ -108,19 +119,30 @@ class K8sObject:
     namespace: str | None
     body: YMap
     file: SourceFile
-    problems: dict[Path, str] = field(default_factory=dict)
     # A rendered object's identity before the renderer's transforms (name prefixes,
     # namespace:): what a finding's identity keys on, so it does not depend on which
     # overlay reached the object. None for plain files (the object's own identity).
     origin: ObjectRef | None = None
+    _problems: dict[Path, str] | None = field(default=None, repr=False)
 
-    @cached_property
+    @property
     def ref(self) -> ObjectRef:
         return ObjectRef(self.kind, self.namespace, self.name, self.api_version)
 
-    @cached_property
+    @property
     def identity(self) -> Identity:
         return identity_of(self.api_version, self.kind, self.namespace, self.name)
+
+    @property
+    def problems(self) -> Mapping[Path, str]:
+        """Malformed fields a typed accessor met: path -> what is wrong with it."""
+        return self._problems if self._problems is not None else _NO_PROBLEMS
+
+    def note_problem(self, path: Path, problem: str) -> None:
+        """Record a malformed field (the first problem noted for a path is kept)."""
+        if self._problems is None:
+            self._problems = {}
+        self._problems.setdefault(path, problem)
 
     def __str__(self) -> str:
         return str(self.ref)

@@ -17,7 +17,14 @@ from kslint.api_schemas import validate as validate_schemas
 from kslint.api_schemas.kinds import is_unknown_kind
 from kslint.baseline import Baseline, BaselineState
 from kslint.config import Config
-from kslint.discover import KUSTOMIZATION_NAMES, Limits, discover, only_context, with_context
+from kslint.discover import (
+    KUSTOMIZATION_NAMES,
+    Limits,
+    discover,
+    only_context,
+    real_path,
+    with_context,
+)
 from kslint.engine import apply_defaults, run_checks
 from kslint.findings import Finding, Suppression
 from kslint.graph import Graph
@@ -105,6 +112,12 @@ class LintResult:
     # Every file the run read, context included: reports may not be written onto them.
     inputs: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)  # the deployment units linted, by name
+    # The renders whose findings were moved to source files (None: a cached result):
+    # ``kslint.fix`` plans fixes for such findings in those files.
+    renders: Renders | None = None
+    # The content cache's key of the run (None: not cached): reports may keep what they
+    # derive from the result beside it (``kslint.fix.offers``).
+    cache_key: str | None = None
 
     @property
     def sources(self) -> dict[str, SourceFile]:
@@ -116,31 +129,48 @@ def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     reserve(options.jobs)  # workers forked before the inputs are read (kslint.workers)
     try:
         inputs = read_inputs(options, stdin)
-        if options.cache is not None and options.cache.enabled and not _may_render(inputs, options):
-            return _lint_cached(inputs, options)
+        if options.cache is not None and options.cache.enabled:
+            renders = _render_inputs(inputs, options)
+            if renders is not None:
+                return _lint_cached(inputs, options, renders)
         return _lint_inputs(inputs, options)
     finally:
         dismiss()
 
 
-def _may_render(inputs: Inputs, options: LintOptions) -> bool:
-    """Whether the run may render: a render reads files beyond the inputs (a base in
-    another folder) and depends on the renderer's version, which the cache key does not
-    hold yet, so such runs are never served from the cache."""
+def _render_inputs(inputs: Inputs, options: LintOptions) -> str | None:
+    """What the run's renders would read (a base in another folder, the renderer's
+    version: ``kslint.render.inputs``), "" when it renders nothing; None when that
+    cannot be told, and the run is not cached."""
     if options.render.mode == "never":
-        return False
-    return any(
-        source.chart_template or Path(source.path).name in KUSTOMIZATION_NAMES
-        for source in [*inputs.sources, *inputs.context]
-    )
+        return ""
+    everything = [s for s in [*inputs.sources, *inputs.context] if s.path != "<stdin>"]
+    directories = [
+        Path(source.path).parent
+        for source in everything
+        if Path(source.path).name in KUSTOMIZATION_NAMES
+    ]
+    templates = [Path(source.path) for source in everything if source.chart_template]
+    if not directories and not templates:
+        return ""
+    from kslint.render.inputs import describe
+
+    return describe(directories, templates, options.render)
 
 
 def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
+    return lint_rendered(inputs, options)[0]
+
+
+def lint_rendered(inputs: Inputs, options: LintOptions) -> tuple[LintResult, Renders]:
+    """Lint ``inputs`` as ``lint`` does (renders included, never the cache), and give the
+    renders too: ``kslint fix`` plans fixes in the source files they consumed."""
     sources, context_sources = inputs.sources, inputs.context
     renders = render_stage(sources, context_sources, options)
-    if renders.consumed:  # linted through their render, not again as plain files
-        sources = [s for s in sources if not _consumed(s.path, renders.consumed)]
-        context_sources = [s for s in context_sources if not _consumed(s.path, renders.consumed)]
+    consumed = renders.consumed  # computed once: a union over every unit
+    if consumed:  # linted through their render, not again as plain files
+        sources = [s for s in sources if not _consumed(s.path, consumed)]
+        context_sources = [s for s in context_sources if not _consumed(s.path, consumed)]
     limit = options.limits.max_documents
     schema = SchemaWork(options.kubernetes_version, tuple(options.schema_dirs))
     jobs = jobs_for(options.jobs, [*sources, *context_sources])
@@ -165,7 +195,8 @@ def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
         result.findings = [f for f in result.findings if f.file not in inputs.only]
     result.outside_links = inputs.outside_links
     result.inputs = inputs.paths
-    return result
+    result.renders = renders
+    return result, renders
 
 
 def _load(
@@ -173,21 +204,21 @@ def _load(
 ) -> tuple[LoadResult, dict[int, Prechecked]]:
     """The sources loaded (in ``jobs`` processes), each unchanged file's result taken
     from the content cache's per-file entries when the run has a cache."""
-    cache = options.cache
+    cache, file_limit = options.cache, options.limits.max_file_bytes
     if cache is not None and cache.enabled and sources:
         from kslint import cached_run
 
         def each(misses: list[Source]) -> Iterable[FileOutcome]:
-            return load_each(
-                misses, options.namespace, limit, jobs_for(options.jobs, misses), schema
-            )
+            jobs = jobs_for(options.jobs, misses)
+            return load_each(misses, options.namespace, limit, jobs, schema, file_limit)
 
+        limits = (limit, file_limit)
         found = cached_run.load_cached(
-            cache, sources, options.namespace, limit, schema, each, _text
+            cache, sources, options.namespace, limits, schema, each, _text
         )
         if found is not None:
             return found
-    return load_parallel(sources, options.namespace, limit, jobs, schema)
+    return load_parallel(sources, options.namespace, limit, jobs, schema, file_limit)
 
 
 def _with_dumped_classes(
@@ -267,7 +298,7 @@ def _release(sources: Iterable[Source]) -> None:
 
 
 def _consumed(shown: str, consumed: set[Path]) -> bool:
-    return shown != "<stdin>" and Path(shown).resolve() in consumed
+    return shown != "<stdin>" and Path(real_path(shown)) in consumed
 
 
 def render_stage(sources: list[Source], context: list[Source], options: LintOptions) -> Renders:
@@ -293,9 +324,9 @@ def render_stage(sources: list[Source], context: list[Source], options: LintOpti
     return renders
 
 
-def _lint_cached(inputs: Inputs, options: LintOptions) -> LintResult:
-    """The cached result of a run with the same inputs and settings, else a cold run
-    whose result is stored (kslint.cache)."""
+def _lint_cached(inputs: Inputs, options: LintOptions, renders: str) -> LintResult:
+    """The cached result of a run with the same inputs, settings and render inputs
+    (``renders``), else a cold run whose result is stored (kslint.cache)."""
     from kslint import cached_run
 
     rules = options.rules or RuleSet.builtin()
@@ -303,19 +334,22 @@ def _lint_cached(inputs: Inputs, options: LintOptions) -> LintResult:
         options,
         inputs.sources,
         inputs.context,
-        f"{inputs.fragments}\0{sorted(inputs.only)}\0{inputs.outside_links}",
+        f"{inputs.fragments}\0{sorted(inputs.only)}\0{inputs.outside_links}\0{renders}",
     )
     if key is not None and not options.needs_graph:
         entry = options.cache.get(cached_run.RUN, key)
         if entry is not None:
             try:
                 fields = cached_run.from_entry(entry, inputs.sources, rules, _text)
-                return LintResult(**fields, outside_links=inputs.outside_links, inputs=inputs.paths)
+                return LintResult(
+                    **fields, outside_links=inputs.outside_links, inputs=inputs.paths, cache_key=key
+                )
             except (KeyError, TypeError, ValueError, IndexError):
                 pass  # a well-signed entry of another shape: run cold and rewrite it
     result = _lint_inputs(inputs, options)
+    result.cache_key = key
     if key is not None:
-        data = cached_run.to_entry(result)
+        data = cached_run.to_entry(result, {source.path for source in inputs.sources})
         if data is not None:
             options.cache.put(cached_run.RUN, key, data)
     return result
@@ -390,8 +424,9 @@ def lint_loaded(
     files, plain = _run_files(units, renders)
     outcome = policy.apply(
         findings,
-        # Every object, unknown kinds and later duplicates included, for annotations.
-        [(obj, graph.model(obj)) for obj in [*all_objects, *(context.objects if context else [])]],
+        # Every object, unknown kinds and later duplicates included, for annotations
+        # (a generator: one pair at a time, not a list as long as the run).
+        ((obj, graph.model(obj)) for obj in [*all_objects, *(context.objects if context else [])]),
         files + (context.files if context else []),
         targets=(targets if targets is not None else {f.path for f in plain}) if context else None,
         object_file=lambda finding: moved.get(id(finding), finding.file),

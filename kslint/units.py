@@ -25,7 +25,7 @@ This module keeps the rest of the bookkeeping in one place:
 from __future__ import annotations
 
 import posixpath
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,14 +124,16 @@ def first_definitions(
 ) -> tuple[list[K8sObject], list[Finding]]:
     """The objects rules see (the first of each identity per directory, or per render)
     and a ``duplicate-object`` finding for each later definition."""
-    first: dict[tuple[Identity, str], K8sObject] = {}
+    # By directory, then identity: no (identity, directory) pair per object.
+    first: dict[str, dict[Identity, K8sObject]] = {}
     kept: list[K8sObject] = []
     found: list[Finding] = []
     for obj in objects:
-        key = (obj.identity, "" if rendered else obj.file.directory)
-        earlier = first.get(key)
+        seen = first.setdefault("" if rendered else obj.file.directory, {})
+        identity = obj.identity
+        earlier = seen.get(identity)
         if earlier is None:
-            first[key] = obj
+            seen[identity] = obj
             kept.append(obj)
         else:
             found.append(_duplicate(obj, earlier, rendered))
@@ -168,12 +170,19 @@ def _source_identity(obj: K8sObject) -> Identity:
     return identity_of(origin.api_version, origin.kind, origin.namespace, origin.name)
 
 
-def copied_identities(objects: Iterable[K8sObject]) -> set[Identity]:
-    """Identities defined in more than one directory (environment folders, copies)."""
-    directories: dict[Identity, set[str]] = defaultdict(set)
+def copied_identities(objects: Sequence[K8sObject]) -> set[Identity]:
+    """Identities defined in more than one directory (environment folders, copies).
+    One directory per identity is remembered, not a set of them: a run may hold hundreds
+    of thousands of identities, nearly all in one directory (or all: nothing to index)."""
+    if len({obj.file.directory for obj in objects}) < 2:
+        return set()
+    first: dict[Identity, str] = {}
+    copied: set[Identity] = set()
     for obj in objects:
-        directories[_source_identity(obj)].add(obj.file.directory)
-    return {key for key, found in directories.items() if len(found) > 1}
+        identity, directory = _source_identity(obj), obj.file.directory
+        if first.setdefault(identity, directory) != directory:
+            copied.add(identity)
+    return copied
 
 
 def scope_copies(findings: Iterable[Finding], copied: set[Identity]) -> None:

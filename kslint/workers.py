@@ -138,7 +138,7 @@ def chunks(sizes: Sequence[int], count: int) -> list[range]:
 
 # What a worker made with fork reads: the run's sources and settings (set just before
 # the workers start; a spawned worker gets its sources with each chunk instead).
-_INHERITED: tuple[Sequence[Source], str, int | None, SchemaWork | None] | None = None
+_INHERITED: tuple[Sequence[Source], str, int | None, int | None, SchemaWork | None] | None = None
 
 
 def _serve(connection: Any) -> None:
@@ -177,21 +177,25 @@ FileOutcome = tuple[LoadResult, list[Prechecked] | None]
 
 def _work(task: tuple[Any, ...]) -> list[FileOutcome]:
     """Load a chunk, file by file: ``(indices,)`` into the inherited sources, or
-    ``(sources, namespace, max_documents, schema)``."""
+    ``(sources, namespace, max_documents, max_file_bytes, schema)``."""
     if len(task) == 1:
         assert _INHERITED is not None
-        everything, namespace, limit, schema = _INHERITED
+        everything, namespace, limit, file_limit, schema = _INHERITED
         sources = [everything[index] for index in task[0]]
     else:
-        sources, namespace, limit, schema = task
-    return [load_one(source, namespace, limit, schema) for source in sources]
+        sources, namespace, limit, file_limit, schema = task
+    return [load_one(source, namespace, limit, schema, file_limit) for source in sources]
 
 
 def load_one(
-    source: Source, namespace: str, limit: int | None, schema: SchemaWork | None
+    source: Source,
+    namespace: str,
+    limit: int | None,
+    schema: SchemaWork | None,
+    file_limit: int | None = None,
 ) -> FileOutcome:
     """One file's per-file work (in a worker, or in the main process)."""
-    result = load_source(source, namespace, limit)
+    result = load_source(source, namespace, limit, file_limit)
     for file in result.files:  # derived on demand; not worth sending
         vars(file).pop("lines", None)
         vars(file).pop("directory", None)
@@ -317,13 +321,14 @@ def load_each(
     max_documents: int | None = None,
     jobs: int = 2,
     schema: SchemaWork | None = None,
+    max_file_bytes: int | None = None,
 ) -> Iterator[FileOutcome]:
     """Each source's outcome, in order, loaded in ``jobs`` processes (each file with the
     whole ``max_documents`` budget: sharing it in order is the caller's part)."""
     context = _context() if jobs > 1 and len(sources) > 1 else None
     if context is None:
         for source in sources:
-            yield load_one(source, namespace, max_documents, schema)
+            yield load_one(source, namespace, max_documents, schema, max_file_bytes)
         return
     global _INHERITED
     sizes = [len(source.data) for source in sources]
@@ -333,13 +338,15 @@ def load_each(
     # Workers forked now inherit the sources; reserved ones get them with each chunk.
     forked = not reserved and context.get_start_method() == "fork"
     tasks = [
-        (span,) if forked else ([sources[i] for i in span], namespace, max_documents, schema)
+        (span,)
+        if forked
+        else ([sources[i] for i in span], namespace, max_documents, max_file_bytes, schema)
         for span in ranges
     ]
     enabled = gc.isenabled()
     gc.disable()  # unpickling trees allocates like parsing them
     gc.freeze()  # what is loaded so far stays out of the workers' way (copy-on-write)
-    _INHERITED = (sources, namespace, max_documents, schema) if forked else None
+    _INHERITED = (sources, namespace, max_documents, max_file_bytes, schema) if forked else None
     pool = None
     try:
         count = min(jobs, len(tasks))
@@ -347,7 +354,10 @@ def load_each(
         for index, span in enumerate(ranges):
             outcome = pool.result(index)
             if outcome is None or len(outcome) != len(span):  # its worker raised or died
-                outcome = [load_one(sources[i], namespace, max_documents, schema) for i in span]
+                outcome = [
+                    load_one(sources[i], namespace, max_documents, schema, max_file_bytes)
+                    for i in span
+                ]
             yield from outcome
     finally:
         _INHERITED = None
@@ -370,20 +380,21 @@ def load_parallel(
     max_documents: int | None = None,
     jobs: int = 2,
     schema: SchemaWork | None = None,
+    max_file_bytes: int | None = None,
 ) -> tuple[LoadResult, dict[int, Prechecked]]:
     """``load_sources`` in ``jobs`` processes: the same result, and the schema work
     done on the way (by ``id`` of each object, for ``api_schemas.validate``). Each
     source's bytes are dropped (``data = b""``) once it is loaded."""
     if jobs <= 1 or len(sources) < 2:
-        return load_sources(sources, namespace, max_documents), {}
+        return load_sources(sources, namespace, max_documents, max_file_bytes), {}
     result, hints = LoadResult(), {}
-    outcomes = load_each(sources, namespace, max_documents, jobs, schema)
+    outcomes = load_each(sources, namespace, max_documents, jobs, schema, max_file_bytes)
     for index, (part, checks) in enumerate(outcomes):
         if max_documents is not None and result.documents + part.documents >= max_documents:
             # The run's document budget is shared by the files in order: from the file
             # that reaches it on, load as one process does.
             outcomes.close()
-            load_in_order(sources[index:], namespace, max_documents, result)
+            load_in_order(sources[index:], namespace, max_documents, result, max_file_bytes)
             break
         add(result, hints, part, checks)
         sources[index].data = b""
@@ -398,7 +409,11 @@ def add(result: LoadResult, hints: dict[int, Prechecked], part: LoadResult, chec
 
 
 def load_in_order(
-    sources: Sequence[Source], namespace: str, limit: int, result: LoadResult
+    sources: Sequence[Source],
+    namespace: str,
+    limit: int,
+    result: LoadResult,
+    file_limit: int | None = None,
 ) -> None:
     """``load_sources``' loop, continued from ``result``'s document count."""
     for source in sources:
@@ -408,7 +423,7 @@ def load_in_order(
             result.files.append(file)
             result.findings.append(_over_documents(file, Span(1, 1, 1, 1), limit))
             continue
-        result.extend(load_source(source, namespace, left))
+        result.extend(load_source(source, namespace, left, file_limit))
 
 
 def _context() -> Any:

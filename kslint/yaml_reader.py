@@ -32,7 +32,7 @@ from kslint.objects import SourceFile
 
 # Limits that keep hostile input from hanging or crashing the run. Real manifests are far
 # below each: the deepest document in the shared corpus nests 35 levels.
-MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_FILE_BYTES = 32 * 1024 * 1024  # the default of limits.max_file_bytes / --max-file-bytes
 MAX_DEPTH = 200
 MAX_EXPANDED_NODES = 2_000_000  # per document, counting every alias expansion
 # libyaml's composer recurses in C; at this bound of nesting it is known to be safe.
@@ -318,15 +318,18 @@ class _Converter:
     def _sequence(self, node: Any, depth: int) -> tuple[YSeq, int]:
         seq = YSeq(None)
         size = 1
-        start, end = node.start_mark, node.end_mark
-        positions = [start.line + 1, start.column + 1, end.line + 1, end.column + 1]
+        start = node.start_mark
+        top = start.line  # lines are packed counted from the node's first line
+        positions = [0, start.column + 1, node.end_mark.line - top, node.end_mark.column + 1]
         for item in node.value:
             value, item_size = self._convert(item, depth + 1)
             seq.append(value)
-            start, end = item.start_mark, item.end_mark
-            positions += (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+            start = item.start_mark
+            positions += (start.line - top, start.column + 1)
+            start = item.end_mark
+            positions += (start.line - top, start.column + 1)
             size += item_size
-        seq.pack_spans(pack_positions(positions))
+        seq.pack_spans(pack_positions(positions, top + 1))
         return seq, size
 
     def _mapping(self, node: Any, depth: int) -> tuple[YMap, int]:
@@ -334,9 +337,13 @@ class _Converter:
         size = 1
         merges = []
         keys: list[str] = []
-        start, end = node.start_mark, node.end_mark
+        # (No more locals than needed: each makes every frame of this recursion bigger,
+        # and CPython maps and unmaps a 16 KiB stack chunk whenever the recursion
+        # crosses a chunk's end: a syscall pair per crossing.)
+        start = node.start_mark
+        top = start.line  # lines are packed counted from the node's first line
         # The mapping's span, then eight per key: its span, then its value's (YMap).
-        positions = [start.line + 1, start.column + 1, end.line + 1, end.column + 1]
+        positions = [0, start.column + 1, node.end_mark.line - top, node.end_mark.column + 1]
         set_item = dict.__setitem__  # YMap's own would unpack positions on every key
         for key_node, value_node in node.value:
             if (key_node.ctag is _PLAIN and key_node.value == "<<") or key_node.tag == _MERGE:
@@ -350,7 +357,7 @@ class _Converter:
                 )
             key = intern(key_node.value)  # keys repeat in every object: keep one copy
             if key in mapping:
-                self._duplicate(key, key_node, positions[4 + keys.index(key) * 8])
+                self._duplicate(key, key_node, top + 1 + positions[4 + keys.index(key) * 8])
             value, value_size = self._convert(value_node, depth + 1)
             if key in _INTERNED_VALUES and type(value) is str:
                 value = intern(value)
@@ -363,21 +370,21 @@ class _Converter:
                 value_node.end_mark,
             )
             positions += (
-                ks.line + 1,
+                ks.line - top,
                 ks.column + 1,
-                ke.line + 1,
+                ke.line - top,
                 ke.column + 1,
-                vs.line + 1,
+                vs.line - top,
                 vs.column + 1,
-                ve.line + 1,
+                ve.line - top,
                 ve.column + 1,
             )
             size += value_size + 1
         for merge in merges:
-            size += self._merge(mapping, merge, depth, keys, positions)
+            size += self._merge(mapping, merge, depth, keys, positions, top + 1)
         # The key list is kept only when it differs from the mapping's (a repeated key).
         packed_keys = tuple(keys) if len(keys) != len(mapping) else None
-        mapping.pack_spans(pack_positions(positions), packed_keys)
+        mapping.pack_spans(pack_positions(positions, top + 1), packed_keys)
         return mapping, size
 
     def _duplicate(self, key: str, key_node: Any, first_line: int) -> None:
@@ -392,7 +399,13 @@ class _Converter:
         )
 
     def _merge(
-        self, mapping: YMap, source_node: Any, depth: int, keys: list[str], positions: list[int]
+        self,
+        mapping: YMap,
+        source_node: Any,
+        depth: int,
+        keys: list[str],
+        positions: list[int],
+        base: int,
     ) -> int:
         """Apply a ``<<`` merge key: explicit keys win, then earlier merged mappings."""
         sources = source_node.value if source_node.id == "sequence" else [source_node]
@@ -406,7 +419,9 @@ class _Converter:
                 if key not in mapping:
                     dict.__setitem__(mapping, key, entry)
                     keys.append(key)
-                    positions += (*value.key_spans[key], *value.value_spans[key])
+                    for span in (value.key_spans[key], value.value_spans[key]):
+                        line, column, end_line, end_column = span
+                        positions += (line - base, column, end_line - base, end_column)
         return size
 
 
@@ -442,6 +457,13 @@ def _encoding_error(data: bytes, exc: UnicodeDecodeError, codec: str) -> Finding
         span=Span(line, column, line, column + 1),
         fix=FIX_ENCODING,
     )
+
+
+def size_text(count: int) -> str:
+    """A byte count as a limit is stated: ``32 MiB`` when whole mebibytes, else bytes."""
+    if count >= 2**20 and count % 2**20 == 0:
+        return f"{count // 2**20:,} MiB"
+    return f"{count:,} bytes"
 
 
 def file_finding(
@@ -533,8 +555,9 @@ class TooDeep(Exception):
 
 def compose_all(
     file: SourceFile, data: bytes | str, max_documents: int | None = None
-) -> tuple[list[tuple[str, Any]], _Converter]:
-    """Every document as ``(node kind, tree or DocumentError)``, at most ``max_documents``
+) -> tuple[list[Any], _Converter]:
+    """Every document as its tree (None for an empty one, a scalar or a ``DocumentError``),
+    at most ``max_documents``
     (``converter.stopped_at`` then says where reading stopped). Raises ``TooDeep`` or the
     parser's error (a syntax error ends the stream). The composed nodes are dropped as
     soon as each document is converted: they cost ten times the tree.
@@ -598,8 +621,8 @@ class _PureComposer(Reader, Scanner, Parser, Composer, VersionedResolver):  # ty
 
 def _compose_with(
     parser: Any, file: SourceFile, max_documents: int | None = None
-) -> tuple[list[tuple[str, Any]], _Converter]:
-    documents: list[tuple[str, Any]] = []
+) -> tuple[list[Any], _Converter]:
+    documents: list[Any] = []  # one slot per document: a file may hold 100,000s of them
     converter = _Converter(file)
     while parser.check_node():
         node = parser.get_node()
@@ -609,9 +632,9 @@ def _compose_with(
             converter.stopped_at = _span(node)
             break
         try:
-            documents.append((node.id, converter.convert(node)))
+            documents.append(converter.convert(node))
         except DocumentError as exc:
-            documents.append((node.id, exc))
+            documents.append(exc)
     return documents, converter
 
 
@@ -641,7 +664,7 @@ def parse_yaml(path: str, data: bytes) -> tuple[list[Any], list[Finding]]:
         return [], [yaml_error(file, exc)]
     problems = list(converter.duplicates)
     values = []
-    for _, value in documents:
+    for value in documents:
         if isinstance(value, DocumentError):
             problems.append(document_finding(file, value))
         else:

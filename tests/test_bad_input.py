@@ -310,6 +310,132 @@ def test_the_run_budget_reports_what_it_leaves_out(tmp_path: Path) -> None:
     assert message.startswith("The run reached its limit of 3 YAML documents")
 
 
+def test_limits_on_the_command_line_win_over_the_configuration(tmp_path: Path) -> None:
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.yaml").write_text(CONFIGMAP.replace("name: ok", f"name: o{name}"))
+    (tmp_path / ".kslint.yaml").write_text("limits: {max_documents: 1, max_bytes: 1}\n")
+    files = ("a.yaml", "b.yaml", "c.yaml")
+    # The flags replace the file's limits: everything is read and loaded.
+    lifted = lint(tmp_path, *files, "-f", "json", "--max-documents", "3", "--max-bytes", "1KiB")
+    assert lifted.returncode == 0, lifted.stdout
+    assert json.loads(lifted.stdout)["summary"]["objects"] == 3
+    # And lower them: the second document is where loading stops.
+    documents = lint(tmp_path, *files, "-f", "json", "--no-config", "--max-documents", "1")
+    assert documents.returncode == 1
+    left_out = findings(documents)
+    assert [(rule, file) for rule, file, _ in left_out] == [
+        ("invalid-yaml", "b.yaml"),
+        ("invalid-yaml", "c.yaml"),
+    ]
+    assert left_out[0][2].startswith("The run reached its limit of 1 YAML documents")
+    assert "--max-documents" in left_out[0][2]
+    budget = lint(tmp_path, *files, "-f", "json", "--no-config", "--max-bytes", str(len(CONFIGMAP)))
+    assert [(r, f) for r, f, _ in findings(budget)] == [
+        ("invalid-yaml", "b.yaml"),
+        ("invalid-yaml", "c.yaml"),
+    ]
+    # The per-file limit, for files and standard input.
+    per_file = lint(tmp_path, "a.yaml", "-f", "json", "--no-config", "--max-file-bytes", "20")
+    assert findings(per_file) == [
+        ("invalid-yaml", "a.yaml", f"a.yaml is {len(CONFIGMAP)} bytes, over the 20 bytes limit.")
+    ]
+    stdin = lint(
+        tmp_path, "-", "-f", "json", "--no-config", "--max-file-bytes", "20", stdin=CONFIGMAP
+    )
+    assert findings(stdin) == [
+        ("invalid-yaml", "<stdin>", "Standard input is over the 20 bytes limit of one input.")
+    ]
+    config = tmp_path / "big.yaml"
+    config.write_text("limits: {max_file_bytes: 20}\n")
+    raised = lint(tmp_path, "a.yaml", "--config", "big.yaml", "--max-file-bytes", "1MiB")
+    assert raised.returncode == 0, raised.stdout
+
+
+@pytest.mark.parametrize("command", ["lint", "fix", "graph"])
+@pytest.mark.parametrize(
+    ("flag", "value", "expected"),
+    [
+        ("--max-bytes", "0", "must be at least 1"),
+        ("--max-bytes", "12XB", "'12XB' is not a whole number of bytes"),
+        ("--max-file-bytes", "-5", "'-5' is not a whole number of bytes"),
+        ("--max-documents", "1MiB", "'1MiB' is not a whole number"),
+        ("--max-documents", "many", "'many' is not a whole number"),
+    ],
+)
+def test_a_bad_limit_on_the_command_line_is_a_usage_error(
+    tmp_path: Path, command: str, flag: str, value: str, expected: str
+) -> None:
+    (tmp_path / "m.yaml").write_text(CONFIGMAP)
+    result = run_kslint(command, "m.yaml", "--no-config", flag, value, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"Invalid value for '{flag}': {expected}" in " ".join(result.stderr.split())
+    assert m_unchanged(tmp_path)
+
+
+def m_unchanged(tmp_path: Path) -> bool:
+    return (tmp_path / "m.yaml").read_text() == CONFIGMAP
+
+
+PVC = """\
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: NAME}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+"""
+
+
+def test_limits_flags_reach_graph_and_fix(tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text(
+        PVC.replace("NAME", "one") + "---\n" + PVC.replace("NAME", "two")
+    )
+
+    def names(*flags: str) -> set[str]:
+        graph = run_kslint("graph", "m.yaml", "--no-config", "-f", "json", *flags, cwd=tmp_path)
+        assert graph.returncode == 0, graph.stderr
+        units = json.loads(graph.stdout)["units"]
+        return {node["name"] for unit in units for node in unit["nodes"]}
+
+    assert names() == {"one", "two"}
+    assert names("--max-documents", "1") == {"one"}
+    # fix reads through the same limits: a file over --max-file-bytes is not read, so
+    # not fixed; without the flag its safe fix is written.
+    (tmp_path / "app.yaml").write_text(DEPLOYMENT)
+    limited = run_kslint("fix", "app.yaml", "--no-config", "--max-file-bytes", "100", cwd=tmp_path)
+    assert "Traceback" not in limited.stderr
+    assert (tmp_path / "app.yaml").read_text() == DEPLOYMENT
+    fixed = run_kslint("fix", "app.yaml", "--no-config", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stderr
+    assert (tmp_path / "app.yaml").read_text() != DEPLOYMENT
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: app}
+  template:
+    metadata:
+      labels: {app: app}
+    spec:
+      containers:
+        - name: app
+          image: nginx
+      volumes:
+        - name: data
+          persistentVolumeClaim: {claimName: data}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec: {accessModes: [ReadWriteOnce], storageClassName: standard, resources: {requests: {storage: 1Gi}}}
+"""
+
+
 # -- silent wrong answers --------------------------------------------------------------------------
 
 

@@ -257,22 +257,3 @@ def test_a_warm_run_with_several_kubernetes_versions_says_what_a_cold_run_says(
     assert _entries(root) == entries
     assert (warm.stdout, warm.stderr) == (cold.stdout, cold.stderr)
     assert "1.20" in cold.stdout + cold.stderr
-
-
-def test_a_run_that_renders_is_never_served_from_the_cache(tmp_path: Path) -> None:
-    """A render reads files beyond the inputs (a base in another folder) and depends on
-    the renderer's version: until renders are part of the key, such runs stay cold."""
-    root = write_repo(
-        tmp_path / "project",
-        {
-            "overlay/kustomization.yaml": "resources: [../base]\n",
-            "base/kustomization.yaml": "resources: [cm.yaml]\n",
-            "base/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
-        },
-    )
-    first = run_kslint("lint", "overlay", "--fail-on", "never", cwd=root, env=_env(tmp_path))
-    assert first.returncode == 0, first.stderr
-    assert not (root / ".kslint_cache" / "run").exists() or _entries(root) == {}
-    # Rendering turned off: plain files only, and the cache serves the run again.
-    plain = _lint(root, tmp_path, "--render", "never")
-    assert plain.returncode == 0 and len(_entries(root)) == 1

@@ -18,6 +18,7 @@ from helpers import run_kslint, write_repo
 
 from kslint import cached_run, workers
 from kslint.cache import Cache
+from kslint.discover import Limits
 from kslint.pipeline import LintOptions, lint
 from kslint.render import RenderSettings
 from kslint.yaml_reader import parse_yaml
@@ -168,7 +169,9 @@ def test_a_damaged_file_entry_is_ignored_and_rewritten(
     cold = _run(project, cached=False)
     _run(project)
     cache = Cache(project / ".kslint_cache")
-    settings = cached_run.load_settings("default", 1_000_000, workers.SchemaWork(None))
+    limits = Limits()
+    limits_key = (limits.max_documents, limits.max_file_bytes)
+    settings = cached_run.load_settings("default", limits_key, workers.SchemaWork(None))
     key = cached_run.group_key(settings, "db")
     entry = next(p for p in _file_entries(project) if p.name == key)
     good = cache.get(cached_run.FILES, key)

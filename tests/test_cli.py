@@ -111,6 +111,7 @@ def test_json_shape(project: Path) -> None:
         "objects": 3,
         "skipped": 0,
         "findings": {"error": 1, "warning": 0, "info": 0},
+        "fixable": {"safe": 0, "unsafe": 0},
         "schema": {
             "kubernetes_version": "1.37",
             "kubernetes_versions": ["1.37"],
@@ -145,6 +146,8 @@ def test_json_shape(project: Path) -> None:
             }
         ],
         "units": ["plain"],
+        "fixable": False,
+        "autofix": None,
     }
     assert "PersistentVolumeClaim default/data" in finding["message"]
 

@@ -313,6 +313,39 @@ def test_packed_positions_survive_copies_and_changes() -> None:
         assert doc.span[:2] == (1, 1), change
 
 
+def test_packed_positions_at_every_width() -> None:
+    # Positions are packed with the narrowest integers that hold them (kslint.nodes):
+    # one byte in small nodes, two past 255 lines or columns, four past 65,535 lines or
+    # for merged keys above the mapping. Every width gives the same spans back.
+    long_value = "x" * 300
+    filler = "".join(f"  k{n}: {n}\n" for n in range(70_000))
+    text = (
+        "base: &base {m: 1}\n"  # line 1
+        "small: {a: 1}\n"  # line 2: one byte per integer
+        f"wide: {{b: {long_value}, c: 2}}\n"  # line 3: a column past 255
+        "merged:\n"  # line 4: the merged key sits on line 1, above the mapping
+        "  <<: *base\n"
+        "  n: 2\n"
+        "list:\n"  # line 7
+        "  - one\n"
+        f"big:\n{filler}"  # line 9: a mapping of 70,000 lines
+        "  last: [1, 2]\n"
+    )
+    [doc], problems = parse_yaml("x.yaml", text.encode())
+    assert problems == []
+    assert doc.key_spans["small"] == Span(2, 1, 2, 6)
+    assert doc["small"].key_spans["a"] == Span(2, 9, 2, 10)
+    assert doc["wide"].value_spans["c"] == Span(3, 316, 3, 317)
+    assert doc["merged"].key_spans["m"] == Span(1, 14, 1, 15)
+    assert doc["merged"].key_spans["n"] == Span(6, 3, 6, 4)
+    assert doc["list"].item_spans == [Span(8, 5, 8, 8)]
+    big = doc["big"]
+    assert big.span[:2] == (10, 3)
+    assert big.key_spans["k69999"] == Span(70_009, 3, 70_009, 9)
+    assert big.value_spans["last"] == Span(70_010, 9, 70_010, 15)
+    assert big["last"].item_spans == [Span(70_010, 10, 70_010, 11), Span(70_010, 13, 70_010, 14)]
+
+
 def test_a_syntax_error_in_a_large_deep_looking_file_is_a_finding() -> None:
     # Past SAFE_COMPOSE_DEPTH the exact depth scan runs first and meets the error first.
     text = "a: " + "x" * 1200 + "\nb: [\n"  # a long line: the bound exceeds it

@@ -305,6 +305,31 @@ def test_a_remote_base_fails_offline_whatever_the_network(tmp_path: Path) -> Non
     assert "remote bases are not fetched" in remote["message"]
 
 
+def test_a_remote_base_never_reaches_the_network(tmp_path: Path) -> None:
+    """An address that cannot resolve and one that can (github.com) fail the same way: the
+    request goes to kslint's closed proxy and git may not use https, so no name is looked
+    up and the outcome does not depend on the network."""
+    unresolvable = "https://kslint-test.invalid/example/manifests//base?ref=v1"
+    resolvable = "https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v1.0.6"
+    root = write_repo(
+        tmp_path,
+        {
+            "a/kustomization.yaml": f"resources:\n  - {unresolvable}\n",
+            "b/kustomization.yaml": f"resources:\n  - {resolvable}\n",
+        },
+    )
+    found = _by_rule(lint_json(".", cwd=root))
+    messages = {f["file"]: f["message"] for f in found["render-failed"]}
+    offline = messages["a/kustomization.yaml"]
+    assert "no such host" not in offline and "server misbehaving" not in offline
+    assert "127.0.0.1:9" in offline  # the closed proxy, not a DNS answer
+    assert messages["b/kustomization.yaml"].replace(" b:", " a:").replace(
+        "github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v1.0.6", ""
+    ).replace("github.com/kubernetes-sigs/kustomize v1.0.6", "") == offline.replace(
+        "kslint-test.invalid/example/manifests//base?ref=v1", ""
+    ).replace("kslint-test.invalid/example/manifests v1", "")
+
+
 def _fake_kustomize(tmp_path: Path, version: str, build: str = "") -> str:
     script = tmp_path / "bin" / "kustomize"
     script.parent.mkdir(parents=True, exist_ok=True)

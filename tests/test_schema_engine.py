@@ -143,24 +143,69 @@ def test_crd_conversion() -> None:
                 "oneOf": [{"required": ["a"]}, {"required": ["b"]}],
             },
         },
+        "required": ["low"],
     }
+    # A field left out of ``required`` may be null (the API server prunes the null);
+    # a required one may not.
     assert convert(openapi) == {
         "type": "object",
         "additionalProperties": False,
+        "required": ["low"],
         "properties": {
-            "size": {"type": ["integer", "string"]},
+            "size": {"type": ["integer", "string", "null"]},
             "mode": {"type": ["string", "null"], "enum": ["a", "b", None]},
-            "free": {"type": "object"},
-            "bare": {"type": "object"},
+            "free": {"type": ["object", "null"]},
+            "bare": {"type": ["object", "null"]},
             "low": {"type": "integer", "exclusiveMinimum": 0},
             "either": {
-                "type": "object",
+                "type": ["object", "null"],
                 "additionalProperties": False,
-                "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+                "properties": {
+                    "a": {"type": ["string", "null"]},
+                    "b": {"type": ["string", "null"]},
+                },
                 "oneOf": [{"required": ["a"]}, {"required": ["b"]}],
             },
         },
     }
+
+
+def test_a_null_custom_resource_field_is_a_field_left_out() -> None:
+    crd = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: queues.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Queue, plural: queues}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [size]
+              properties:
+                size: {type: integer}
+                settings: {type: object, properties: {mode: {type: string}}}
+"""
+    queue = """\
+apiVersion: example.com/v1
+kind: Queue
+metadata: {name: q}
+spec:
+  settings:
+  size:
+"""
+    result = lint_texts([("crd.yaml", crd), ("queue.yaml", queue)])
+    found = [(f.rule, f.file, f.span.line, f.span.column) for f in result.findings]
+    # ``settings: null`` is pruned; ``size: null`` is a required field left out.
+    assert found == [("schema-violation", "queue.yaml", 6, 8)], result.findings
 
 
 def test_crds_define_served_versions_only() -> None:

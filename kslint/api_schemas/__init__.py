@@ -138,9 +138,11 @@ _Render = Callable[[Sequence[str], bool], str]
 
 @dataclass
 class _Tally:
-    """Per object (by id), whether any version validated it and the kinds none could."""
+    """Per object (by its index among the objects validated), whether any version
+    validated it (one byte each: a run may hold hundreds of thousands of objects), and
+    the kinds none could."""
 
-    validated: set[int] = field(default_factory=set)
+    validated: bytearray
     missing: dict[int, str] = field(default_factory=dict)
 
 
@@ -153,7 +155,7 @@ class Prechecked:
     only when no CRD of the run defines the object's kind, and filters them by
     ``obj.problems`` itself (the checks run later)."""
 
-    patterns: list[Finding]
+    patterns: list[Finding] | None
     by_version: dict[str, list[Finding]] = field(default_factory=dict)
 
 
@@ -181,7 +183,7 @@ def precheck(
         try:
             done = Prechecked(pattern_findings(obj))
         except Exception:
-            done = Prechecked([])
+            done = Prechecked(None)  # validate finds it again (and says so)
         results.append(done)
         if is_unknown_kind(obj.api_version, obj.kind):
             continue
@@ -216,16 +218,17 @@ def validate(
     hints = prechecked or {}
     dirs = [SchemaDir(path) for path in schema_dirs]
     custom = crd_schemas(chain(objects, context))
-    tally = _Tally()
     # Version-independent findings, reported once: unknown kinds (nothing else is said
     # about them) and the API server's own validations.
     unknown = [obj for obj in objects if is_unknown_kind(obj.api_version, obj.kind)]
     known = [obj for obj in objects if not is_unknown_kind(obj.api_version, obj.kind)]
     served_somewhere = [obj for obj in known if not _removed_on_all(obj, versions)]
+    tally = _Tally(bytearray(len(known)))
     once = [unknown_kind_finding(obj) for obj in unknown] + _api_server(served_somewhere)
     for obj in objects:  # a CRD's patterns RE2, the API server's engine, cannot compile
         hint = hints.get(id(obj))
-        once += hint.patterns if hint is not None else pattern_findings(obj)
+        patterns = hint.patterns if hint is not None else None
+        once += patterns if patterns is not None else pattern_findings(obj)
     per_version: list[tuple[str, list[tuple[Finding, _Render]]]] = []
     for version in versions:
         resolver = _Resolver(version, custom, dirs) if has_schemas(version) else None
@@ -233,9 +236,9 @@ def validate(
         per_version.append((version, found))
     report = SchemaReport(
         versions[-1],
-        validated=len(tally.validated),
+        validated=len(known) - tally.validated.count(0),
         without_schema=Counter(
-            label for key, label in tally.missing.items() if key not in tally.validated
+            label for index, label in tally.missing.items() if not tally.validated[index]
         ),
         kubernetes_versions=versions,
         unchecked=[version for version in versions if not has_schemas(version)],
@@ -309,7 +312,7 @@ def _version_findings(
 ) -> list[tuple[Finding, _Render]]:
     changes = table()
     findings: list[tuple[Finding, _Render]] = []
-    for obj in objects:
+    for index, obj in enumerate(objects):
         api_version, kind = obj.api_version, obj.kind
         change = changes.get((api_version, kind))
         if change is not None and change.removed_in(version):
@@ -320,7 +323,7 @@ def _version_findings(
         if resolver is None:
             continue  # no bundled schemas for this version: the table only
         try:
-            findings += _validate(obj, resolver, tally, version, hints.get(id(obj)))
+            findings += _validate(obj, index, resolver, tally, version, hints.get(id(obj)))
         except PatternError as exc:
             if (api_version, kind) in resolver.custom:
                 continue  # reported on the CRD (pattern_findings)
@@ -365,7 +368,12 @@ def _deprecated(obj: K8sObject, change: ApiChange) -> tuple[Finding, _Render]:
 
 
 def _validate(
-    obj: K8sObject, resolver: _Resolver, tally: _Tally, version: str, hint: Prechecked | None
+    obj: K8sObject,
+    index: int,
+    resolver: _Resolver,
+    tally: _Tally,
+    version: str,
+    hint: Prechecked | None,
 ) -> list[tuple[Finding, _Render]]:
     api_version, kind = obj.api_version, obj.kind
     if (
@@ -373,16 +381,16 @@ def _validate(
         and version in hint.by_version
         and (api_version, kind) not in resolver.custom
     ):
-        tally.validated.add(id(obj))
+        tally.validated[index] = 1
         return [_plain(f) for f in hint.by_version[version] if f.path not in obj.problems]
     schema = resolver.schema(api_version, kind)
     if schema is None:
         unserved = _unserved(obj, version)
         if unserved is None:
-            tally.missing[id(obj)] = f"{api_version} {kind}"
+            tally.missing[index] = f"{api_version} {kind}"
             return []
         return [unserved]
-    tally.validated.add(id(obj))
+    tally.validated[index] = 1
     if schema.is_valid(obj.body):
         return []
     # A field a check already reported as ``invalid-object`` (the engine runs first) is

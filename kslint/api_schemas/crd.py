@@ -4,7 +4,9 @@ of its kinds, one per served version.
 A CRD's ``openAPIV3Schema`` is OpenAPI 3.0 with Kubernetes extensions, not JSON Schema.
 ``convert`` turns it into JSON Schema that says what the API server accepts:
 
-- ``nullable: true`` adds ``null`` to the type (and to an ``enum``);
+- ``nullable: true`` adds ``null`` to the type (and to an ``enum``); so does leaving a
+  field out of ``required``: the API server prunes a ``null`` it is not told to keep
+  before it validates, so ``field: null`` is a field left out;
 - ``x-kubernetes-int-or-string: true`` is ``type: [integer, string]``;
 - an object that declares ``properties`` and has neither ``additionalProperties`` nor
   ``x-kubernetes-preserve-unknown-fields`` rejects fields it does not declare, as
@@ -219,6 +221,12 @@ def convert(node: Any, preserve_all: bool = False) -> Any:
         }
         if defaulted and isinstance(result.get("required"), list):
             result["required"] = [n for n in result["required"] if n not in defaulted]
+        # The API server prunes a ``null`` it is not told to keep (``nullable``) before
+        # it validates, so ``field: null`` is a field left out: fine unless required.
+        required = result.get("required") if isinstance(result.get("required"), list) else []
+        for name, sub in result["properties"].items():
+            if name not in required:
+                _allow_null(sub)
     if isinstance(node.get("items"), dict):
         result["items"] = convert(node["items"], preserve_all)
     additional = node.get("additionalProperties")
@@ -252,6 +260,16 @@ def convert(node: Any, preserve_all: bool = False) -> Any:
     if types:
         result["type"] = types[0] if len(types) == 1 else types
     return result
+
+
+def _allow_null(schema: dict[str, Any]) -> None:
+    types = schema.get("type")
+    if isinstance(types, str):
+        schema["type"] = [types, "null"]
+    elif isinstance(types, list) and "null" not in types:
+        schema["type"] = [*types, "null"]
+    if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
+        schema["enum"] = [*schema["enum"], None]
 
 
 def _plain(value: Any) -> Any:

@@ -107,4 +107,5 @@ def _limits(value: dict[str, Any]) -> Limits:
     return Limits(
         max_bytes=value.get("max_bytes", defaults.max_bytes),
         max_documents=value.get("max_documents", defaults.max_documents),
+        max_file_bytes=value.get("max_file_bytes", defaults.max_file_bytes),
     )

@@ -52,4 +52,5 @@ def apply_overrides(config: Config, overrides: Overrides, rules: RuleSet) -> Con
         ignore=tuple(dict.fromkeys((*config.ignore, *map(renamed, overrides.ignore)))),
         fail_on=overrides.fail_on or config.fail_on,
         namespace=overrides.namespace or config.namespace,
+        limits=replace(config.limits, **dict(overrides.limits)),
     )

@@ -126,6 +126,8 @@ class Overrides:
     severity: tuple[str, ...] = ()  # RULE=LEVEL, each replacing the file's entry
     fail_on: str | None = None
     namespace: str | None = None
+    # --max-bytes, --max-documents, --max-file-bytes: each replaces the file's limit.
+    limits: tuple[tuple[str, int], ...] = ()
 
 
 def builtin_stateful_images() -> frozenset[str]:

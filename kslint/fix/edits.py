@@ -20,6 +20,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import islice
 from typing import Any
 
 from kslint.nodes import Span, YMap, YSeq
@@ -205,12 +207,17 @@ def document_lines(value: dict[str, Any], style: BlockStyle) -> list[str]:
     return lines
 
 
+STYLE_SAMPLE = 400  # mappings read to tell a file's indentation
+
+
 def detect_style(roots: Iterable[Any], source: SourceText) -> BlockStyle:
     """The indentation a file already uses: the most common step (default 2), and the
-    most common list indentation (default: the step)."""
+    most common list indentation (default: the step), in a sample of its mappings (a
+    file of large documents has tens of thousands; a few hundred tell its style)."""
     steps: Counter[int] = Counter()
     sequences: Counter[int] = Counter()
-    for mapping in (m for root in roots for m in _block_mappings(root, source)):
+    mappings = (m for root in roots for m in _block_mappings(root, source))
+    for mapping in islice(mappings, STYLE_SAMPLE):
         for key, value in mapping.items():
             key_span = mapping.key_spans[key]
             if isinstance(value, YMap) and value and _is_block(value, source):
@@ -264,7 +271,13 @@ class YamlEditor:
     def __init__(self, text: str, roots: Iterable[Any] = (), *, json_file: bool = False) -> None:
         self.source = SourceText(text)
         self.json_file = json_file
-        self.style = detect_style(roots, self.source)
+        self._roots = list(roots)
+
+    @cached_property
+    def style(self) -> BlockStyle:
+        """Only an edit that writes new lines needs it (reading a large file's mappings
+        costs more than planning its fixes)."""
+        return detect_style(self._roots, self.source)
 
     @property
     def text(self) -> str:

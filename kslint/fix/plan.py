@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from kslint.findings import Finding
 from kslint.fix.edits import (
@@ -48,6 +48,9 @@ class Fix:
     meta: FixMeta
     edits: list[FileEdit]
     creates: frozenset[Identity] = frozenset()
+    # What the edits write: each object and the path of every key set, replaced or
+    # removed in it (an appended object: the object it is written beside, and None).
+    targets: list[tuple[K8sObject, Path | None]] = field(default_factory=list)
 
     @property
     def safe(self) -> bool:
@@ -66,6 +69,10 @@ class Resolution:
     fixes: list[Fix] = field(default_factory=list)  # every fix that builds, best first
     chosen: Fix | None = None  # the one to apply with these options
     reason: str | None = None  # why nothing is chosen (None: the rule has no fix)
+
+    @property
+    def safe_fix(self) -> Fix | None:
+        return next((fix for fix in self.fixes if fix.safe), None)
 
     @property
     def needs_unsafe(self) -> bool:
@@ -90,17 +97,21 @@ class FixContext:
     """What a fix builder works with; it records edits through ``put``, ``replace_entry``
     and ``append``, each of which raises ``NotFixable`` when the edit cannot be made."""
 
-    def __init__(self, planner: Planner, finding: Finding, obj: K8sObject) -> None:
+    def __init__(
+        self, planner: Planner, finding: Finding, obj: K8sObject, viewed: K8sObject | None = None
+    ) -> None:
         self.planner = planner
         self.finding = finding
         self.obj = obj
+        self.viewed = viewed or obj  # the object the graph holds (rendered: not ``obj``)
         self.graph = planner.graph
         self.edits: list[FileEdit] = []
         self.creates: set[Identity] = set()
+        self.targets: list[tuple[K8sObject, Path | None]] = []
 
     @property
     def view(self) -> Any:
-        return self.graph.model(self.obj)
+        return self.graph.model(self.viewed)
 
     def _file(self, obj: K8sObject) -> _File:
         return self.planner.file_for(obj)
@@ -144,8 +155,10 @@ class FixContext:
                 raise NotFixable(f"`{dotted((*path, key))}` holds a collection")
             elif current != value or type(current) is not type(value) or value is None:
                 self._add(obj, file.editor.replace_value(mapping, key, value))
+                self.targets += [(obj, leaf) for leaf in _leaves((*path, key), value)]
         if missing:
             self._add(obj, file.editor.insert(mapping, missing, after))
+            self.targets += [(obj, leaf) for leaf in _leaves(path, missing)]
 
     def replace_entry(
         self, obj: K8sObject, path: Path, key: str, entries: dict[str, Any] | None = None
@@ -153,6 +166,8 @@ class FixContext:
         """Remove ``key`` from the mapping at ``path``, writing ``entries`` in its place."""
         mapping = self._mapping(obj, path)
         self._add(obj, self._file(obj).editor.replace_entry(mapping, key, entries or {}))
+        self.targets.append((obj, (*path, key)))
+        self.targets += [(obj, leaf) for leaf in _leaves(path, entries or {})]
 
     def append(self, beside: K8sObject, document: dict[str, Any], creates: Identity) -> None:
         """A new object at the end of the file that holds ``beside``."""
@@ -161,12 +176,34 @@ class FixContext:
         file = self._file(beside)
         self.edits.append(FileEdit(file.path, file.editor.append_document(document), True))
         self.creates.add(creates)
+        self.targets.append((beside, None))
 
     def _add(self, obj: K8sObject, edit: Edit) -> None:
         self.edits.append(FileEdit(self._file(obj).path, edit))
 
 
+def _leaves(path: Path, value: Any) -> list[Path]:
+    """The paths of the values a nested mapping writes below ``path``."""
+    if isinstance(value, dict) and value:
+        return [leaf for key, item in value.items() for leaf in _leaves((*path, key), item)]
+    return [path]
+
+
 Builder = Callable[[FixContext], None]
+
+
+class Scope(Protocol):
+    """Findings whose position is not the text of an object the graph holds: a finding
+    the render stage moved to the source node a person edits (``kslint.fix.rendered``).
+    ``owner`` gives the object to edit and the one the graph holds, or why there is no
+    fix (None: not such a finding); ``objects_in`` the objects read from a source file;
+    ``refusal`` why a fix built for such a finding must not be made."""
+
+    def owner(self, finding: Finding) -> tuple[K8sObject, K8sObject] | str | None: ...
+
+    def objects_in(self, path: str) -> list[K8sObject]: ...
+
+    def refusal(self, finding: Finding, fix: Fix) -> str | None: ...
 
 
 class Planner:
@@ -180,8 +217,10 @@ class Planner:
         read: Callable[[str], bytes | None],
         catalog: dict[str, RuleMeta],
         builders: dict[tuple[str, str], Builder],
+        scope: Scope | None = None,
     ) -> None:
         self.graph = graph or Graph([])
+        self.scope = scope
         self.read = read
         self.catalog = catalog
         self.builders = builders
@@ -205,13 +244,17 @@ class Planner:
             data = self.read(path)
             refusal = file_refusal(obj.file, data)
             if refusal is None and data is not None:
-                self._files[path] = _File(obj.file, data, self._by_file[path])
+                objects = self._by_file.get(path) or self._scoped_objects(path)
+                self._files[path] = _File(obj.file, data, objects)
             else:
                 self._files[path] = refusal or "unreadable"
         found = self._files[path]
         if isinstance(found, str):
             raise NotFixable(found)
         return found
+
+    def _scoped_objects(self, path: str) -> list[K8sObject]:
+        return self.scope.objects_in(path) if self.scope is not None else []
 
     def owner(self, finding: Finding) -> K8sObject | None:
         """The object a finding belongs to (the one whose text holds its position)."""
@@ -228,7 +271,11 @@ class Planner:
         meta = self.catalog.get(finding.rule)
         if meta is None or not meta.autofix:
             return resolution
-        obj = self.owner(finding)
+        scoped = self.scope.owner(finding) if self.scope is not None else None
+        if isinstance(scoped, str):
+            resolution.reason = scoped
+            return resolution
+        obj, viewed = scoped if scoped is not None else (self.owner(finding), None)
         if obj is None:
             # A finding moved from rendered output to its source (kustomize, Helm) names
             # no object read from that file: the source node is not the object's own text.
@@ -243,7 +290,7 @@ class Planner:
             if builder is None:
                 reasons.append("no fix can be built for it")
                 continue
-            context = FixContext(self, finding, obj)
+            context = FixContext(self, finding, obj, viewed)
             try:
                 builder(context)
             except NotFixable as exc:
@@ -255,9 +302,14 @@ class Planner:
             if not context.edits:
                 reasons.append("nothing to change")
                 continue
-            resolution.fixes.append(
-                Fix(meta.id, fix_meta, context.edits, frozenset(context.creates))
-            )
+            fix = Fix(meta.id, fix_meta, context.edits, frozenset(context.creates), context.targets)
+            refusal = None
+            if scoped is not None and self.scope is not None:
+                refusal = self.scope.refusal(finding, fix)
+            if refusal is not None:
+                reasons.append(refusal)
+                continue
+            resolution.fixes.append(fix)
         allowed = [fix for fix in resolution.fixes if fix.safe or allow_unsafe]
         if allowed:
             resolution.chosen = allowed[0]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,11 @@ from typing import Any
 from kslint.findings import Finding
 from kslint.fix.builders import BUILDERS
 from kslint.fix.plan import Fix, FixFailed, Planner, Resolution, apply_fixes, choose
+from kslint.fix.rendered import RenderedScope
 from kslint.fix.targets import STDIN, decode
-from kslint.loader import load_sources
-from kslint.pipeline import LintOptions, LintResult, lint_loaded, read_inputs
+from kslint.graph import Graph
+from kslint.pipeline import LintOptions, LintResult, lint_rendered, read_inputs
+from kslint.render import Renders, RenderSettings
 
 MAX_PASSES = 5
 
@@ -54,24 +57,33 @@ def run_fixes(
     stdin: Any = None,
     passes: int = MAX_PASSES,
 ) -> FixRun:
+    """Lint as ``kslint lint`` does (renders included), fix, lint again. kustomize reads
+    the files on disk, which change only at the end: a finding it moved into a file an
+    earlier pass already edited (in memory) keeps what that pass made of it."""
     inputs = read_inputs(options, stdin)
-    context = load_sources(inputs.context, options.namespace) if inputs.context else None
     original = {source.path: source.data for source in inputs.sources}
     run = FixRun(original, dict(original))
+    read = _reader(run)
+    earlier: dict[tuple[str, str, int, int, str], Resolution] = {}  # not applied
     for number in range(passes + 1):
-        loaded = load_sources(
-            [replace(source, data=run.current[source.path]) for source in inputs.sources],
-            options.namespace,
+        current = replace(
+            inputs,
+            sources=[replace(source, data=run.current[source.path]) for source in inputs.sources],
+            context=[replace(source) for source in inputs.context],
         )
-        loaded.skipped += inputs.fragments
-        result = lint_loaded(loaded, options, context)
+        result, renders = lint_rendered(current, options)
         run.result = result
-        planner = Planner(
-            result.graph, result.files, run.current.get, result.rules.catalog, BUILDERS
-        )
-        resolutions = [planner.resolve(finding, unsafe) for finding in result.findings]
-        run.remaining = [r for r in resolutions if r.reason is not None or r.chosen is not None]
+        planner = _planner(result, read, renders, options.render)
+        edited = [finding for finding in result.findings if _edited(finding, run, renders)]
+        findings = [finding for finding in result.findings if not _edited(finding, run, renders)]
+        resolutions = [planner.resolve(finding, unsafe) for finding in findings]
+        kept = [earlier[key] for key in map(_key, edited) if key in earlier]
+        run.remaining = [
+            r for r in [*resolutions, *kept] if r.reason is not None or r.chosen is not None
+        ]
         chosen = choose(resolutions)
+        applied = {id(resolution) for resolution in chosen}
+        earlier = {_key(r.finding): r for r in [*resolutions, *kept] if id(r) not in applied}
         if not chosen or number == passes:
             break
         try:
@@ -84,6 +96,51 @@ def run_fixes(
         run.current.update(changed)
         run.applied += [Applied(r.finding, r.chosen) for r in chosen if r.chosen is not None]
     return run
+
+
+def _reader(run: FixRun) -> Callable[[str], bytes | None]:
+    """A file's bytes as the run has them: a source file a render read but the run did not
+    (a base outside the paths given) is read on first use, and may then be fixed too."""
+
+    def read(path: str) -> bytes | None:
+        if path not in run.current:
+            data = read_file(path)
+            if data is None:
+                return None
+            run.original[path] = run.current[path] = data
+        return run.current[path]
+
+    return read
+
+
+def _key(finding: Finding) -> tuple[str, str, int, int, str]:
+    return (finding.rule, finding.file, finding.span.line, finding.span.column, finding.message)
+
+
+def _edited(finding: Finding, run: FixRun, renders: Renders) -> bool:
+    """A finding kustomize made from a file this run already edited in memory (the
+    render read the file on disk, so the finding may be one the edit fixed)."""
+    path = finding.file
+    if path not in run.current or run.current[path] == run.original[path]:
+        return False
+    return Path(path).resolve() in renders.consumed
+
+
+def _planner(
+    result: LintResult,
+    read: Callable[[str], bytes | None],
+    renders: Renders | None,
+    settings: RenderSettings | None = None,
+) -> Planner:
+    """A planner over a lint result; findings its renders moved to source files are
+    planned there (``kslint.fix.rendered``)."""
+    scope = None
+    if renders is not None and renders.units:
+        settings = settings or RenderSettings()
+        scope = RenderedScope(renders, read, settings.namespace, settings.project_root)
+    # A cached result's graph holds identities only (``kslint.cached_run``): nothing to plan on.
+    graph = result.graph if isinstance(result.graph, Graph) else None
+    return Planner(graph, result.files, read, result.rules.catalog, BUILDERS, scope)
 
 
 def diff(run: FixRun) -> str:
@@ -203,5 +260,5 @@ def read_file(path: str) -> bytes | None:
 
 
 def planner_for(result: LintResult) -> Planner:
-    """A planner over a lint result's files as they are on disk (SARIF reports use it)."""
-    return Planner(result.graph, result.files, read_file, result.rules.catalog, BUILDERS)
+    """A planner over a lint result's files as they are on disk."""
+    return _planner(result, read_file, result.renders)

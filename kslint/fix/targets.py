@@ -4,17 +4,16 @@ A fix edits a file only when the object's nodes are the text a person edits. Tha
 decided in two steps:
 
 - ``object_refusal``: the guards in ``GUARDS``, each ``(obj) -> reason or None``. Standard
-  input is never written. Units rendered from other sources (kustomize, Helm) register
-  their own guard here (an object whose nodes came from a base that other units share,
-  or that an overlay patch overrides, is refused with the reason).
+  input is never written.
 - ``file_refusal``: the file on disk must hold exactly the text the object was read from.
   Objects read from rendered output carry the rendered text, which no file holds, so
   they are refused here even without a guard of their own; so is a file that changed
   since it was linted.
 
 A finding that the render stage moved from rendered output to the source node a person
-edits names a file that holds no object of its own (``Planner.owner`` finds none), so it is
-reported as not fixable too.
+edits is planned by ``kslint.fix.rendered`` (the planner's ``Scope``): on the document read
+from that source file, and only where the edit reaches exactly the flagged object (not a
+base other units share, not a path an overlay sets).
 
 Inside a file, ``kslint.fix.plan`` also refuses nodes that a YAML alias or merge key
 shares with other places (an edit there would reach more than the flagged object).

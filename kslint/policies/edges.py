@@ -16,6 +16,7 @@ from typing import Any
 from kslint.findings import Related
 from kslint.graph import Graph
 from kslint.model import Workload
+from kslint.nearest import in_reach
 from kslint.nodes import Path, span_of
 from kslint.objects import POD_TEMPLATE_KINDS, K8sObject
 
@@ -159,7 +160,7 @@ def _selected_workloads(node: Node, graph: Graph) -> list[Step]:
     selector = node.view.selector
     if selector is None:
         return []
-    workloads = graph.selected_workloads(node.obj.namespace, selector)
+    workloads = graph.selected_workloads(node.obj.namespace, selector, node.obj)
     return [(Node.of_view(workload), ("spec", "selector")) for workload in workloads]
 
 
@@ -179,18 +180,25 @@ def _group(obj: K8sObject) -> str:
 def _peers(node: Node, graph: Graph, labels: tuple[str, ...] = ()) -> list[Step]:
     """The other objects of the node's kind and apiVersion group in its namespace that
     carry the same value for every label in ``labels`` (a Strimzi KafkaNodePool's
-    ``strimzi.io/cluster``). A node without one of the labels has no peers."""
+    ``strimzi.io/cluster``), in its reach by directory. A node without one of the
+    labels has no peers."""
     obj = node.obj
     wanted = {label: obj.labels.get(label) for label in labels}
     if not labels or any(not isinstance(value, str) for value in wanted.values()):
         return []
-    return [
-        (Node.of(other, graph), ("metadata", "labels", labels[0]))
+    matching = [
+        other
         for other in graph.by_kind.get(obj.kind, ())
-        if other is not obj
-        and other.namespace == obj.namespace
+        if other.namespace == obj.namespace
         and _group(other) == _group(obj)
         and all(other.labels.get(label) == value for label, value in wanted.items())
+    ]
+    # Scoped by directory like a selector (kslint.nearest): with the node itself among
+    # the matches, peers in another environment folder are out of reach.
+    return [
+        (Node.of(other, graph), ("metadata", "labels", labels[0]))
+        for other in in_reach(obj, matching, lambda found: found)
+        if other is not obj
     ]
 
 

@@ -9,16 +9,24 @@ patch's target and content shows it sets that value, and the rendered value is t
 sets (a later transformer may have replaced it). Outer kustomizations win, as in kustomize.
 
 Read here: strategic merge patches (``patchesStrategicMerge``, ``patches``: file or
-inline), JSON 6902 patches (``patches``, ``patchesJson6902``: file or inline), and the
-``replicas``, ``images`` and ``namespace`` fields. Names changed by ``namePrefix``,
-``nameSuffix`` and ``namespace`` keep pointing at the origin's node.
+inline; their ``$patch: replace`` and ``$patch: delete`` directives), JSON 6902 patches
+(``patches``, ``patchesJson6902``: file or inline), the ``replicas``, ``images`` and
+``namespace`` fields, ``commonLabels``, ``labels`` (with ``includeSelectors`` and
+``includeTemplates``), ``commonAnnotations`` (at the paths kustomize's own field specs
+give each kind; kinds not listed here get only ``metadata``) and ``replacements`` (inline
+or a file; the target's ``fieldPaths`` are credited when the rendered value there is the
+source's rendered value). Names changed by ``namePrefix``, ``nameSuffix`` and
+``namespace`` keep pointing at the origin's node.
+
+A deleted node has no rendered path: ``Removal`` records the directive that deleted it, so
+a finding about what is now missing (a mount of a deleted volume) can show it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from kslint.nodes import Path, YMap, YSeq, walk
@@ -52,6 +60,30 @@ class Credit:
     merged: bool = False
 
 
+@dataclass(frozen=True)
+class Removal:
+    """A list item or key a ``$patch: delete`` directive removed from ``path``."""
+
+    path: Path  # the rendered list or mapping it was removed from
+    name: Any  # the item's merge key value (a volume's name), or the key removed
+    place: Place
+    what: str
+
+
+@dataclass
+class Credits:
+    """Every rendered path a patch or field sets (outermost setter), and what patches
+    deleted."""
+
+    values: dict[Path, Credit] = field(default_factory=dict)
+    removals: list[Removal] = field(default_factory=list)
+
+
+# Finds a rendered object of the render by kind and (pre-transform or rendered) name:
+# a replacement's source.
+SourceLookup = Callable[[str, str], "YMap | None"]
+
+
 @dataclass
 class Level:
     """One kustomization on the object's way out, with the object's name as it sees it."""
@@ -62,10 +94,16 @@ class Level:
 
 
 def credits(
-    levels: list[Level], kind: str, rendered: YMap, files: SourceFiles, origin_has_namespace: bool
-) -> dict[Path, Credit]:
+    levels: list[Level],
+    kind: str,
+    rendered: YMap,
+    files: SourceFiles,
+    origin_has_namespace: bool,
+    source: SourceLookup | None = None,
+) -> Credits:
     """Every rendered path a patch or field sets, with the outermost setter."""
-    found: dict[Path, Credit] = {}
+    result = Credits()
+    found = result.values
     images: list[tuple[Path, str]] | None = None
     for level in levels:
         k = level.kustomization
@@ -80,18 +118,21 @@ def credits(
             if isinstance(patch.document, YSeq):
                 _json6902(found, patch.document, rendered, patch.by)
             else:
-                _merge(found, patch.document, rendered, (), patch.by)
+                _merge(found, patch.document, rendered, (), patch.by, result.removals)
         _replicas(found, k, kind, level, rendered, files)
         if images is None:
             images = list(_images_of(rendered))
         _images(found, k, images, files)
+        _metadata_fields(found, k, kind, rendered, files)
+        if source is not None:
+            _replacements(found, k, kind, level, rendered, files, source)
         if not origin_has_namespace and isinstance(k.doc, YMap) and "namespace" in k.doc:
             ns = k.doc["namespace"]
             if ns == walk(rendered, ("metadata", "namespace")):
                 place = files.place(k.path, k.doc, ("namespace",))
                 what = f"namespace: in {place.file}"
                 found[("metadata", "namespace")] = Credit(place, what, ns)
-    return found
+    return result
 
 
 # -- reading patches ---------------------------------------------------------------
@@ -223,7 +264,14 @@ def _selects(selector: str, values: Any) -> bool:
 # -- strategic merge -----------------------------------------------------------------
 
 
-def _merge(found: dict[Path, Credit], patch: Any, rendered: Any, path: Path, by: Setter) -> None:
+def _merge(
+    found: dict[Path, Credit],
+    patch: Any,
+    rendered: Any,
+    path: Path,
+    by: Setter,
+    removals: list[Removal],
+) -> None:
     """Credit every node of a strategic merge patch that the rendered object holds."""
     if isinstance(patch, YMap) and isinstance(rendered, dict):
         for key, value in patch.items():
@@ -233,30 +281,54 @@ def _merge(found: dict[Path, Credit], patch: Any, rendered: Any, path: Path, by:
                 continue
             if path == ("metadata",) and key in ("name", "namespace"):
                 continue  # they select the target; they set nothing
+            place = Place(by.file, patch.key_spans[key], patch.value_spans[key])
             if key not in rendered:
+                if isinstance(value, dict) and value.get("$patch") == "delete":
+                    removals.append(Removal(path, key, _directive(value, place, by), by.what))
                 continue
             here = (*path, key)
             if not isinstance(value, (dict, list)):
                 if _same(value, rendered[key]):
-                    place = Place(by.file, patch.key_spans[key], patch.value_spans[key])
                     found[here] = Credit(place, by.what, value)
                 continue
-            place = Place(by.file, patch.key_spans[key], patch.value_spans[key])
-            found[here] = Credit(place, by.what, value, merged=True)
-            _merge(found, value, rendered[key], here, by)
+            # ``$patch: replace``: the patch's node replaces the origin's whole node
+            found[here] = Credit(place, by.what, value, merged=not _replaces(value))
+            _merge(found, value, rendered[key], here, by, removals)
     elif isinstance(patch, YSeq) and isinstance(rendered, list):
         for index, item in enumerate(patch):
+            if isinstance(item, dict) and item.get("$patch") == "delete":
+                name = _merge_key_value(item)
+                if name is not None and _list_index(item, rendered, index, len(patch)) is None:
+                    place = Place(by.file, None, patch.item_spans[index])
+                    removals.append(Removal(path, name, _directive(item, place, by), by.what))
+                continue
             target = _list_index(item, rendered, index, len(patch))
             if target is None:
                 continue
             place = Place(by.file, None, patch.item_spans[index])
             if isinstance(item, (dict, list)):
-                if isinstance(item, dict) and item.get("$patch") == "delete":
-                    continue
-                found[(*path, target)] = Credit(place, by.what, item, merged=True)
-                _merge(found, item, rendered[target], (*path, target), by)
+                found[(*path, target)] = Credit(place, by.what, item, merged=not _replaces(item))
+                _merge(found, item, rendered[target], (*path, target), by, removals)
             elif _same(item, rendered[target]):
                 found[(*path, target)] = Credit(place, by.what, item)
+
+
+def _replaces(node: Any) -> bool:
+    """A ``$patch: replace`` mapping, or a list holding a ``{$patch: replace}`` item."""
+    if isinstance(node, dict):
+        return node.get("$patch") == "replace"
+    return any(isinstance(item, dict) and item.get("$patch") == "replace" for item in node)
+
+
+def _merge_key_value(item: dict[str, Any]) -> Any:
+    return next((item[key] for key in _MERGE_KEYS if key in item), None)
+
+
+def _directive(node: Any, fallback: Place, by: Setter) -> Place:
+    """The ``$patch: delete`` line itself when the node holds it, else the node."""
+    if isinstance(node, YMap) and "$patch" in node:
+        return Place(by.file, node.key_spans["$patch"], node.value_spans["$patch"])
+    return fallback
 
 
 def _list_index(item: Any, rendered: list[Any], index: int, patch_length: int) -> int | None:
@@ -414,3 +486,183 @@ def _images(
             place = files.place(k.path, k.doc, ("images", index, field))
             what = f"images: in {place.file}"
             found[path] = Credit(place, what, entry.get(field))
+
+
+# -- labels and annotations ------------------------------------------------------------
+
+_POD_TEMPLATE = ("spec", "template", "metadata")
+_CONTROLLERS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
+# Where kustomize's label field specs put selector labels and template labels, by kind
+# (kustomize api/konfig/builtinpluginconsts: commonlabels.go, templatelabels.go).
+_SELECTORS: dict[str, tuple[Path, ...]] = {
+    **{kind: (("spec", "selector", "matchLabels"),) for kind in _CONTROLLERS},
+    "Service": (("spec", "selector"),),
+    "ReplicationController": (("spec", "selector"),),
+    "Job": (("spec", "selector", "matchLabels"),),
+    "CronJob": (("spec", "jobTemplate", "spec", "selector", "matchLabels"),),
+    "PodDisruptionBudget": (("spec", "selector", "matchLabels"),),
+    "NetworkPolicy": (("spec", "podSelector", "matchLabels"),),
+}
+_TEMPLATES: dict[str, tuple[Path, ...]] = {
+    **{kind: (_POD_TEMPLATE,) for kind in (*_CONTROLLERS, "ReplicationController", "Job")},
+    "CronJob": (
+        ("spec", "jobTemplate", "metadata"),
+        ("spec", "jobTemplate", "spec", "template", "metadata"),
+    ),
+}
+
+
+def _label_paths(kind: str, selectors: bool, templates: bool) -> list[Path]:
+    """The label maps a labels entry writes into an object of ``kind``."""
+    paths: list[Path] = [("metadata", "labels")]
+    if selectors or templates:
+        paths += [(*base, "labels") for base in _TEMPLATES.get(kind, ())]
+    if selectors:
+        paths += list(_SELECTORS.get(kind, ()))
+    return paths
+
+
+def _metadata_fields(
+    found: dict[Path, Credit], k: Kustomization, kind: str, rendered: YMap, files: SourceFiles
+) -> None:
+    """``commonLabels``, ``labels`` and ``commonAnnotations``: each pair is credited at
+    every label (annotation) map of the object that holds it with that value."""
+    if not isinstance(k.doc, YMap):
+        return
+    annotations = [("metadata", "annotations")]
+    annotations += [(*base, "annotations") for base in _TEMPLATES.get(kind, ())]
+    fields: list[tuple[Path, list[Path]]] = [
+        (("commonLabels",), _label_paths(kind, True, True)),
+        (("commonAnnotations",), annotations),
+    ]
+    for index, entry in k.entries("labels"):
+        if isinstance(entry, YMap):
+            selectors = entry.get("includeSelectors") is True
+            templates = entry.get("includeTemplates") is True
+            fields.append((("labels", index, "pairs"), _label_paths(kind, selectors, templates)))
+    for at, targets in fields:
+        pairs = walk(k.doc, at)
+        if not isinstance(pairs, YMap):
+            continue
+        for key, value in pairs.items():
+            for target in targets:
+                if _same(value, walk(rendered, (*target, key))):
+                    place = files.place(k.path, k.doc, (*at, key))
+                    found[(*target, key)] = Credit(place, f"{at[0]}: in {place.file}", value)
+
+
+# -- replacements ------------------------------------------------------------------------
+
+
+def _replacements(
+    found: dict[Path, Credit],
+    k: Kustomization,
+    kind: str,
+    level: Level,
+    rendered: YMap,
+    files: SourceFiles,
+    source: SourceLookup,
+) -> None:
+    """Each replacement whose target selects the object and whose source value is the
+    rendered value at a target field path: that path is credited to the fieldPaths
+    entry. Partial replacements (``options.delimiter``) are not credited."""
+    for replacement, file, doc, at in _replacement_entries(k, files):
+        wanted = replacement.get("source")
+        if not isinstance(wanted, dict) or not isinstance(wanted.get("kind"), str):
+            continue
+        source_object = source(wanted["kind"], str(wanted.get("name", "")))
+        if source_object is None:
+            continue
+        values = [
+            walk(source_object, path)
+            for path in _field_paths(str(wanted.get("fieldPath", "metadata.name")), source_object)
+        ]
+        if len(values) != 1 or values[0] is None:
+            continue
+        value = values[0]
+        for t_index, target in enumerate(replacement.get("targets") or ()):
+            if not isinstance(target, YMap) or not _selected(target, kind, level, rendered):
+                continue
+            options = target.get("options")
+            if isinstance(options, dict) and options.get("delimiter") is not None:
+                continue
+            for p_index, spec in enumerate(target.get("fieldPaths") or ()):
+                for path in _field_paths(str(spec), rendered):
+                    if _same_node_value(value, walk(rendered, path)):
+                        node = (*at, "targets", t_index, "fieldPaths", p_index)
+                        place = files.place(file, doc, node)
+                        what = f"replacements: in {place.file}"
+                        found[path] = Credit(place, what, value)
+
+
+def _replacement_entries(
+    k: Kustomization, files: SourceFiles
+) -> Iterator[tuple[YMap, Any, Any, Path]]:
+    """Each replacement with the file, document and path it is written at."""
+    for index, entry in k.entries("replacements"):
+        if not isinstance(entry, YMap):
+            continue
+        if isinstance(entry.get("path"), str):
+            file = k.below(entry["path"])
+            parsed = files.parsed(file)
+            for document in parsed[1] if parsed else ():
+                if isinstance(document, YMap):
+                    yield document, file, document, ()
+                elif isinstance(document, YSeq):
+                    for item_index, item in enumerate(document):
+                        if isinstance(item, YMap):
+                            yield item, file, document, (item_index,)
+        elif "source" in entry:
+            files.adopt(k)
+            yield entry, k.path, k.doc, ("replacements", index)
+
+
+def _selected(target: YMap, kind: str, level: Level, rendered: YMap) -> bool:
+    select, reject = target.get("select"), target.get("reject")
+    if not isinstance(select, dict) or not _targets(select, kind, level, rendered):
+        return False
+    rejects = reject if isinstance(reject, list) else []
+    return not any(
+        isinstance(r, dict) and r and _targets(r, kind, level, rendered) for r in rejects
+    )
+
+
+def _same_node_value(source: Any, rendered: Any) -> bool:
+    if isinstance(source, (dict, list)) or isinstance(rendered, (dict, list)):
+        return source == rendered
+    return rendered is not None and _same(source, rendered)
+
+
+_BRACKET = re.compile(r"\[([^=\]]+)=([^\]]*)\]")
+
+
+def _field_paths(spec: str, rendered: Any) -> list[Path]:
+    """The rendered paths a kustomize field path names (``spec.template.spec.containers
+    .[name=db].image``; ``*`` for every item), each existing in ``rendered``."""
+    parts = [part for part in re.split(r"\.(?![^\[]*\])", spec) if part]
+    paths: list[tuple[Path, Any]] = [((), rendered)]
+    for part in parts:
+        following: list[tuple[Path, Any]] = []
+        selector = _BRACKET.fullmatch(part)
+        for path, node in paths:
+            if isinstance(node, list):
+                if selector is not None:
+                    key, value = selector.groups()
+                    indexes = [
+                        i
+                        for i, item in enumerate(node)
+                        if isinstance(item, dict) and str(item.get(key)) == value
+                    ]
+                elif part == "*":
+                    indexes = list(range(len(node)))
+                elif part.isdigit() and int(part) < len(node):
+                    indexes = [int(part)]
+                else:
+                    indexes = []
+                following += [((*path, i), node[i]) for i in indexes]
+            elif isinstance(node, dict):
+                key = part[1:-1] if part.startswith("[") and part.endswith("]") else part
+                if key in node:
+                    following.append(((*path, key), node[key]))
+        paths = following
+    return [path for path, _ in paths if path]

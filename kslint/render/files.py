@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kslint.discover import display_path
+from kslint.discover import display_path, real_path
 from kslint.nodes import Path as NodePath
 from kslint.nodes import Span, YMap, YSeq, span_of
 from kslint.objects import SourceFile
@@ -42,6 +42,8 @@ class SourceFiles:
     _shown: dict[Path, str] = field(default_factory=dict)
     _resolved: dict[Path, Path] = field(default_factory=dict)
     patch_cache: dict[Path, list[Any]] = field(default_factory=dict)  # render.credits.patches
+    _named: dict[Path, dict[tuple[Any, Any], list[YMap]]] = field(default_factory=dict)
+    _by_content: dict[bytes, list[Any]] = field(default_factory=dict)
 
     def shown(self, path: Path) -> str:
         shown = self._shown.get(path)
@@ -53,7 +55,7 @@ class SourceFiles:
         """The display path and documents of a file (None when it cannot be read)."""
         resolved = self._resolved.get(path)
         if resolved is None:
-            resolved = self._resolved[path] = path.resolve()
+            resolved = self._resolved[path] = Path(real_path(path))
         path = resolved
         if path not in self.documents:
             try:
@@ -61,11 +63,30 @@ class SourceFiles:
             except OSError:
                 self.documents[path] = None
                 return None
-            documents, _ = parse_yaml(str(path), data)
+            # Overlays often carry the same patch file: its trees are read, never changed,
+            # so files with the same bytes share one parse (their positions are the same).
+            documents = self._by_content.get(data)
+            if documents is None:
+                documents = self._by_content[data] = parse_yaml(str(path), data)[0]
             self.documents[path] = documents
             self.files[path] = SourceFile(self.shown(path), data.decode("utf-8", "replace"))
         documents = self.documents[path]
         return None if documents is None else (self.files[path].path, documents)
+
+    def named(self, path: Path) -> dict[tuple[Any, Any], list[YMap]]:
+        """The mapping documents of a parsed file by (kind, metadata.name), built once:
+        every object of every render looks its origin document up here."""
+        known = self._named.get(path)
+        if known is None:
+            known = self._named[path] = {}
+            parsed = self.parsed(path)
+            for document in parsed[1] if parsed else ():
+                if isinstance(document, YMap):
+                    metadata = document.get("metadata")
+                    name = metadata.get("name") if isinstance(metadata, dict) else None
+                    key = (document.get("kind"), name)
+                    known.setdefault(key, []).append(document)
+        return known
 
     def adopt(self, k: Kustomization) -> SourceFile:
         """Register a kustomization file the reader already parsed (no second parse)."""

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from kslint.discover import KUSTOMIZATION_NAMES, display_path
+from kslint.discover import KUSTOMIZATION_NAMES, display_path, real_path
 from kslint.findings import Finding
 from kslint.nodes import YMap
 from kslint.yaml_reader import parse_yaml
@@ -148,7 +148,7 @@ class KustomizationReader:
         found = self.cache.get(directory, self)  # paths as given, then resolved
         if found is not self:
             return found  # type: ignore[return-value]
-        resolved = directory.resolve()
+        resolved = Path(real_path(directory))
         if resolved not in self.cache:
             self.cache[resolved] = self._read(resolved)
         self.cache[directory] = self.cache[resolved]
@@ -161,10 +161,10 @@ class KustomizationReader:
         try:
             data = path.read_bytes()
         except OSError:
-            return Kustomization(path.resolve(), None, "")
+            return Kustomization(Path(real_path(path)), None, "")
         documents, problems = parse_yaml(display_path(path), data)
         doc = documents[0] if documents and isinstance(documents[0], YMap) else None
-        return Kustomization(path.resolve(), doc, data.decode("utf-8", "replace"), problems)
+        return Kustomization(Path(real_path(path)), doc, data.decode("utf-8", "replace"), problems)
 
     def children(self, kustomization: Kustomization) -> list[Kustomization]:
         """The kustomizations it uses: resource directories, then components."""

@@ -12,19 +12,20 @@ the origin's node at the same path, or its nearest existing ancestor.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path as FsPath
 from typing import Any
 
 from kslint.discover import display_path
 from kslint.findings import Finding, ObjectRef, Related
 from kslint.loader import LoadResult, Source, load_source
-from kslint.nodes import Path, Span, YMap, walk
+from kslint.nodes import Path, Span, YMap, dotted, walk
 from kslint.objects import K8sObject
-from kslint.render.credits import Credit, Level, credits
+from kslint.render.credits import Credit, Credits, Level, credits
 from kslint.render.files import Place, SourceFiles
 from kslint.render.kustomization import Kustomization, KustomizationReader
 from kslint.render.sourcemap import RenderMap, Setting, describe_setting
@@ -107,11 +108,17 @@ def load(
     if not outcome.ok:
         return Rendered(None, None, _message(outcome.message, root, relative))
     shown = f"<kustomize build {display_path(root.directory)}>"
-    loaded = load_source(Source(shown, outcome.stdout), namespace)
-    maps = [
-        KustomizeObject(obj, _strip_origin(obj, wrapper), root, reader, files)
-        for obj in loaded.objects
-    ]
+    text, origins = cut_origins(outcome.stdout)
+    loaded = load_source(Source(shown, text), namespace)
+    starts = sorted(origins)
+    maps = []
+    for obj in loaded.objects:
+        at = bisect.bisect_right(starts, obj.body.span.line) - 1
+        cut = origins[starts[at]] if at >= 0 else None
+        origin = parse_origin(cut, wrapper) if cut is not None else _strip_origin(obj, wrapper)
+        maps.append(KustomizeObject(obj, origin, root, reader, files))
+    for entry in maps:
+        entry.peers = maps
     start = Span(1, 1, 1, 1)
     fallback = Place(files.adopt(root).path, start, start)
     render_map = RenderMap(shown, list(maps), fallback, {})
@@ -138,6 +145,42 @@ def _message(text: str, root: Kustomization, relative: str) -> str:
     return message
 
 
+_ORIGIN_LINE = b"    " + ORIGIN.encode() + b": |"
+
+
+def cut_origins(stdout: bytes) -> tuple[bytes, dict[int, str]]:
+    """kustomize's output without the origin annotations (and the annotations maps only
+    they filled), and each annotation's text by the line its document starts on in the
+    text returned. Cutting the lines before parsing costs less than parsing them and
+    taking the nodes out; an annotation written in another form stays in the text and is
+    taken out of the parsed object (``_strip_origin``)."""
+    if _ORIGIN_LINE not in stdout:
+        return stdout, {}
+    lines = stdout.split(b"\n")
+    kept: list[bytes] = []
+    origins: dict[int, str] = {}
+    start, top, index = 1, b"", 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if line == b"---":
+            start, top = len(kept) + 2, b""
+        elif line[:1] not in (b" ", b"") and not line.startswith(b"#"):
+            top = line
+        elif line == _ORIGIN_LINE and top == b"metadata:":
+            block: list[bytes] = []
+            while index < len(lines) and lines[index].startswith(b"      "):
+                block.append(lines[index][6:])
+                index += 1
+            origins[start] = b"\n".join(block).decode("utf-8", "replace")
+            follows = lines[index] if index < len(lines) else b""
+            if kept and kept[-1] == b"  annotations:" and not follows.startswith(b"    "):
+                kept.pop()  # the map held only the origin
+            continue
+        kept.append(line)
+    return b"\n".join(kept), origins
+
+
 def _strip_origin(obj: K8sObject, wrapper: FsPath) -> Origin:
     """Remove the origin annotation (and the annotations map kustomize made for it)."""
     annotations = obj.get("metadata", "annotations")
@@ -151,7 +194,6 @@ def _strip_origin(obj: K8sObject, wrapper: FsPath) -> Origin:
         del metadata["annotations"]
         metadata.key_spans.pop("annotations", None)
         metadata.value_spans.pop("annotations", None)
-    obj.__dict__.pop("ref", None)
     return parse_origin(str(text), wrapper)
 
 
@@ -171,6 +213,7 @@ class KustomizeObject:
         self.root = root
         self.reader = reader
         self.files = files
+        self.peers: list[KustomizeObject] = []  # the render's objects (replacement sources)
 
     # -- the way out: origin kustomization to root -------------------------------------
 
@@ -214,8 +257,14 @@ class KustomizeObject:
             return None
         shown, documents = parsed
         kind, rendered = self.obj.kind, self.obj.name
-        candidates = [doc for doc in documents if isinstance(doc, YMap) and doc.get("kind") == kind]
         prefix, suffix = self._affixes
+        if rendered.startswith(prefix) and rendered.endswith(suffix):
+            # the common case, one dictionary lookup (a base read by many overlays)
+            bare = rendered[len(prefix) : len(rendered) - len(suffix)]
+            exact = self.files.named(self.origin.path).get((kind, bare))
+            if exact:
+                return shown, exact[0]
+        candidates = [doc for doc in documents if isinstance(doc, YMap) and doc.get("kind") == kind]
         for doc in candidates:
             name = walk(doc, ("metadata", "name"))
             if isinstance(name, str) and prefix + name + suffix == rendered:
@@ -249,12 +298,28 @@ class KustomizeObject:
         return levels
 
     @cached_property
-    def credits(self) -> dict[Path, Credit]:
+    def _credits(self) -> Credits:
         if self.origin.path is None:
-            return {}
+            return Credits()
         found = self.origin_document
         has_namespace = found is not None and walk(found[1], ("metadata", "namespace")) is not None
-        return credits(self.levels, self.obj.kind, self.obj.body, self.files, has_namespace)
+        return credits(
+            self.levels, self.obj.kind, self.obj.body, self.files, has_namespace, self._source
+        )
+
+    @property
+    def credits(self) -> dict[Path, Credit]:
+        return self._credits.values
+
+    def _source(self, kind: str, name: str) -> YMap | None:
+        """A rendered object of this render (a replacement's source), by kind and its
+        pre-transform or rendered name; None unless exactly one matches."""
+        found = [
+            peer.obj.body
+            for peer in self.peers
+            if peer.obj.kind == kind and name in (peer.obj.name, peer.origin_ref.name)
+        ]
+        return found[0] if len(found) == 1 else None
 
     @cached_property
     def origin_ref(self) -> ObjectRef:
@@ -368,15 +433,20 @@ class KustomizeObject:
 
     @cached_property
     def _settings(self) -> list[Setting]:
-        return [
+        found = [
             Setting(
                 path,
                 credit.place,
-                describe_setting(path, self.obj, credit.value, credit.what),
+                partial(describe_setting, path, self.obj, credit.value, credit.what),
                 not credit.merged,
             )
             for path, credit in self.credits.items()
         ]
+        for removal in self._credits.removals:
+            message = f"{removal.name} in {dotted(removal.path)} of {self.obj} is deleted by "
+            message += removal.what
+            found.append(Setting(removal.path, removal.place, message, False, removal.name))
+        return found
 
     def stream(self, span: Span) -> Related | None:
         return None

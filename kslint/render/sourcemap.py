@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kslint.findings import Finding, Related
-from kslint.nodes import Path, Span, YMap, YSeq, dotted
+from kslint.nodes import Path, Span, YMap, YSeq, dotted, walk
 from kslint.objects import K8sObject, SourceFile
 from kslint.render.files import Place
 
@@ -35,8 +35,15 @@ class Setting:
 
     path: Path
     place: Place
-    message: str
+    # What to say (a string, or a function that says it: most settings are never shown)
+    describe: str | Callable[[], str]
     leaf: bool
+    # A node a patch deleted (``path`` is where it was): its merge key value, or key.
+    removed: Any = None
+
+    @property
+    def message(self) -> str:
+        return self.describe if isinstance(self.describe, str) else self.describe()
 
 
 class ObjectMap(Protocol):
@@ -172,16 +179,28 @@ def _relied(
     for entry, _ in dict.fromkeys((e, None) for e, _ in involved):
         paths = [path for other, path in involved if other is entry]
         for setting in entry.settings():
+            if setting.removed is not None:
+                # What a finding says is missing (a mount's volume) may be what a patch
+                # deleted: the node it points at names the deleted item.
+                if any(_names(entry, path, setting.removed) for path in paths):
+                    yield Related(setting.place.file, setting.place.span(True), setting.message)
+                continue
             if not setting.leaf:
+                continue
+            if not (replicas and setting.path == REPLICAS) and not any(
+                len(path) >= 2 and _overlaps(path, setting.path) for path in paths
+            ):
                 continue
             if _same_node(setting.place, finding) or any(
                 _same_node(setting.place, r) for r in known
             ):
                 continue
-            if (replicas and setting.path == REPLICAS) or any(
-                len(path) >= 2 and _overlaps(path, setting.path) for path in paths
-            ):
-                yield Related(setting.place.file, setting.place.span(True), setting.message)
+            yield Related(setting.place.file, setting.place.span(True), setting.message)
+
+
+def _names(entry: ObjectMap, path: Path, removed: Any) -> bool:
+    value = walk(entry.obj.body, path) if path else None
+    return isinstance(value, str) and value == str(removed)
 
 
 def _same_node(place: Place, at: Finding | Related) -> bool:

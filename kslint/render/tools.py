@@ -71,8 +71,7 @@ def _output(*argv: str) -> str | None:
     return done.stdout + done.stderr if done.returncode == 0 else None
 
 
-def kustomize(configured: str | None = None) -> Renderer | Unavailable:
-    """``kustomize`` from the flag or environment, else on PATH, else ``kubectl kustomize``."""
+def _kustomize_command(configured: str | None) -> list[str] | None:
     command = _command(configured, KUSTOMIZE_ENV)
     if command is None:
         found = shutil.which("kustomize")
@@ -81,8 +80,34 @@ def kustomize(configured: str | None = None) -> Renderer | Unavailable:
             command = [found]
         elif kubectl:
             command = [kubectl, "kustomize"]
-        else:
-            return Unavailable("neither kustomize nor kubectl is on PATH")
+    return command
+
+
+def program_identity(configured: str | None, env_name: str = KUSTOMIZE_ENV) -> str:
+    """Which renderer program a run would use, down to its file (path, size, times,
+    inode), without running it: the content cache's key. Any change of the program
+    (another version installed) changes it; asking for the version would cost a process."""
+    if env_name == KUSTOMIZE_ENV:
+        command = _kustomize_command(configured)
+    else:
+        command = _command(configured, env_name) or ["helm"]
+    if not command:
+        return "none"
+    found = shutil.which(command[0])
+    if found is None:
+        return f"{command!r} not found"
+    try:
+        info = os.stat(found)
+    except OSError as exc:
+        return f"{command!r} {exc.strerror}"
+    return f"{command!r} {os.path.realpath(found)} {info.st_size} {info.st_mtime_ns} {info.st_ino}"
+
+
+def kustomize(configured: str | None = None) -> Renderer | Unavailable:
+    """``kustomize`` from the flag or environment, else on PATH, else ``kubectl kustomize``."""
+    command = _kustomize_command(configured)
+    if command is None:
+        return Unavailable("neither kustomize nor kubectl is on PATH")
     program = os.path.basename(command[0])
     via_kubectl = program.startswith("kubectl")
     if via_kubectl:

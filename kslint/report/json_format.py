@@ -1,4 +1,10 @@
-"""The JSON report: a contract other tools parse. Keys may be added, never removed."""
+"""The JSON report: a contract other tools parse. Keys may be added, never removed.
+
+``fix`` is the rule's hint (text). ``fixable`` says whether ``kslint fix`` has an edit
+for the finding, and ``autofix`` gives it, as ruff's JSON does: its applicability
+(``safe``: ``kslint fix``; ``unsafe``: only with ``--unsafe-fixes``), a message, the
+command and the edits (1-based, the end exclusive, columns in code points), or null.
+A finding whose rule has fixes that do not apply here says why in ``autofix_refused``."""
 
 from __future__ import annotations
 
@@ -6,13 +12,14 @@ import json
 from typing import Any
 
 from kslint.findings import Finding
+from kslint.fix.offers import Plans, plans_for
 from kslint.pipeline import LintResult
 from kslint.report import ReportContext, severity_counts
 
 VERSION = 1
 
 
-def finding_dict(finding: Finding) -> dict[str, Any]:
+def finding_dict(finding: Finding, plans: Plans | None = None) -> dict[str, Any]:
     obj = finding.obj
     found = {
         "rule": finding.rule,
@@ -47,19 +54,50 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
     if finding.kubernetes_versions:  # schema findings: the target versions it holds on
         found["kubernetes_versions"] = list(finding.kubernetes_versions)
+    if plans is not None:
+        found.update(_autofix(finding, plans))
     return found
 
 
+def _autofix(finding: Finding, plans: Plans) -> dict[str, Any]:
+    offer = plans.offer(finding)
+    if offer is None:
+        reason = plans.refused(finding)
+        refused = {} if reason is None else {"autofix_refused": reason}
+        return {"fixable": False, "autofix": None, **refused}
+    edits = [
+        {
+            "file": edit.path,
+            "line": edit.start[0],
+            "column": edit.start[1],
+            "end_line": edit.end[0],
+            "end_column": edit.end[1],
+            "content": edit.text,
+        }
+        for edit in offer.edits
+    ]
+    autofix = {
+        "applicability": offer.safety,
+        "message": offer.message,
+        "command": offer.command,
+        "edits": edits,
+    }
+    return {"fixable": True, "autofix": autofix}
+
+
 def render(result: LintResult, context: ReportContext) -> str:
+    plans = plans_for(result)
+    safe, unsafe = plans.fixable()
     document = {
         "version": VERSION,
-        "findings": [finding_dict(finding) for finding in result.findings],
+        "findings": [finding_dict(finding, plans) for finding in result.findings],
         "summary": {
             "files": len(result.files),
             "documents": result.documents,
             "objects": result.objects,
             "skipped": result.skipped,
             "findings": severity_counts(result),
+            "fixable": {"safe": safe, "unsafe": unsafe},
         },
     }
     if result.schema is not None:  # objects of kinds no bundled, CRD or --schema-dir schema covers
@@ -70,4 +108,21 @@ def render(result: LintResult, context: ReportContext) -> str:
             "validated": result.schema.validated,
             "without_schema": sum(result.schema.without_schema.values()),
         }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return _dumps(document)
+
+
+def _dumps(document: dict[str, Any]) -> str:
+    """Indented JSON with one finding per line: as readable (and as easy to diff) as
+    indenting every field, and the findings go through the C encoder, which ``indent``
+    turns off (a report of thousands of findings took longer to write than a cached
+    run took to lint)."""
+    findings = document.pop("findings")
+    head = json.dumps(document, indent=2, ensure_ascii=False)
+    if not findings:
+        body = "[]"
+    else:
+        lines = ",\n".join("    " + json.dumps(f, ensure_ascii=False) for f in findings)
+        body = "[\n" + lines + "\n  ]"
+    # "findings" goes back where it was: after "version" (the second line of ``head``).
+    opening, version, rest = head.split("\n", 2)
+    return "\n".join([opening, version, f'  "findings": {body},', rest]) + "\n"

@@ -22,9 +22,7 @@ from urllib.parse import quote
 
 from kslint import __version__
 from kslint.findings import Finding, Severity, Suppression
-from kslint.fix.edits import Edit, SourceText
-from kslint.fix.plan import Planner
-from kslint.fix.run import planner_for
+from kslint.fix.offers import PlacedEdit, Plans, command, plans_for
 from kslint.nodes import Span
 from kslint.pipeline import LintResult
 from kslint.registry import RuleMeta
@@ -181,40 +179,33 @@ def _result(
     return result
 
 
-def _fixes(planner: Planner, finding: Finding, root: Path) -> list[dict[str, Any]]:
+def _fixes(plans: Plans, finding: Finding, root: Path) -> list[dict[str, Any]]:
     """The edits of every fix ``kslint fix`` could make (safe and unsafe), as SARIF
     ``fix`` objects: one ``artifactChange`` per file, each edit a ``replacement``."""
     found = []
-    for fix in planner.resolve(finding, allow_unsafe=True).fixes:
+    for fix in plans.resolve(finding).fixes:
+        edits = plans.edits(fix)
         changes = []
         for path in fix.paths:
-            file = planner.source(path)
-            assert file is not None
             replacements = [
-                {
-                    "deletedRegion": _edit_region(file.editor.source, edit.edit),
-                    "insertedContent": {"text": edit.edit.text},
-                }
-                for edit in fix.edits
+                {"deletedRegion": _edit_region(edit), "insertedContent": {"text": edit.text}}
+                for edit in edits
                 if edit.path == path
             ]
             location = artifact_location(path, root)
             changes.append({"artifactLocation": location, "replacements": replacements})
         summary = " ".join(fix.meta.summary.split())
-        command = "kslint fix" if fix.safe else "kslint fix --unsafe-fixes"
-        description = f"{summary} ({fix.meta.safety} fix: {command})"
+        description = f"{summary} ({fix.meta.safety} fix: {command(fix)})"
         found.append({"description": {"text": description}, "artifactChanges": changes})
     return found
 
 
-def _edit_region(source: SourceText, edit: Edit) -> dict[str, int]:
-    start_line, start_column = source.position(edit.start)
-    end_line, end_column = source.position(edit.end)
+def _edit_region(edit: PlacedEdit) -> dict[str, int]:
     return {
-        "startLine": start_line,
-        "startColumn": start_column,
-        "endLine": end_line,
-        "endColumn": end_column,
+        "startLine": edit.start[0],
+        "startColumn": edit.start[1],
+        "endLine": edit.end[0],
+        "endColumn": edit.end[1],
     }
 
 
@@ -226,7 +217,7 @@ def report(result: LintResult, context: ReportContext, root: Path | None = None)
         suppressed = sorted(result.suppressed, key=lambda item: item.finding.sort_key)
         entries += [(item.finding, item) for item in suppressed]
     metadata = result.rules.catalog
-    planner = planner_for(result)
+    plans = plans_for(result)
     rule_ids = sorted({finding.rule for finding, _ in entries})
     indexes = {rule_id: index for index, rule_id in enumerate(rule_ids)}
     prints = unique_fingerprints([finding for finding, _ in entries])
@@ -249,7 +240,7 @@ def report(result: LintResult, context: ReportContext, root: Path | None = None)
                 fingerprint,
                 root,
                 suppression,
-                _fixes(planner, finding, root) if suppression is None else None,
+                _fixes(plans, finding, root) if suppression is None else None,
             )
             for (finding, suppression), fingerprint in zip(entries, prints, strict=True)
         ],

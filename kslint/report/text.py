@@ -1,5 +1,7 @@
 """The human report: ``path:line:col: severity[rule] message``, an excerpt with a caret
-under the offending node, related objects, a fix, and a summary line."""
+under the offending node, related objects, a fix, and a summary line. As in ruff, ``[*]``
+before the severity marks a finding ``kslint fix`` fixes, and a closing line counts them
+(and those only ``--unsafe-fixes`` fixes)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from kslint.findings import Finding, Severity, Suppression
+from kslint.fix.offers import fixable_line, plans_for
 from kslint.objects import SourceFile
 from kslint.pipeline import LintResult
 from kslint.report import ReportContext, gate_line, summary_line
@@ -47,9 +50,11 @@ def _cut(line: str, start: int, width: int) -> tuple[str, int, int]:
     return shown, caret_start, width
 
 
-def _finding(finding: Finding, sources: dict[str, SourceFile]) -> list[Text]:
+def _finding(finding: Finding, sources: dict[str, SourceFile], fixable: bool = False) -> list[Text]:
     severity = finding.severity or Severity.ERROR
     head = Text(f"{finding.file}:{finding.span.line}:{finding.span.column}: ", style="bold")
+    if fixable:
+        head.append("[*] ", style="bold green")
     head.append(f"{severity}[{finding.rule}]", style=STYLES[severity])
     head.append(f" {finding.message}")
     if finding.units and finding.units != (PLAIN,):  # one plain unit: nothing to tell apart
@@ -98,11 +103,17 @@ def render(result: LintResult, context: ReportContext) -> str:
         markup=False,
     )
     sources = result.sources
+    plans = plans_for(result)
     for finding in result.findings:
-        for line in _finding(finding, sources):
+        offer = plans.offer(finding)
+        fixable = offer is not None and offer.safe
+        for line in _finding(finding, sources, fixable):
             console.print(line)
         console.print()
     console.print(Text(summary_line(result), style="bold"))
+    fixes = fixable_line(*plans.fixable())
+    if fixes is not None:
+        console.print(Text(fixes))
     gate = gate_line(result, context.fail_on)
     if gate is not None:
         console.print(Text(gate, style="bold red"))

@@ -1,0 +1,48 @@
+"""What a run's renders read, as one description: the content cache's key for runs that
+render (``kslint.pipeline``).
+
+A render reads more than the linted files (a base in another folder, a generator's data
+file, a chart's templates) and its output depends on the renderer. The description holds
+the renderer programs and their versions, and for each root kustomization and each chart
+every local file the render reads with the SHA-256 of its bytes, so a run whose renders
+would read other bytes (or run another kustomize) never gets an older result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from kslint.render import RenderSettings, helm, tools
+from kslint.render.kustomization import KustomizationReader
+
+
+def describe(
+    kustomization_dirs: Iterable[Path], chart_templates: Iterable[Path], settings: RenderSettings
+) -> str | None:
+    """The renders' inputs, or None when one of them cannot be read (the run is then
+    not cached: a file that cannot be read now may be readable by the renderer later)."""
+    digest = hashlib.sha256(repr(settings).encode())
+    reader = KustomizationReader()
+    roots = reader.roots(kustomization_dirs)
+    if roots:
+        digest.update(tools.program_identity(settings.kustomize_command).encode())
+    files: set[Path] = set()
+    for root in roots:
+        digest.update(f"root\0{root.path}\n".encode())
+        files |= reader.consumed(root)
+    charts = sorted({c for c in map(helm.chart_root, chart_templates) if c is not None})
+    if charts:
+        helm_program = tools.program_identity(settings.helm_command, tools.HELM_ENV)
+        digest.update(f"helm\0{helm_program}\n".encode())
+    for chart in charts:
+        digest.update(f"chart\0{chart.resolve()}\n".encode())
+        files |= helm.chart_files(chart)
+    for path in sorted(files):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        digest.update(f"{path}\0{hashlib.sha256(data).hexdigest()}\n".encode())
+    return digest.hexdigest()
