@@ -19,7 +19,15 @@ from typing import Any
 from kslint.api_schemas import SchemaReport
 from kslint.cache import build_id, file_digest, tree_digest
 from kslint.findings import Finding, ObjectRef, Related, Severity, Suppression
-from kslint.nodes import Span, YMap, YSeq, pack_positions, rebuild_map, rebuild_seq
+from kslint.nodes import (
+    POSITIONS_HEADER,
+    Span,
+    YMap,
+    YSeq,
+    pack_positions,
+    rebuild_map,
+    rebuild_seq,
+)
 from kslint.objects import SourceFile
 from kslint.ruleset import RuleSet
 
@@ -286,7 +294,6 @@ class Uncacheable(Exception):
 # follow another key order, given next), and the positions of all containers, in
 # pre-order, as one base64 string beside it (a node's share follows from its size).
 _MAP, _SEQ, _KEYED = 0, 1, 2
-_SPAN_BYTES = 16
 
 
 def _packed_map(node: YMap) -> tuple[bytes, list[Any] | None]:
@@ -321,8 +328,7 @@ def tree_entry(node: Any) -> tuple[Any, str]:
 def _encode(node: Any, blob: bytearray) -> Any:
     if isinstance(node, YMap):
         packed, keys = _packed_map(node)
-        if len(packed) != _SPAN_BYTES * (1 + 2 * len(node if keys is None else keys)):
-            raise Uncacheable("positions")
+        _check_size(packed, 1 + 2 * len(node if keys is None else keys))
         blob += packed
         entry: list[Any] = [_MAP] if keys is None else [_KEYED, keys]
         for key, value in dict.items(node):
@@ -332,8 +338,7 @@ def _encode(node: Any, blob: bytearray) -> Any:
         return entry
     if isinstance(node, YSeq):
         packed = _packed_seq(node)
-        if len(packed) != _SPAN_BYTES * (1 + len(node)):
-            raise Uncacheable("positions")
+        _check_size(packed, 1 + len(node))
         blob += packed
         return [_SEQ, *(_encode(item, blob) for item in node)]
     if isinstance(node, _SCALARS):
@@ -342,6 +347,19 @@ def _encode(node: Any, blob: bytearray) -> Any:
 
 
 _SCALARS = (str, int, float, type(None))
+
+
+def _size(width: int, spans: int) -> int:
+    """Bytes of packed positions (``kslint.nodes.pack_positions``: a header, then four
+    integers of ``width`` bytes per span)."""
+    if width not in (1, 2, 4):
+        raise ValueError(f"positions of width {width}")
+    return POSITIONS_HEADER + spans * 4 * width
+
+
+def _check_size(packed: bytes, spans: int) -> None:
+    if not packed or len(packed) != _size(packed[0], spans):
+        raise Uncacheable("positions")
 
 
 def tree_from_entry(tree: Any, positions: str) -> Any:
@@ -361,7 +379,7 @@ def _decode(entry: Any, blob: bytes, at: list[int]) -> Any:
     kind = entry[0]
     start = at[0]
     if kind == _SEQ:
-        end = at[0] = start + _SPAN_BYTES * len(entry)
+        end = at[0] = start + _size(_width(blob, start), len(entry))
         items = [item if type(item) is not list else _decode(item, blob, at) for item in entry[1:]]
         return rebuild_seq(None, _checked(blob, start, end), None, items)
     if kind == _MAP:
@@ -373,13 +391,20 @@ def _decode(entry: Any, blob: bytes, at: list[int]) -> Any:
     count = len(entry) - first
     if count % 2:
         raise ValueError("a mapping with a key and no value")
-    end = at[0] = start + _SPAN_BYTES * (1 + (count if keys is None else 2 * len(keys)))
+    spans = 1 + (count if keys is None else 2 * len(keys))
+    end = at[0] = start + _size(_width(blob, start), spans)
     items = iter(entry[first:])
     pairs = {
         key: value if type(value) is not list else _decode(value, blob, at)
         for key, value in zip(items, items, strict=True)
     }
     return rebuild_map(None, _checked(blob, start, end), keys, None, pairs)
+
+
+def _width(blob: bytes, start: int) -> int:
+    if start >= len(blob):
+        raise ValueError("positions missing")
+    return blob[start]
 
 
 def _checked(blob: bytes, start: int, end: int) -> bytes:

@@ -29,6 +29,7 @@ class Span(NamedTuple):
 # four integers per span with lines counted from that line. Lines within one node are
 # close together and columns small, so most nodes need one byte per integer, not four.
 _HEADER = struct.Struct("=Bi")
+POSITIONS_HEADER = _HEADER.size  # bytes before the integers (the cache checks sizes)
 _QUADS = {1: struct.Struct("=4B"), 2: struct.Struct("=4H"), 4: struct.Struct("=4i")}
 _CODES = {1: "B", 2: "H", 4: "i"}
 
