@@ -489,6 +489,27 @@ def load_cached(
     its folder's entry when its bytes and settings match, the others loaded with
     ``load_each`` (``kslint.workers``) and stored. None near the document limit (the
     budget is shared in file order: the caller loads as usual)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()  # rebuilding trees allocates like parsing them (see load_sources)
+    try:
+        return _load_cached(cache, sources, namespace, limits, schema, load_each, text)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _load_cached(
+    cache: Any,
+    sources: list[Source],
+    namespace: str,
+    limits: tuple[int | None, int | None],
+    schema: Any,
+    load_each: Any,
+    text: Any,
+) -> tuple[Any, dict[int, Any]] | None:
     from kslint.loader import LoadResult
 
     settings = load_settings(namespace, limits, schema)
