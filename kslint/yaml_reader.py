@@ -501,9 +501,15 @@ def _max_depth(data: bytes | str) -> int:
 def _depth_bound(data: bytes | str) -> int:
     """A cheap upper bound on nesting depth.
 
-    A level opens with ``[``, ``{``, ``-``, ``?`` or deeper indentation, so their count
-    plus the longest line bounds the depth. Almost every file is far under the bound at
-    which composing in C is safe, so the exact (slower) event scan is rarely needed.
+    A flow collection opens with ``[`` or ``{``: their count bounds the flow levels. A
+    block collection's entries start at a column to the right of its parent's (an
+    indentless sequence under a mapping key, or a compact mapping in a sequence entry,
+    shares its parent's column: at most two levels per column), and that column is at
+    most the line's leading run of spaces and ``-``/``?``/``:`` indicators (no block
+    collection starts after other content on a line). Almost every file is far under the
+    bound at which composing in C is safe, so the exact (slower) event scan is rarely
+    needed: with the longest line in place of the leading run, every big CRD file of the
+    corpus needed it (a third of a second of a 4-second run).
     """
     if isinstance(data, str):
         data = data.encode("utf-8", "replace")
@@ -515,14 +521,20 @@ def _depth_bound(data: bytes | str) -> int:
 
 
 _DOCUMENT_MARKER = re.compile(rb"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
-_OPENERS = (b"[", b"{", b"- ", b"-\n", b"-\r", b"? ", b"?\n", b"?\r")
+_LEADING = re.compile(rb"^[ \t]*(?:[-?:](?:[ \t]+|$))*", re.MULTILINE)
 
 
 def _document_depth_bound(data: bytes) -> int:
     if len(data) <= SAFE_COMPOSE_DEPTH:
         return len(data)
-    longest = max(map(len, data.split(b"\n")), default=0)
-    return 1 + longest + sum(data.count(opener) for opener in _OPENERS)
+    return structural_depth_bound(data)
+
+
+def structural_depth_bound(data: bytes) -> int:
+    """``_depth_bound``'s reasoning for one document (tests check it against real
+    nesting in every style)."""
+    block = max(map(len, _LEADING.findall(data)), default=0)
+    return 2 * block + 2 + data.count(b"[") + data.count(b"{")
 
 
 def yaml_error(file: SourceFile, exc: Exception) -> Finding:

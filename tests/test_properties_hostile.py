@@ -6,6 +6,7 @@ hold, a run ends with exit code 0, 1 or 2, no traceback and no ``internal-error`
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import tempfile
@@ -15,9 +16,11 @@ from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from kslint.cli import app
+from kslint.yaml_reader import structural_depth_bound
 
 runner = CliRunner()
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -242,3 +245,43 @@ def test_random_policies(schema: Any, extra_not: int) -> None:
         result = runner.invoke(app, ["rules", "--policy-dir", "p.yaml"])
         assert result.exit_code in (0, 2), result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# Nested values in every layout ruamel.yaml writes: block, indentless sequences, one-space
+# mappings, flow, and block with flow leaves.
+_NESTED = st.recursive(
+    st.just("x"),
+    lambda children: st.one_of(
+        st.dictionaries(st.sampled_from(["a", "bb", "c"]), children, min_size=1, max_size=2),
+        st.lists(children, min_size=1, max_size=2),
+    ),
+    max_leaves=60,
+)
+
+
+def _nesting(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_nesting, value.values()))
+    if isinstance(value, list):
+        return 1 + max(map(_nesting, value))
+    return 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=_NESTED, layout=st.sampled_from(["block", "indentless", "narrow", "flow", "mixed"]))
+def test_the_cheap_depth_bound_is_never_below_the_real_nesting(value: Any, layout: str) -> None:
+    # Files under the bound are composed by libyaml's recursive C composer without the
+    # exact (slow) scan: an underestimate would let deep nesting reach it.
+    yaml = YAML()
+    yaml.width = 10**6
+    if layout == "indentless":
+        yaml.indent(mapping=2, sequence=2, offset=0)
+    elif layout == "narrow":
+        yaml.indent(mapping=1, sequence=2, offset=0)
+    elif layout == "flow":
+        yaml.default_flow_style = True
+    elif layout == "mixed":
+        yaml.default_flow_style = None
+    stream = io.BytesIO()
+    yaml.dump(value, stream)
+    assert structural_depth_bound(stream.getvalue()) >= _nesting(value)
