@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kslint.findings import Finding
-from kslint.fix.plan import Fix, Resolution
+from kslint.fix.plan import Fix, Planner, Resolution
 from kslint.fix.run import planner_for
 from kslint.graph import Graph
 from kslint.pipeline import LintResult
@@ -74,7 +74,8 @@ class Plans:
 
     def __init__(self, result: LintResult, stored: list[Any] | None = None) -> None:
         self.result = result
-        self.planner = planner_for(result) if stored is None else None
+        self._planner: Planner | None = None
+        self._plans = stored is None  # else only the stored offers are known
         self._resolved: dict[int, Resolution] = {}
         self._stored: dict[int, tuple[Offer | None, str | None]] | None = None
         if stored is None and result.graph is not None and not isinstance(result.graph, Graph):
@@ -84,6 +85,14 @@ class Plans:
                 id(finding): _unoffer(item)
                 for finding, item in zip(result.findings, stored, strict=True)
             }
+
+    @property
+    def planner(self) -> Planner | None:
+        """The planner, made on first use: its indexes cover every object of the run,
+        and most results (no finding with a fix) never need them."""
+        if self._planner is None and self._plans:
+            self._planner = planner_for(self.result)
+        return self._planner
 
     def resolve(self, finding: Finding) -> Resolution:
         """Every fix of the finding (object trees needed: SARIF's reports have them)."""
@@ -105,6 +114,9 @@ class Plans:
     def _offer(self, finding: Finding) -> tuple[Offer | None, str | None]:
         if self._stored is not None:
             return self._stored.get(id(finding), (None, None))
+        meta = self.result.rules.catalog.get(finding.rule)
+        if meta is None or not meta.autofix:  # nothing to plan (and no planner to make)
+            return None, None
         resolution = self.resolve(finding)
         fix = resolution.safe_fix or (resolution.fixes[0] if resolution.fixes else None)
         if fix is None:
