@@ -80,13 +80,13 @@ def _secret() -> bytes:
     return path.read_bytes()
 
 
-def _atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+def _atomic_write(path: Path, *parts: bytes, mode: int = 0o644) -> None:
     import tempfile  # only when writing: a warm run needs none of it
 
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            file.writelines(parts)
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
@@ -190,12 +190,14 @@ class Cache:
             body = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
         except ValueError:  # text JSON cannot carry (a lone surrogate): not stored
             return
-        mac = hmac.new(secret, key.encode() + b"\0" + body, hashlib.sha256).hexdigest()
+        # No concatenated copies of ``body``: an entry can be tens of megabytes.
+        mac = hmac.new(secret, key.encode() + b"\0", hashlib.sha256)
+        mac.update(body)
         path = self._path(kind, key)
         try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(path, FORMAT + mac.encode() + b"\n" + body)
+            _atomic_write(path, FORMAT, mac.hexdigest().encode(), b"\n", body)
         except OSError as exc:
             self._off(f"cannot write {self.directory} ({exc.strerror or exc})")
             return

@@ -184,15 +184,29 @@ def to_entry(result: LintResult, inputs: set[str] | None = None) -> dict[str, An
         ],
         "counts": [result.documents, result.objects, result.skipped],
         "units": list(getattr(result, "units", [])),
-        "objects": []
-        if result.graph is None
-        else [[obj.file.path, *_finding_ref(obj.ref)] for obj in result.graph.objects],
+        "objects": [] if result.graph is None else _object_runs(result.graph.objects),
     }
     try:
         back = [_unfinding(f) for f in entry["findings"]]  # type: ignore[union-attr]
     except (TypeError, ValueError):
         return None
     return entry if back == result.findings else None
+
+
+def _object_runs(objects: list[Any]) -> list[list[Any]]:
+    """The objects' identities, one run per file in graph order: the path, then a column
+    each for kind, namespace, name and apiVersion (a list per object would cost more than
+    the objects' own trees on a file of 100,000s of tiny documents)."""
+    runs: list[list[Any]] = []
+    for obj in objects:
+        if not runs or runs[-1][0] != obj.file.path:
+            runs.append([obj.file.path, [], [], [], []])
+        run = runs[-1]
+        run[1].append(obj.kind)
+        run[2].append(obj.namespace)
+        run[3].append(obj.name)
+        run[4].append(obj.api_version)
+    return runs
 
 
 def _schema_entry(report: SchemaReport) -> dict[str, Any]:
@@ -236,7 +250,8 @@ def from_entry(
     file_of = {file.path: file for file in files}
     objects = [
         CachedObject(file_of.get(path) or SourceFile(path), ObjectRef(*ref))
-        for path, *ref in entry["objects"]
+        for path, *columns in entry["objects"]
+        for ref in zip(*columns, strict=True)
     ]
     schema = entry["schema"]
     baseline = entry["baseline"]
@@ -544,6 +559,21 @@ def _load_cached(
     return result, hints
 
 
+# A file this long is not kept in the per-file cache: its entry (every object's tree as
+# JSON, built whole before it is written) would cost more memory than parsing the file
+# again costs time (367,000 tiny ConfigMaps in one 32 MB file: +600 MB at the peak).
+MAX_CACHED_FILE_BYTES = 4 * 2**20
+
+
+def too_big(size: int) -> bool:
+    """Whether a file of ``size`` bytes (or characters) is left out of the per-file cache."""
+    return size > MAX_CACHED_FILE_BYTES
+
+
+def _too_big(part: Any) -> bool:
+    return too_big(sum(len(file.text) for file in part.files))
+
+
 def _store(
     cache: Any,
     settings: str,
@@ -562,6 +592,8 @@ def _store(
         data = {}
         for index in indices:
             if index in missed:
+                if _too_big(outcomes[index][0]):
+                    continue
                 try:
                     data[keys[index]] = file_entry(*outcomes[index])
                 except Uncacheable:

@@ -49,6 +49,7 @@ from kslint.workers import (
     dismiss,
     jobs_for,
     load_each,
+    load_one,
     load_parallel,
     reserve,
 )
@@ -209,8 +210,17 @@ def _load(
         from kslint import cached_run
 
         def each(misses: list[Source]) -> Iterable[FileOutcome]:
-            jobs = jobs_for(options.jobs, misses)
-            return load_each(misses, options.namespace, limit, jobs, schema, file_limit)
+            # A file too big for a per-file entry gets no schema pre-check either: kept
+            # per object until validation, its results would only take memory.
+            big = {i for i, source in enumerate(misses) if cached_run.too_big(len(source.data))}
+            cached = [source for i, source in enumerate(misses) if i not in big]
+            jobs = jobs_for(options.jobs, cached)
+            found = iter(load_each(cached, options.namespace, limit, jobs, schema, file_limit))
+            for index, source in enumerate(misses):
+                if index in big:
+                    yield load_one(source, options.namespace, limit, None, file_limit)
+                else:
+                    yield next(found)
 
         limits = (limit, file_limit)
         found = cached_run.load_cached(

@@ -153,6 +153,22 @@ def test_one_changed_file_is_the_only_one_parsed(project: Path, parsed: list[str
     assert [f.text for f in warm.files] == [f.text for f in cold.files]  # excerpts
 
 
+def test_a_file_too_big_for_an_entry_is_parsed_each_time(
+    project: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its entry would cost more memory than parsing it again costs time (the limit is
+    # lowered here so that one fixture file is over it).
+    sizes = {name: len((project / name).read_bytes()) for name in PROJECT}
+    biggest = max(sizes, key=lambda name: sizes[name])
+    monkeypatch.setattr(cached_run, "MAX_CACHED_FILE_BYTES", sizes[biggest] - 1)
+    first = _run(project)
+    _drop_run_entries(project)
+    parsed.clear()
+    again = _run(project)
+    assert parsed == [str(Path(biggest))]
+    assert _report(again) == _report(first) == _report(_run(project, cached=False))
+
+
 def test_the_workers_fill_and_read_the_same_entries(project: Path, parsed: list[str]) -> None:
     cold = _run(project, cached=False)
     _run(project, jobs=2)
