@@ -504,16 +504,10 @@ def load_cached(
     its folder's entry when its bytes and settings match, the others loaded with
     ``load_each`` (``kslint.workers``) and stored. None near the document limit (the
     budget is shared in file order: the caller loads as usual)."""
-    import gc
+    from kslint.loader import building_trees
 
-    enabled = gc.isenabled()
-    gc.disable()  # rebuilding trees allocates like parsing them (see load_sources)
-    try:
+    with building_trees():  # rebuilding trees allocates like parsing them
         return _load_cached(cache, sources, namespace, limits, schema, load_each, text)
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _load_cached(

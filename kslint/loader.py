@@ -8,9 +8,10 @@ raises: it becomes an ``invalid-yaml``, ``duplicate-key``, ``invalid-object`` or
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -353,9 +354,7 @@ def load_sources(
     collector is paused while trees are built: they hold no cycles, and collecting during
     allocation-heavy parsing doubles its cost."""
     result = LoadResult()
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with building_trees():
         for source in sources:
             left = None if max_documents is None else max_documents - result.documents
             if left is not None and left <= 0:
@@ -364,9 +363,20 @@ def load_sources(
                 result.findings.append(_over_documents(file, Span(1, 1, 1, 1), max_documents))
                 continue
             result.extend(load_source(source, default_namespace, left, max_file_bytes))
+    return result
+
+
+@contextlib.contextmanager
+def building_trees() -> Iterator[None]:
+    """The garbage collector paused while position trees are built (parsed, rebuilt from
+    a cache entry, unpickled from a worker): they hold no cycles, and collecting during
+    such allocation-heavy work doubles its cost. What was built lives until the run
+    ends, so it is frozen: later collections do not rescan it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
-        # What was loaded lives until the run ends: keep the collector from rescanning it.
         gc.freeze()
         if enabled:
             gc.enable()
-    return result

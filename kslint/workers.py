@@ -35,7 +35,14 @@ from typing import Any
 
 from kslint.api_schemas import Prechecked, precheck
 from kslint.findings import Span
-from kslint.loader import LoadResult, Source, _over_documents, load_source, load_sources
+from kslint.loader import (
+    LoadResult,
+    Source,
+    _over_documents,
+    building_trees,
+    load_source,
+    load_sources,
+)
 from kslint.objects import SourceFile
 
 MIN_BYTES = 2 * 2**20  # below this (default jobs), one process is faster
@@ -327,15 +334,9 @@ def load_each(
     whole ``max_documents`` budget: sharing it in order is the caller's part)."""
     context = _context() if jobs > 1 and len(sources) > 1 else None
     if context is None:
-        enabled = gc.isenabled()
-        gc.disable()  # as load_sources: trees hold no cycles, and collecting slows parsing
-        try:
+        with building_trees():
             for source in sources:
                 yield load_one(source, namespace, max_documents, schema, max_file_bytes)
-        finally:
-            gc.freeze()
-            if enabled:
-                gc.enable()
         return
     global _INHERITED
     sizes = [len(source.data) for source in sources]

@@ -11,7 +11,6 @@ turns rendered positions into source positions).
 
 from __future__ import annotations
 
-import gc
 import os
 import tempfile
 from collections.abc import Iterable
@@ -22,7 +21,7 @@ from pathlib import Path
 from kslint.discover import display_path
 from kslint.errors import UsageError
 from kslint.findings import Finding
-from kslint.loader import LoadResult
+from kslint.loader import LoadResult, building_trees
 from kslint.nodes import Span
 from kslint.objects import K8sObject, SourceFile
 from kslint.render import helm, kustomize, tools
@@ -173,11 +172,7 @@ def render_units(
         with ThreadPoolExecutor(max_workers=4) as pool:
             runs = list(pool.map(build, range(len(to_build))))
     built = {root.path: (*runs[index], wrappers[index]) for index, (root, _) in enumerate(to_build)}
-    # As in kslint.loader.load_sources: the trees hold no cycles, and collecting while
-    # they are built doubles the cost of loading.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with building_trees():
         for root, unit, helm_program in plans:
             if helm_program is not None:
                 outcome, relative, wrapper = built[root.path]
@@ -190,10 +185,6 @@ def render_units(
                     assert result.loaded is not None
                     unit.loaded, unit.render_map = result.loaded, result.render_map
             renders.units.append(unit)
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
     return renders
 
 
