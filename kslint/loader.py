@@ -348,11 +348,15 @@ def load_sources(
     default_namespace: str = "default",
     max_documents: int | None = None,
     max_file_bytes: int | None = None,
+    *,
+    release: bool = False,
 ) -> LoadResult:
     """Load every source, at most ``max_documents`` documents in all (what is left is
     reported, not silently dropped), each at most ``max_file_bytes`` long. The garbage
     collector is paused while trees are built: they hold no cycles, and collecting during
-    allocation-heavy parsing doubles its cost."""
+    allocation-heavy parsing doubles its cost. ``release``: drop each source's bytes
+    (``data = b""``) as soon as it is loaded, so a run never holds all the bytes read and
+    all the trees at once."""
     result = LoadResult()
     with building_trees():
         for source in sources:
@@ -361,8 +365,10 @@ def load_sources(
                 file = SourceFile(source.path)
                 result.files.append(file)
                 result.findings.append(_over_documents(file, Span(1, 1, 1, 1), max_documents))
-                continue
-            result.extend(load_source(source, default_namespace, left, max_file_bytes))
+            else:
+                result.extend(load_source(source, default_namespace, left, max_file_bytes))
+            if release:
+                source.data = b""
     return result
 
 

@@ -394,7 +394,7 @@ def load_parallel(
     done on the way (by ``id`` of each object, for ``api_schemas.validate``). Each
     source's bytes are dropped (``data = b""``) once it is loaded."""
     if jobs <= 1 or len(sources) < 2:
-        return load_sources(sources, namespace, max_documents, max_file_bytes), {}
+        return load_sources(sources, namespace, max_documents, max_file_bytes, release=True), {}
     result, hints = LoadResult(), {}
     outcomes = load_each(sources, namespace, max_documents, jobs, schema, max_file_bytes)
     for index, (part, checks) in enumerate(outcomes):
