@@ -145,13 +145,7 @@ def _render_inputs(inputs: Inputs, options: LintOptions) -> str | None:
     cannot be told, and the run is not cached."""
     if options.render.mode == "never":
         return ""
-    everything = [s for s in [*inputs.sources, *inputs.context] if s.path != "<stdin>"]
-    directories = [
-        Path(source.path).parent
-        for source in everything
-        if Path(source.path).name in KUSTOMIZATION_NAMES
-    ]
-    templates = [Path(source.path) for source in everything if source.chart_template]
+    directories, templates = _render_roots([*inputs.sources, *inputs.context])
     if not directories and not templates:
         return ""
     from kslint.render.inputs import describe
@@ -311,20 +305,26 @@ def _consumed(shown: str, consumed: set[Path]) -> bool:
     return shown != "<stdin>" and Path(real_path(shown)) in consumed
 
 
+def _render_roots(sources: list[Source]) -> tuple[list[Path], list[Path]]:
+    """The folders of the kustomizations and the chart templates among ``sources``:
+    what the render stage renders (and the cache key describes)."""
+    files = [source for source in sources if source.path != "<stdin>"]
+    directories = [
+        Path(source.path).parent
+        for source in files
+        if Path(source.path).name in KUSTOMIZATION_NAMES
+    ]
+    return directories, [Path(source.path) for source in files if source.chart_template]
+
+
 def render_stage(sources: list[Source], context: list[Source], options: LintOptions) -> Renders:
     """Render the root kustomizations among the inputs (pre-commit: those whose render
     reads a given file, found through the project context)."""
-    everything = [source for source in [*sources, *context] if source.path != "<stdin>"]
-    directories = [
-        Path(source.path).parent
-        for source in everything
-        if Path(source.path).name in KUSTOMIZATION_NAMES
-    ]
+    directories, templates = _render_roots([*sources, *context])
     changed = None
     if context:
         changed = {Path(s.path).resolve() for s in sources if s.path != "<stdin>"}
     renders = render_units(directories, options.render, changed) if directories else Renders()
-    templates = [Path(source.path) for source in everything if source.chart_template]
     if templates:
         charts = render_charts(templates, options.render)
         if changed is not None:  # pre-commit: only the charts a changed file belongs to
