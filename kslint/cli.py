@@ -632,6 +632,8 @@ def _refuse_shared_targets(
 def _refuse_inputs(targets: list[Path], inputs: list[str], baseline: Path | None) -> None:
     """Never write a report or baseline onto a manifest the run read (exit 2); rewriting
     the ``--baseline`` file (which a run over ``.`` also reads as JSON) stays allowed."""
+    if not targets:  # nothing written to a file (resolving every input path costs time)
+        return
     from kslint.discover import real_path
 
     read = {real_path(path): path for path in inputs if path not in ("-", "<stdin>")}

@@ -118,6 +118,14 @@ def _display_directory(where: str, directory: str) -> str:
     return os.path.relpath(os.path.join(where, directory), where)
 
 
+def _shown_folder(directory: Path) -> str:
+    """A folder as ``display_path`` shows the files in it ("." for the working directory)."""
+    try:
+        return _display_directory(os.getcwd(), os.fspath(directory))
+    except ValueError:  # another drive on Windows
+        return os.fspath(directory)
+
+
 def _excluded(path: Path, patterns: list[str]) -> bool:
     if not patterns:
         return False
@@ -184,15 +192,25 @@ class _Walk:
     path_filter: PathFilter | None = None
     follow_symlinks: bool = False
     files: list[Path] = field(default_factory=list)
+    # Each file as shown and its real path, worked out once per folder: a file that is
+    # not a symlink is its folder's real path plus its name (``real_path`` and
+    # ``display_path`` would look at every component of every file again).
+    shown: list[str] = field(default_factory=list)
+    reals: list[str] = field(default_factory=list)
+    # Real folder -> which kustomization files and ``.git`` it holds (``_AncestorPatches``
+    # reads this instead of looking again); folders holding none are not listed.
+    marks: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Every real folder walked (a folder not in ``marks`` holds no mark).
+    folders: set[str] = field(default_factory=set)
     unreadable: list[tuple[Path, str]] = field(default_factory=list)
     outside_links: list[Path] = field(default_factory=list)
 
     def run(self) -> _Walk:
         seen: set[tuple[int, int]] = set()
         top = real_path(self.root)
-        stack = [self.root]
+        stack = [(self.root, top)]
         while stack:
-            directory = stack.pop()
+            directory, real_directory = stack.pop()
             try:
                 stat = directory.stat()
             except OSError as exc:
@@ -207,25 +225,34 @@ class _Walk:
             except OSError as exc:
                 self.unreadable.append((directory, _reason(exc)))
                 continue
+            self.folders.add(real_directory)
+            marks = [entry.name for entry in entries if entry.name in _MARKS and _exists(entry)]
+            if marks:
+                self.marks[real_directory] = frozenset(marks)
+            shown_directory = _shown_folder(directory)
             subdirectories = []
             for entry in entries:
                 path = Path(entry.path)
                 if not self._wanted(entry, path):
                     continue
-                if (
-                    not self.follow_symlinks
-                    and entry.is_symlink()
-                    and not _inside(real_path(path), top)
-                ):
+                link = entry.is_symlink()
+                real = real_path(path) if link else os.path.join(real_directory, entry.name)
+                if link and not self.follow_symlinks and not _inside(real, top):
                     self.outside_links.append(path)
                     continue
                 try:
                     if entry.is_dir():
-                        subdirectories.append(path)
+                        subdirectories.append((path, real))
                     elif entry.is_file():
                         if self._manifest(entry, path):
                             self.files.append(path)
-                    elif entry.is_symlink() and entry.name.endswith(MANIFEST_SUFFIXES):
+                            self.reals.append(real)
+                            self.shown.append(
+                                entry.name
+                                if shown_directory == "."
+                                else os.path.join(shown_directory, entry.name)
+                            )
+                    elif link and entry.name.endswith(MANIFEST_SUFFIXES):
                         self.unreadable.append((path, _broken_link(path)))
                 except OSError as exc:
                     self.unreadable.append((path, _reason(exc)))
@@ -241,6 +268,22 @@ class _Walk:
         return entry.name.endswith(MANIFEST_SUFFIXES) and (
             self.path_filter is None or self.path_filter.included(path)
         )
+
+
+# What ``_AncestorPatches`` looks for in a folder: a kustomization, or ``.git`` (the top
+# of the project).
+_MARKS = frozenset((*KUSTOMIZATION_NAMES, ".git"))
+
+
+def _exists(entry: os.DirEntry[str]) -> bool:
+    """A kustomization that is a file, or a ``.git`` of any kind (as ``os.path``'s
+    ``isfile`` and ``exists`` would say)."""
+    try:
+        if entry.name in KUSTOMIZATION_NAMES:
+            return entry.is_file()
+        return not entry.is_symlink() or os.path.exists(entry.path)
+    except OSError:
+        return False
 
 
 def _walk(root: Path, exclude: list[str], path_filter: PathFilter | None = None) -> Iterator[Path]:
@@ -275,8 +318,14 @@ def _chart_folder(directory: str) -> bool:
     return parent != directory and _chart_folder(parent)
 
 
-def _kustomize_patches(path: Path, data: bytes) -> Iterator[Path]:
-    """Files a kustomization names as patches (strategic merge or JSON 6902)."""
+def _kustomize_patches(path: Path | str, data: bytes) -> Iterator[str]:
+    """Files a kustomization names as patches (strategic merge or JSON 6902), as real
+    paths."""
+    # Every key that names patch files has "patches" in its name; only a double-quoted
+    # key could spell it with escapes, only UTF-16 or UTF-32 text without the ASCII
+    # bytes. Most kustomizations name no patch: not parsed.
+    if not (b"patches" in data or b"\\" in data or b"\0" in data or data[:1] in b"\xfe\xff"):
+        return
     from kslint.yaml_reader import parse_yaml
 
     # The loader's own parser and limits: a kustomization is user input like any manifest
@@ -290,60 +339,82 @@ def _kustomize_patches(path: Path, data: bytes) -> Iterator[Path]:
         value = config.get(key)
         if isinstance(value, list):
             entries += value
+    folder = os.path.dirname(os.fspath(path))
     for entry in entries:
         target = entry.get("path") if isinstance(entry, dict) else entry
         # An inline patch is a YAML string with newlines, not a path; a NUL byte cannot
         # be in a path (the loader reports the kustomization if it matters).
         if isinstance(target, str) and "\n" not in target and "\0" not in target:
-            yield Path(real_path(path.parent / target))
+            yield real_path(os.path.join(folder, target))
 
 
 class _AncestorPatches:
     """Patches named by the kustomizations in a file's directory and its parents, up to
     the project root (the first directory holding ``.git``), whether or not those
-    kustomizations are being linted: pre-commit passes a changed patch file on its own."""
+    kustomizations are being linted: pre-commit passes a changed patch file on its own.
+
+    Folders are plain strings (real paths): ``pathlib`` objects per file and folder were
+    most of this class's time on a big tree."""
 
     def __init__(self) -> None:
-        self.by_directory: dict[Path, frozenset[str]] = {}
-        self.roots: dict[Path, bool] = {}
+        self.by_directory: dict[str, frozenset[str]] = {}
         # directory -> the patches named from it up to the project root: one lookup per
         # file instead of a walk up its parents (most of discovery's time on a big tree)
-        self.upward: dict[Path, frozenset[str]] = {}
-        self.parsed: dict[Path, frozenset[str]] = {}  # kustomization -> the patches it names
+        self.upward: dict[str, frozenset[str]] = {}
+        self.parsed: dict[str, frozenset[str]] = {}  # kustomization -> the patches it names
+        # What walks saw: every real folder, and the marks (``_MARKS``) of those that
+        # hold some; other folders are looked at.
+        self.folders: set[str] = set()
+        self.marks: dict[str, frozenset[str]] = {}
 
-    def names(self, path: Path) -> bool:
-        return str(path) in self._upward(path.parent)
+    def walked(self, folders: set[str], marks: dict[str, frozenset[str]]) -> None:
+        self.folders |= folders
+        self.marks.update(marks)
 
-    def _upward(self, directory: Path) -> frozenset[str]:
+    def _holds(self, directory: str, name: str) -> bool:
+        """Whether ``directory`` holds ``name`` (a file, for a kustomization)."""
+        if directory in self.folders:
+            return name in self.marks.get(directory, ())
+        candidate = os.path.join(directory, name)
+        if name in KUSTOMIZATION_NAMES:
+            return os.path.isfile(candidate)
+        return os.path.exists(candidate)
+
+    def names(self, real: str) -> bool:
+        """Whether the file at ``real`` (a real path) is a patch named from above."""
+        return real in self._upward(os.path.dirname(real))
+
+    def _upward(self, directory: str) -> frozenset[str]:
         known = self.upward.get(directory)
         if known is None:
             known = self._patches(directory)
-            root = self.roots.get(directory)
-            if root is None:
-                root = self.roots[directory] = (directory / ".git").exists()
-            if not root and directory.parent != directory:
-                known = known | self._upward(directory.parent)
+            parent = os.path.dirname(directory)
+            root = self._holds(directory, ".git")
+            if not root and parent != directory:
+                known = known | self._upward(parent)
             self.upward[directory] = known
         return known
 
-    def read(self, kustomization: Path, patches: frozenset[str]) -> None:
+    def read(self, kustomization: str, patches: frozenset[str]) -> None:
         """What a kustomization the run has read already names (it is not parsed again);
         ``kustomization``: its real path."""
         self.parsed[kustomization] = patches
 
-    def _patches(self, directory: Path) -> frozenset[str]:
+    def _patches(self, directory: str) -> frozenset[str]:
         known = self.by_directory.get(directory)
         if known is None:
             found: set[str] = set()
             for name in KUSTOMIZATION_NAMES:
-                candidate = directory / name
+                candidate = os.path.join(directory, name)
                 if candidate in self.parsed:
                     found |= self.parsed[candidate]
                     continue
                 try:
-                    if candidate.is_file():
-                        data = candidate.read_bytes()
-                        found.update(str(p) for p in _kustomize_patches(candidate, data))
+                    if self._holds(directory, name):
+                        with open(candidate, "rb") as stream:
+                            data = stream.read(MAX_FILE_BYTES + 1)
+                        if len(data) <= MAX_FILE_BYTES:
+                            found.update(_kustomize_patches(candidate, data))
                 except OSError:
                     continue
             known = self.by_directory[directory] = frozenset(found)
@@ -368,19 +439,20 @@ def discover(
     exclude = exclude or []
     limits = limits or Limits()
     discovery = Discovery(read_bytes=spent)
-    found: list[tuple[str, Path | None, str | None]] = []  # (shown, path, why unreadable)
+    found: list[_Found] = []
+    ancestors = _AncestorPatches()
     for raw in paths:
         if raw == STDIN:
-            found.append((STDIN, None, None))
+            found.append(_Found(STDIN, None))
             continue
-        found += _named(raw, exclude, path_filter, follow_symlinks, discovery)
+        found += _named(raw, exclude, path_filter, follow_symlinks, discovery, ancestors)
 
     seen: set[str] = set()
     opened = False  # some input could be read (even if it then proved too big)
     contents: list[tuple[str, Path | None, bytes]] = []
     resolved: dict[str, str] = {}  # shown -> the real path (worked out once per file)
-    for shown, path, unreadable in found:
-        key = resolved[shown] = real_path(path) if path is not None else STDIN
+    for shown, path, unreadable, real in found:
+        key = resolved[shown] = STDIN if path is None else real or real_path(path)
         if key in seen:
             continue
         seen.add(key)
@@ -404,15 +476,14 @@ def discover(
         raise UsageError(f"nothing could be read: {reasons}")
 
     patches: set[str] = set()
-    ancestors = _AncestorPatches()
     for shown, path, data in contents:
         if path is not None and path.name in KUSTOMIZATION_NAMES:
-            named = frozenset(str(p) for p in _kustomize_patches(path, data))
+            named = frozenset(_kustomize_patches(path, data))
             patches |= named
-            ancestors.read(Path(resolved[shown]), named)
+            ancestors.read(resolved[shown], named)
     for shown, path, data in contents:
         real = resolved[shown]
-        if path is not None and (real in patches or ancestors.names(Path(real))):
+        if path is not None and (real in patches or ancestors.names(real)):
             discovery.patch_fragments.append(shown)
             continue
         name = "<stdin>" if path is None else shown
@@ -421,13 +492,24 @@ def discover(
     return discovery
 
 
+class _Found(NamedTuple):
+    """One input found: the path as shown, the path (None: standard input), why it
+    cannot be read, its real path when the walk worked it out already."""
+
+    shown: str
+    path: Path | None
+    unreadable: str | None = None
+    real: str | None = None
+
+
 def _named(
     raw: str,
     exclude: list[str],
     path_filter: PathFilter | None,
     follow_symlinks: bool,
     discovery: Discovery,
-) -> list[tuple[str, Path | None, str | None]]:
+    ancestors: _AncestorPatches,
+) -> list[_Found]:
     """What one command-line path stands for: itself, or the files below it."""
     path = Path(raw)
     try:
@@ -436,15 +518,17 @@ def _named(
         raise UsageError(f"path does not exist: {raw}") from None
     except (OSError, ValueError) as exc:  # a parent without permission, a symlink loop
         reason = _reason(exc) if isinstance(exc, OSError) else str(exc)
-        return [(display_path(path), path, f"Cannot read {raw}: {reason}")]
+        return [_Found(display_path(path), path, f"Cannot read {raw}: {reason}")]
     if stat_module.S_ISDIR(info.st_mode):
         walk = _Walk(path, exclude, path_filter, follow_symlinks).run()
         discovery.outside_links += [display_path(p) for p in walk.outside_links]
-        found: list[tuple[str, Path | None, str | None]] = [
-            (display_path(p), p, None) for p in walk.files
+        ancestors.walked(walk.folders, walk.marks)
+        found = [
+            _Found(shown, p, None, real)
+            for p, shown, real in zip(walk.files, walk.shown, walk.reals, strict=True)
         ]
         found += [
-            (display_path(p), p, f"Cannot read {display_path(p)}: {why}")
+            _Found(display_path(p), p, f"Cannot read {display_path(p)}: {why}")
             for p, why in walk.unreadable
         ]
         return found
@@ -452,7 +536,7 @@ def _named(
         path_filter is not None and (path_filter.excluded(path) or not path_filter.included(path))
     ):
         return []
-    return [(display_path(path), path, None)]
+    return [_Found(display_path(path), path)]
 
 
 def _over_budget(limits: Limits) -> str:
@@ -494,8 +578,8 @@ def read_input(
     except (OSError, ValueError) as exc:
         reason = _reason(exc) if isinstance(exc, OSError) else str(exc)
         return Read(b"", f"Cannot read {shown}: {reason}", unreadable=True)
-    with os.fdopen(descriptor, "rb") as stream:
-        info = os.fstat(stream.fileno())
+    try:
+        info = os.fstat(descriptor)
         if not stat_module.S_ISREG(info.st_mode):
             kind = _file_type(info.st_mode)
             problem = f"{shown} is not a regular file ({kind}): not read; {_PIPE_HINT}"
@@ -503,12 +587,33 @@ def read_input(
         if info.st_size > limit:
             return Read(b"", f"{shown} is {info.st_size:,} bytes, over the {size} limit")
         try:
-            data = stream.read(limit + 1)  # a file that grows while read stops here too
+            data = _read_upto(descriptor, limit + 1, info.st_size)
         except OSError as exc:
             return Read(b"", f"Cannot read {shown}: {_reason(exc)}", unreadable=True)
+    finally:
+        os.close(descriptor)
     if len(data) > limit:
         return Read(b"", f"{shown} is over the {size} limit")
     return Read(data)
+
+
+def _read_upto(descriptor: int, most: int, size: int) -> bytes:
+    """Up to ``most`` bytes of an open file, whose size was ``size`` when looked at: read
+    in one call when it has not changed, in more when it grows meanwhile (and no further
+    than ``most``). Plain ``os.read`` calls: a buffered file object per input was a fifth
+    of a warm run's discovery time on a big tree."""
+    first = os.read(descriptor, min(size + 1, most)) if size else b""
+    if not first and size:
+        return first  # shrank to nothing since it was looked at
+    chunks = [first]
+    total = len(first)
+    while total < most:
+        chunk = os.read(descriptor, min(max(size, 65536), most - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 _PIPE_HINT = "kslint reads regular files, and standard input with `kslint lint -`"

@@ -323,7 +323,9 @@ def render_stage(sources: list[Source], context: list[Source], options: LintOpti
     directories, templates = _render_roots([*sources, *context])
     changed = None
     if context:
-        changed = {Path(s.path).resolve() for s in sources if s.path != "<stdin>"}
+        # real_path, not Path.resolve: a symlink loop among the changed files is an
+        # unreadable input (reported by the loader), not a crash here.
+        changed = {Path(real_path(s.path)) for s in sources if s.path != "<stdin>"}
     renders = render_units(directories, options.render, changed) if directories else Renders()
     if templates:
         charts = render_charts(templates, options.render)

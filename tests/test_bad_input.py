@@ -148,6 +148,12 @@ def test_a_symlink_loop_with_a_configuration_file(tmp_path: Path) -> None:
         ("invalid-yaml", "a.yaml", "Cannot read a.yaml: Too many levels of symbolic links."),
         ("invalid-yaml", "b.yaml", "Cannot read b.yaml: Too many levels of symbolic links."),
     ]
+    # As pre-commit runs it: the loop among the changed files, the project as context.
+    changed = lint(tmp_path, "a.yaml", "ok.yaml", "-f", "json")
+    assert changed.returncode == 1
+    assert findings(changed) == [
+        ("invalid-yaml", "a.yaml", "Cannot read a.yaml: Too many levels of symbolic links."),
+    ]
 
 
 @pytest.mark.parametrize(

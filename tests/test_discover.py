@@ -31,6 +31,26 @@ def test_kustomize_patches_are_fragments(tmp_path: Path, monkeypatch: pytest.Mon
     assert result.skipped == 3  # two patch fragments and the kustomization itself
 
 
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ('"patc\\x68es": [{path: patch.yaml}]\n', "utf-8"),  # the key spelled with an escape
+        ("patches: [{path: patch.yaml}]\n", "utf-16"),  # no ASCII "patches" in the bytes
+    ],
+)
+def test_patch_keys_found_however_spelled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, encoding: str
+) -> None:
+    """Discovery parses only kustomizations whose bytes could name a patch: the quick
+    look must not miss one spelled with escapes or written in UTF-16."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kustomization.yaml").write_bytes(text.encode(encoding))
+    (tmp_path / "patch.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\n")
+    result = lint(LintOptions(paths=["."], render=RenderSettings(mode="never")))
+    assert result.skipped == 2  # the patch fragment and the kustomization
+    assert [f.file for f in result.findings] == []
+
+
 def test_chart_templates_get_one_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     chart = tmp_path / "chart"
