@@ -112,17 +112,41 @@ def _span(span: Span) -> list[int]:
     return [span.line, span.column, span.end_line, span.end_column]
 
 
-def _finding(finding: Finding) -> list[Any]:
+def _same(text: str) -> Any:
+    return text
+
+
+class Strings:
+    """A run entry's table of strings: a finding names its rule, message, file and fix by
+    their index in it. Thousands of findings repeat a few hundred strings (a rule's fix,
+    a file's path): the entry is a fraction of the size, and a warm run decodes it in a
+    fraction of the time."""
+
+    def __init__(self) -> None:
+        self.table: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        index = self._index.get(text)
+        if index is None:
+            index = self._index[text] = len(self.table)
+            self.table.append(text)
+        return index
+
+
+def _finding(finding: Finding, name: Any = _same) -> list[Any]:
+    """``finding`` as JSON data; ``name``: how its strings are written (``Strings``: by
+    their index in the entry's table)."""
     obj = finding.obj
     return [
-        finding.rule,
-        finding.message,
-        finding.file,
+        name(finding.rule),
+        name(finding.message),
+        name(finding.file),
         _span(finding.span),
         None if obj is None else [obj.kind, obj.namespace, obj.name, obj.api_version],
         None if finding.severity is None else int(finding.severity),
-        finding.fix,
-        [[r.file, _span(r.span), r.message] for r in finding.related],
+        None if finding.fix is None else name(finding.fix),
+        [[name(r.file), _span(r.span), name(r.message)] for r in finding.related],
         list(finding.path),
         list(finding.kubernetes_versions),
         None if finding.origin is None else _finding_ref(finding.origin),
@@ -131,9 +155,14 @@ def _finding(finding: Finding) -> list[Any]:
     ]
 
 
-def _unfinding(data: list[Any]) -> Finding:
+def _unfinding(data: list[Any], table: list[str] | None = None) -> Finding:
+    """The finding ``_finding`` wrote (``table``: the entry's strings, when it has one)."""
     rule, message, file, span, obj, severity, fix, related, path, versions = data[:10]
     origin, scope, units = data[10:]
+    if table is not None:
+        rule, message, file = table[rule], table[message], table[file]
+        fix = None if fix is None else table[fix]
+        related = [[table[r[0]], r[1], table[r[2]]] for r in related]
     return Finding(
         rule,
         message,
@@ -149,6 +178,28 @@ def _unfinding(data: list[Any]) -> Finding:
         scope,
         tuple(units),
     )
+
+
+class DecodedLater(SourceFile):
+    """A file of a cached result: its text is decoded from the bytes read when a report
+    first asks (an excerpt of a finding's line), not for each of thousands of files."""
+
+    def __init__(self, path: str, data: bytes, decode: Any) -> None:
+        self.path = path
+        # The bytes read (kept here: a later stage may drop the source's).
+        self._data: bytes | None = data
+        self._decode = decode
+        self._text = ""
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        if self._data is not None:
+            self._text, self._data = self._decode(self._data), None
+        return self._text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text, self._data = value, None
 
 
 @dataclass
@@ -170,10 +221,13 @@ def to_entry(result: LintResult, inputs: set[str] | None = None) -> dict[str, An
     the text of any other file (a base a render read) is stored in the entry."""
     schema = result.schema
     inputs = inputs if inputs is not None else {file.path for file in result.files}
+    name = Strings()
     entry = {
-        "findings": [_finding(f) for f in result.findings],
-        "suppressed": [[_finding(s.finding), s.reason, s.in_source] for s in result.suppressed],
-        "baselined": [_finding(f) for f in result.baselined],
+        "findings": [_finding(f, name) for f in result.findings],
+        "suppressed": [
+            [_finding(s.finding, name), s.reason, s.in_source] for s in result.suppressed
+        ],
+        "baselined": [_finding(f, name) for f in result.baselined],
         "baseline": None
         if result.baseline is None
         else [result.baseline.path, result.baseline.hidden, result.baseline.gone],
@@ -185,9 +239,10 @@ def to_entry(result: LintResult, inputs: set[str] | None = None) -> dict[str, An
         "counts": [result.documents, result.objects, result.skipped],
         "units": list(getattr(result, "units", [])),
         "objects": [] if result.graph is None else _object_runs(result.graph.objects),
+        "strings": name.table,
     }
     try:
-        back = [_unfinding(f) for f in entry["findings"]]  # type: ignore[union-attr]
+        back = [_unfinding(f, name.table) for f in entry["findings"]]  # type: ignore[union-attr]
     except (TypeError, ValueError):
         return None
     return entry if back == result.findings else None
@@ -233,20 +288,21 @@ def _finding_ref(ref: ObjectRef) -> list[Any]:
 
 
 def from_entry(
-    entry: dict[str, Any], sources: list[Source], rules: RuleSet, texts: Any
+    entry: dict[str, Any], sources: list[Source], rules: RuleSet, decode: Any
 ) -> dict[str, Any]:
-    """The result again, as ``LintResult`` arguments; ``texts(source)`` decodes a
-    source's text for excerpts. Raises (KeyError, TypeError, ValueError) on an entry of
-    the wrong shape: the caller treats that as a miss."""
+    """The result again, as ``LintResult`` arguments; ``decode(data)`` decodes a
+    source's bytes for excerpts (when a report first asks). Raises (KeyError, TypeError,
+    ValueError) on an entry of the wrong shape: the caller treats that as a miss."""
     from kslint.baseline import BaselineState
 
     by_path = {source.path: source for source in sources}
-    files = []
+    files: list[SourceFile] = []
     for path, has_text, text in entry["files"]:
         source = by_path.get(path)
-        if text is None:
-            text = texts(source) if has_text and source else ""
-        files.append(SourceFile(path, text))
+        if text is None and has_text and source:
+            files.append(DecodedLater(path, source.data, decode))
+        else:
+            files.append(SourceFile(path, text or ""))
     file_of = {file.path: file for file in files}
     objects = [
         CachedObject(file_of.get(path) or SourceFile(path), ObjectRef(*ref))
@@ -256,16 +312,19 @@ def from_entry(
     schema = entry["schema"]
     baseline = entry["baseline"]
     documents, object_count, skipped = entry["counts"]
+    table = entry["strings"]
+    if not isinstance(table, list):
+        raise TypeError("an entry's strings are a list")
     return dict(
-        findings=[_unfinding(f) for f in entry["findings"]],
+        findings=[_unfinding(f, table) for f in entry["findings"]],
         files=files,
         documents=documents,
         objects=object_count,
         skipped=skipped,
         graph=CachedGraph(objects),
-        suppressed=[Suppression(_unfinding(f), r, s) for f, r, s in entry["suppressed"]],
+        suppressed=[Suppression(_unfinding(f, table), r, s) for f, r, s in entry["suppressed"]],
         baseline=None if baseline is None else BaselineState(*baseline),
-        baselined=[_unfinding(f) for f in entry["baselined"]],
+        baselined=[_unfinding(f, table) for f in entry["baselined"]],
         schema=None if schema is None else _schema_report(schema),
         rules=rules,
         units=list(entry["units"]),

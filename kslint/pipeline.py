@@ -352,7 +352,7 @@ def _lint_cached(inputs: Inputs, options: LintOptions, renders: str) -> LintResu
         entry = options.cache.get(cached_run.RUN, key)
         if entry is not None:
             try:
-                fields = cached_run.from_entry(entry, inputs.sources, rules, _text)
+                fields = cached_run.from_entry(entry, inputs.sources, rules, _decoded)
                 return LintResult(
                     **fields, outside_links=inputs.outside_links, inputs=inputs.paths, cache_key=key
                 )
@@ -369,7 +369,11 @@ def _lint_cached(inputs: Inputs, options: LintOptions, renders: str) -> LintResu
 
 def _text(source: Source) -> str:
     """A source's text as the loader decoded it (excerpts of a cached result)."""
-    return decode(source.data)[0] or ""
+    return _decoded(source.data)
+
+
+def _decoded(data: bytes) -> str:
+    return decode(data)[0] or ""
 
 
 def lint_loaded(

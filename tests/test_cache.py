@@ -133,7 +133,8 @@ def _sign(tmp_path: Path, key: str, body: bytes) -> bytes:
 
 def _forged(entry: Path, message: str) -> bytes:
     body = json.loads(entry.read_bytes()[len(FORMAT) :].partition(b"\n")[2])
-    body["findings"][0][1] = message
+    body["strings"].append(message)  # a finding names its message in the entry's strings
+    body["findings"][0][1] = len(body["strings"]) - 1
     return json.dumps(body).encode()
 
 
