@@ -185,13 +185,16 @@ def glob_match(relative: str, pattern: str) -> bool:
 
 @dataclass
 class _Walk:
-    """One directory walk: the files found, in order, and what could not be read."""
+    """One directory walk: the files found, in order, and what could not be read.
+
+    Paths are plain strings while walking (a ``Path`` per entry was a third of the walk's
+    time on a big tree)."""
 
     root: Path
     exclude: list[str]
     path_filter: PathFilter | None = None
     follow_symlinks: bool = False
-    files: list[Path] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
     # Each file as shown and its real path, worked out once per folder: a file that is
     # not a symlink is its folder's real path plus its name (``real_path`` and
     # ``display_path`` would look at every component of every file again).
@@ -202,17 +205,17 @@ class _Walk:
     marks: dict[str, frozenset[str]] = field(default_factory=dict)
     # Every real folder walked (a folder not in ``marks`` holds no mark).
     folders: set[str] = field(default_factory=set)
-    unreadable: list[tuple[Path, str]] = field(default_factory=list)
-    outside_links: list[Path] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    outside_links: list[str] = field(default_factory=list)
 
     def run(self) -> _Walk:
         seen: set[tuple[int, int]] = set()
         top = real_path(self.root)
-        stack = [(self.root, top)]
+        stack = [(os.fspath(self.root), top)]
         while stack:
             directory, real_directory = stack.pop()
             try:
-                stat = directory.stat()
+                stat = os.stat(directory)
             except OSError as exc:
                 self.unreadable.append((directory, _reason(exc)))
                 continue
@@ -229,45 +232,56 @@ class _Walk:
             marks = [entry.name for entry in entries if entry.name in _MARKS and _exists(entry)]
             if marks:
                 self.marks[real_directory] = frozenset(marks)
-            shown_directory = _shown_folder(directory)
-            subdirectories = []
-            for entry in entries:
-                path = Path(entry.path)
-                if not self._wanted(entry, path):
-                    continue
-                link = entry.is_symlink()
-                real = real_path(path) if link else os.path.join(real_directory, entry.name)
-                if link and not self.follow_symlinks and not _inside(real, top):
-                    self.outside_links.append(path)
-                    continue
-                try:
-                    if entry.is_dir():
-                        subdirectories.append((path, real))
-                    elif entry.is_file():
-                        if self._manifest(entry, path):
-                            self.files.append(path)
-                            self.reals.append(real)
-                            self.shown.append(
-                                entry.name
-                                if shown_directory == "."
-                                else os.path.join(shown_directory, entry.name)
-                            )
-                    elif link and entry.name.endswith(MANIFEST_SUFFIXES):
-                        self.unreadable.append((path, _broken_link(path)))
-                except OSError as exc:
-                    self.unreadable.append((path, _reason(exc)))
-            stack.extend(reversed(subdirectories))
+            self._entries(entries, top, _below(real_directory), _below(_shown_folder(directory)))
+            stack.extend(reversed(self._subdirectories))
         return self
 
-    def _wanted(self, entry: os.DirEntry[str], path: Path) -> bool:
-        if entry.name.startswith(".") or _excluded(path, self.exclude):
-            return False
-        return self.path_filter is None or not self.path_filter.excluded(path)
+    def _entries(
+        self, entries: list[os.DirEntry[str]], top: str, real_prefix: str, shown_prefix: str
+    ) -> None:
+        """Take one folder's entries: its manifests, and its subfolders to walk next."""
+        self._subdirectories: list[tuple[str, str]] = []
+        for entry in entries:
+            path = entry.path
+            if not self._wanted(entry):
+                continue
+            link = entry.is_symlink()
+            real = real_path(path) if link else real_prefix + entry.name
+            if link and not self.follow_symlinks and not _inside(real, top):
+                self.outside_links.append(path)
+                continue
+            try:
+                if entry.is_dir():
+                    self._subdirectories.append((path, real))
+                elif entry.is_file():
+                    if self._manifest(entry):
+                        self.files.append(path)
+                        self.reals.append(real)
+                        self.shown.append(shown_prefix + entry.name)
+                elif link and entry.name.endswith(MANIFEST_SUFFIXES):
+                    self.unreadable.append((path, _broken_link(path)))
+            except OSError as exc:
+                self.unreadable.append((path, _reason(exc)))
 
-    def _manifest(self, entry: os.DirEntry[str], path: Path) -> bool:
+    def _wanted(self, entry: os.DirEntry[str]) -> bool:
+        if entry.name.startswith("."):
+            return False
+        if self.exclude and _excluded(Path(entry.path), self.exclude):
+            return False
+        return self.path_filter is None or not self.path_filter.excluded(Path(entry.path))
+
+    def _manifest(self, entry: os.DirEntry[str]) -> bool:
         return entry.name.endswith(MANIFEST_SUFFIXES) and (
-            self.path_filter is None or self.path_filter.included(path)
+            self.path_filter is None or self.path_filter.included(Path(entry.path))
         )
+
+
+def _below(folder: str) -> str:
+    """What goes before a name to make the path of a file in ``folder`` ("" for the
+    working directory as shown): a string join instead of ``os.path.join`` per file."""
+    if folder == ".":
+        return ""
+    return folder if folder.endswith(os.sep) else folder + os.sep
 
 
 # What ``_AncestorPatches`` looks for in a folder: a kustomization, or ``.git`` (the top
@@ -286,18 +300,13 @@ def _exists(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _walk(root: Path, exclude: list[str], path_filter: PathFilter | None = None) -> Iterator[Path]:
-    """The manifest files below ``root``, in order (what cannot be read is left out)."""
-    yield from _Walk(root, exclude, path_filter).run().files
-
-
 def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
-def _broken_link(path: Path) -> str:
+def _broken_link(path: str) -> str:
     try:
-        path.stat()
+        os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return "a symlink loop"
@@ -449,7 +458,7 @@ def discover(
 
     seen: set[str] = set()
     opened = False  # some input could be read (even if it then proved too big)
-    contents: list[tuple[str, Path | None, bytes]] = []
+    contents: list[tuple[str, str | Path | None, bytes]] = []
     resolved: dict[str, str] = {}  # shown -> the real path (worked out once per file)
     for shown, path, unreadable, real in found:
         key = resolved[shown] = STDIN if path is None else real or real_path(path)
@@ -477,7 +486,7 @@ def discover(
 
     patches: set[str] = set()
     for shown, path, data in contents:
-        if path is not None and path.name in KUSTOMIZATION_NAMES:
+        if path is not None and os.path.basename(path) in KUSTOMIZATION_NAMES:
             named = frozenset(_kustomize_patches(path, data))
             patches |= named
             ancestors.read(resolved[shown], named)
@@ -497,7 +506,7 @@ class _Found(NamedTuple):
     cannot be read, its real path when the walk worked it out already."""
 
     shown: str
-    path: Path | None
+    path: str | Path | None
     unreadable: str | None = None
     real: str | None = None
 
@@ -556,7 +565,7 @@ class Read(NamedTuple):
 
 
 def read_input(
-    path: Path | None,
+    path: str | Path | None,
     stdin: Any = None,
     shown: str | None = None,
     limit: int = MAX_FILE_BYTES,
