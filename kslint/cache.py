@@ -80,6 +80,39 @@ def _secret() -> bytes:
     return path.read_bytes()
 
 
+def own_entry(name: str) -> Any | None:
+    """JSON that kslint keeps about itself (never about a repository: its parsed rule
+    catalog) beside the per-user key, signed with it; None when missing, unsigned,
+    tampered or unreadable."""
+    try:
+        secret = _key_file().read_bytes()
+        raw = (_key_file().parent / name).read_bytes()
+    except OSError:
+        return None
+    mac, _, body = raw.partition(b"\n")
+    expected = hmac.new(secret, name.encode() + b"\0" + body, hashlib.sha256).hexdigest()
+    if len(secret) < 32 or not hmac.compare_digest(mac, expected.encode()):
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def store_own_entry(name: str, value: Any) -> None:
+    """Keep ``value`` for ``own_entry``, when the per-user key exists (kslint makes it
+    only for the content cache); nothing happens when it cannot be written."""
+    try:
+        secret = _key_file().read_bytes()
+        if len(secret) < 32:
+            return
+        body = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        mac = hmac.new(secret, name.encode() + b"\0" + body, hashlib.sha256).hexdigest()
+        _atomic_write(_key_file().parent / name, mac.encode(), b"\n", body)
+    except (OSError, ValueError):
+        return
+
+
 def _atomic_write(path: Path, *parts: bytes, mode: int = 0o644) -> None:
     import tempfile  # only when writing: a warm run needs none of it
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -73,8 +73,29 @@ class RuleSet:
 @cache
 def _builtin() -> RuleSet:
     catalog = builtin_catalog()
+    return RuleSet(MappingProxyType(dict(catalog)), _BuiltinChecks())
+
+
+@cache
+def _builtin_checks() -> Mapping[str, Check]:
+    catalog = builtin_catalog()
     checks = {**_python_checks(), **_data_checks(catalog.values())}
-    return RuleSet(MappingProxyType(dict(catalog)), MappingProxyType(dict(sorted(checks.items()))))
+    return MappingProxyType(dict(sorted(checks.items())))
+
+
+class _BuiltinChecks(Mapping[str, Check]):
+    """The built-in checks, imported (every module of ``kslint.checks``, and what they
+    import) and compiled when first asked for: a run answered from the content cache,
+    ``--version`` or ``kslint rules`` never runs a check."""
+
+    def __getitem__(self, rule_id: str) -> Check:
+        return _builtin_checks()[rule_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_builtin_checks())
+
+    def __len__(self) -> int:
+        return len(_builtin_checks())
 
 
 def _python_checks() -> dict[str, Check]:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kslint.registry import Check, RuleMeta
+from kslint.registry import Check, RuleMeta, rule_document
 
 if TYPE_CHECKING:
     from kslint.policies.files import LoadedRule, PolicyError
@@ -109,7 +109,9 @@ def _compile(meta: RuleMeta) -> Any:
     from kslint.policies.cases import compile_rule
 
     source = meta.source.name if meta.source is not None else meta.id
-    policy, problems = compile_rule(meta.data, meta, f"rules/{source}", trusted=True)
+    # The document with positions (the catalog may hold a plain copy of it).
+    document = meta.data if meta.source is None else rule_document(meta.source)
+    policy, problems = compile_rule(document, meta, f"rules/{source}", trusted=True)
     if policy is None:
         details = "; ".join(f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems)
         raise ValueError(f"built-in rule {meta.id} does not compile: {details}")
