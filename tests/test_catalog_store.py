@@ -37,8 +37,8 @@ def test_the_stored_catalog_is_what_parsing_gives(rules: list[Path], tmp_path: P
     again = registry._catalog_documents(rules)
     assert again == parsed
     assert type(again[0]) is dict  # the stored copy (the parse gives YMap nodes)
-    assert [registry.parse_meta(d, p) for d, p in zip(again, rules)] == [
-        registry.parse_meta(d, p) for d, p in zip(parsed, rules)
+    assert [registry.parse_meta(d, p) for d, p in zip(again, rules, strict=True)] == [
+        registry.parse_meta(d, p) for d, p in zip(parsed, rules, strict=True)
     ]
 
 
