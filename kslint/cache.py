@@ -237,6 +237,22 @@ class Cache:
         if prune:
             self.prune(kind, KEEP, spare=path)
 
+    def filled_by(self, build: str) -> bool:
+        """Whether a run of kslint's ``build`` stored its result here (``stamp``): then
+        the next run finds most of its per-file work here. Only a hint for how to run
+        (whether to start worker processes ahead): nothing is read from the cache on it."""
+        try:
+            return (self.directory / BUILD_STAMP).read_text() == build
+        except (OSError, ValueError):
+            return False
+
+    def stamp(self, build: str) -> None:
+        if not self.enabled or self.filled_by(build):
+            return
+        with contextlib.suppress(OSError):
+            self._prepare()
+            _atomic_write(self.directory / BUILD_STAMP, build.encode())
+
     def prune(self, kind: str, keep: int, spare: Path | None = None) -> None:
         """Keep the newest ``keep`` entries of a kind (and ``spare``): each edit makes a
         new run entry, and only the latest ones can be hit again. Another run removing
@@ -266,6 +282,10 @@ class Cache:
             if not target.exists():
                 _atomic_write(target, text.encode())
         self._prepared = True
+
+
+# The build (``build_id``) of the last run that stored its result (``Cache.stamp``).
+BUILD_STAMP = "last-build"
 
 
 def clean(directory: Path) -> bool:

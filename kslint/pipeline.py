@@ -127,7 +127,8 @@ class LintResult:
 
 def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     """Run every built-in rule over the inputs. Raises ``UsageError`` for a bad path."""
-    reserve(options.jobs)  # workers forked before the inputs are read (kslint.workers)
+    if _may_need_workers(options):
+        reserve(options.jobs)  # workers forked before the inputs are read (kslint.workers)
     try:
         inputs = read_inputs(options, stdin)
         if options.cache is not None and options.cache.enabled:
@@ -137,6 +138,18 @@ def lint(options: LintOptions, stdin: Any = None) -> LintResult:
         return _lint_inputs(inputs, options)
     finally:
         dismiss()
+
+
+def _may_need_workers(options: LintOptions) -> bool:
+    """Whether the run may load many files itself: not when the content cache holds a
+    run of this very build (a warm run loads nothing; after an edit, the unchanged files'
+    results are in the cache). Workers are then forked only if a run finds it needs them."""
+    cache = options.cache
+    if cache is None or not cache.enabled:
+        return True
+    from kslint.cache import build_id
+
+    return not cache.filled_by(build_id())
 
 
 def _render_inputs(inputs: Inputs, options: LintOptions) -> str | None:
@@ -340,6 +353,7 @@ def _lint_cached(inputs: Inputs, options: LintOptions, renders: str) -> LintResu
     """The cached result of a run with the same inputs, settings and render inputs
     (``renders``), else a cold run whose result is stored (kslint.cache)."""
     from kslint import cached_run
+    from kslint.cache import build_id
 
     rules = options.rules or RuleSet.builtin()
     key = cached_run.run_key(
@@ -364,6 +378,7 @@ def _lint_cached(inputs: Inputs, options: LintOptions, renders: str) -> LintResu
         data = cached_run.to_entry(result, {source.path for source in inputs.sources})
         if data is not None:
             options.cache.put(cached_run.RUN, key, data)
+            options.cache.stamp(build_id())
     return result
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import run_kslint, write_repo
 
-from kslint import cached_run, workers
+from kslint import cached_run, pipeline, workers
 from kslint.cache import Cache
 from kslint.discover import Limits
 from kslint.pipeline import LintOptions, lint
@@ -259,3 +259,23 @@ def test_a_tree_json_cannot_carry_is_not_cached() -> None:
     doc.key_spans["b"] = doc.value_spans["b"] = doc.span
     with pytest.raises(cached_run.Uncacheable):  # a value JSON has no type for
         cached_run.tree_entry(doc)
+
+
+def test_workers_are_forked_ahead_only_while_the_cache_cannot_answer(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers are forked before the inputs are read (so they do not share those bytes),
+    but not when the cache holds a run of this build: a warm run loads nothing."""
+    reserved: list[int | None] = []
+    monkeypatch.setattr(pipeline, "reserve", lambda jobs: reserved.append(jobs))
+    cold = _run(project, jobs=2)
+    assert reserved == [2]
+    warm = _run(project, jobs=2)
+    assert reserved == [2]  # not again
+    assert _report(warm) == _report(cold)
+    (project / "db" / "pvc.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n")
+    edited = _run(project, jobs=2)  # one file to load: no workers ahead either
+    assert reserved == [2]
+    assert edited.findings != cold.findings
+    assert _report(_run(project, cached=False, jobs=2)) == _report(edited)
+    assert reserved == [2, 2]  # no cache: forked ahead
