@@ -15,7 +15,23 @@ lines, line endings, a byte-order mark and every other byte stay as they were.
 
 from __future__ import annotations
 
-from kslint.fix.edits import Edit, NotFixable
-from kslint.fix.plan import FileEdit, Fix, Planner, Resolution
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kslint.fix.edits import Edit, NotFixable
+    from kslint.fix.plan import FileEdit, Fix, Planner, Resolution
 
 __all__ = ["Edit", "FileEdit", "Fix", "NotFixable", "Planner", "Resolution"]
+
+# Imported when first named: a report of a cached run reads ``kslint.fix.offers`` only.
+_HOMES = {"Edit": "edits", "NotFixable": "edits"} | dict.fromkeys(
+    ("FileEdit", "Fix", "Planner", "Resolution"), "plan"
+)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

@@ -13,13 +13,14 @@ read back by the warm run (``prepare``); without them the run is made again, col
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kslint.cached_run import CachedGraph
 from kslint.findings import Finding
-from kslint.fix.plan import Fix, Planner, Resolution
-from kslint.fix.run import planner_for
-from kslint.graph import Graph
 from kslint.pipeline import LintResult
+
+if TYPE_CHECKING:  # the planner is imported when a report plans: a cached run never does
+    from kslint.fix.plan import Fix, Planner, Resolution
 
 FIXES = "fixes"  # the cache kind
 
@@ -78,7 +79,7 @@ class Plans:
         self._plans = stored is None  # else only the stored offers are known
         self._resolved: dict[int, Resolution] = {}
         self._stored: dict[int, tuple[Offer | None, str | None]] | None = None
-        if stored is None and result.graph is not None and not isinstance(result.graph, Graph):
+        if stored is None and isinstance(result.graph, CachedGraph):
             self._stored = {}  # a cached result (identities only): nothing known
         elif stored is not None:
             self._stored = {
@@ -91,6 +92,8 @@ class Plans:
         """The planner, made on first use: its indexes cover every object of the run,
         and most results (no finding with a fix) never need them."""
         if self._planner is None and self._plans:
+            from kslint.fix.run import planner_for
+
             self._planner = planner_for(self.result)
         return self._planner
 
@@ -196,7 +199,7 @@ def prepare(result: LintResult, cache: Any) -> bool:
         return True
     key = result.cache_key
     usable = cache is not None and getattr(cache, "enabled", False) and key is not None
-    if isinstance(result.graph, Graph):
+    if result.graph is not None and not isinstance(result.graph, CachedGraph):  # object trees
         plans = plans_for(result)
         if usable:
             cache.put(FIXES, key, plans.to_entry())
