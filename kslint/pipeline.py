@@ -10,12 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kslint.api_schemas import Prechecked, SchemaReport
-from kslint.api_schemas import validate as validate_schemas
-from kslint.api_schemas.kinds import is_unknown_kind
-from kslint.baseline import Baseline, BaselineState
 from kslint.config import Config
 from kslint.discover import (
     KUSTOMIZATION_NAMES,
@@ -25,35 +21,21 @@ from kslint.discover import (
     real_path,
     with_context,
 )
-from kslint.engine import apply_defaults, run_checks
 from kslint.findings import Finding, Suppression
-from kslint.graph import Graph
 from kslint.loader import LoadResult, Source, load_sources
 from kslint.objects import K8sObject, SourceFile
-from kslint.render import Renders, RenderSettings, helm_streams, render_charts, render_units
-from kslint.render.sourcemap import relocate as relocate_rendered
 from kslint.ruleset import RuleSet
-from kslint.suppress import SuppressionStage, enabled_checks
-from kslint.units import (
-    PLAIN,
-    UnitShape,
-    copied_identities,
-    first_definitions,
-    merge,
-    plain_units,
-    scope_copies,
-)
-from kslint.workers import (
-    FileOutcome,
-    SchemaWork,
-    dismiss,
-    jobs_for,
-    load_each,
-    load_one,
-    load_parallel,
-    reserve,
-)
 from kslint.yaml_reader import decode
+
+# The stages that lint are imported by the functions that run them (``_stages``): a run
+# answered from the content cache, which runs none, imports none of them.
+if TYPE_CHECKING:
+    from kslint.api_schemas import Prechecked, SchemaReport
+    from kslint.baseline import Baseline, BaselineState
+    from kslint.graph import Graph
+    from kslint.render import Renders, RenderSettings
+    from kslint.units import UnitShape
+    from kslint.workers import FileOutcome, SchemaWork
 
 
 @dataclass
@@ -80,7 +62,7 @@ class LintOptions:
     limits: Limits = field(default_factory=Limits)
     follow_symlinks: bool = False
     # Rendering of root kustomizations and charts (mode, commands, time limit).
-    render: RenderSettings = field(default_factory=RenderSettings)
+    render: RenderSettings = field(default_factory=lambda: _render_settings())
     # The content cache (kslint.cache.Cache); None: every run starts cold.
     cache: Any = None
     # A report needs the object trees (SARIF's fixes are planned on them): a cached
@@ -125,9 +107,18 @@ class LintResult:
         return {file.path: file for file in self.files}
 
 
+def _render_settings() -> RenderSettings:
+    from kslint.render import RenderSettings
+
+    return RenderSettings()
+
+
 def lint(options: LintOptions, stdin: Any = None) -> LintResult:
     """Run every built-in rule over the inputs. Raises ``UsageError`` for a bad path."""
-    if _may_need_workers(options):
+    ahead = _may_need_workers(options)
+    if ahead:
+        from kslint.workers import reserve
+
         reserve(options.jobs)  # workers forked before the inputs are read (kslint.workers)
     try:
         inputs = read_inputs(options, stdin)
@@ -137,7 +128,10 @@ def lint(options: LintOptions, stdin: Any = None) -> LintResult:
                 return _lint_cached(inputs, options, renders)
         return _lint_inputs(inputs, options)
     finally:
-        dismiss()
+        if ahead:
+            from kslint.workers import dismiss
+
+            dismiss()
 
 
 def _may_need_workers(options: LintOptions) -> bool:
@@ -173,6 +167,9 @@ def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
 def lint_rendered(inputs: Inputs, options: LintOptions) -> tuple[LintResult, Renders]:
     """Lint ``inputs`` as ``lint`` does (renders included, never the cache), and give the
     renders too: ``kslint fix`` plans fixes in the source files they consumed."""
+    from kslint.render import helm_streams
+    from kslint.workers import SchemaWork, dismiss, jobs_for
+
     sources, context_sources = inputs.sources, inputs.context
     renders = render_stage(sources, context_sources, options)
     consumed = renders.consumed  # computed once: a union over every unit
@@ -212,6 +209,8 @@ def _load(
 ) -> tuple[LoadResult, dict[int, Prechecked]]:
     """The sources loaded (in ``jobs`` processes), each unchanged file's result taken
     from the content cache's per-file entries when the run has a cache."""
+    from kslint.workers import jobs_for, load_each, load_one, load_parallel
+
     cache, file_limit = options.cache, options.limits.max_file_bytes
     if cache is not None and cache.enabled and sources:
         from kslint import cached_run
@@ -333,6 +332,8 @@ def _render_roots(sources: list[Source]) -> tuple[list[Path], list[Path]]:
 def render_stage(sources: list[Source], context: list[Source], options: LintOptions) -> Renders:
     """Render the root kustomizations among the inputs (pre-commit: those whose render
     reads a given file, found through the project context)."""
+    from kslint.render import Renders, render_charts, render_units
+
     directories, templates = _render_roots([*sources, *context])
     changed = None
     if context:
@@ -409,6 +410,21 @@ def lint_loaded(
     ``prechecked``: schema work the loading workers did (``kslint.workers``).
     Findings in rendered output are moved to their source nodes (the renders' source maps,
     ``kslint.render.sourcemap``) before findings that several units share are merged."""
+    from kslint.api_schemas import validate as validate_schemas
+    from kslint.engine import apply_defaults, run_checks
+    from kslint.graph import Graph
+    from kslint.render import Renders
+    from kslint.render.sourcemap import relocate as relocate_rendered
+    from kslint.suppress import SuppressionStage, enabled_checks
+    from kslint.units import (
+        PLAIN,
+        copied_identities,
+        first_definitions,
+        merge,
+        plain_units,
+        scope_copies,
+    )
+
     rule_set = options.rules or RuleSet.builtin()
     rules = rule_set.catalog
     config = options.config
@@ -515,6 +531,8 @@ def _run_files(
 def _related_kinds(objects: list[K8sObject]) -> list[K8sObject]:
     """An object of a kind its built-in group does not serve takes part in no relation;
     the schema stage reports it (unknown-kind)."""
+    from kslint.api_schemas.kinds import is_unknown_kind
+
     return [obj for obj in objects if not is_unknown_kind(obj.api_version, obj.kind)]
 
 
@@ -532,6 +550,8 @@ def _by_unit(
 ) -> list[tuple[str, list[Finding]]]:
     """Findings of a stage that ran over every unit at once, given back to the units
     whose files they are about."""
+    from kslint.units import PLAIN
+
     owners = _owners(units)
     grouped: dict[str, list[Finding]] = {unit.name: [] for unit in units}
     for finding in findings:

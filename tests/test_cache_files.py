@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import run_kslint, write_repo
 
-from kslint import cached_run, pipeline, workers
+from kslint import cached_run, workers
 from kslint.cache import Cache
 from kslint.discover import Limits
 from kslint.pipeline import LintOptions, lint
@@ -267,7 +267,7 @@ def test_workers_are_forked_ahead_only_while_the_cache_cannot_answer(
     """Workers are forked before the inputs are read (so they do not share those bytes),
     but not when the cache holds a run of this build: a warm run loads nothing."""
     reserved: list[int | None] = []
-    monkeypatch.setattr(pipeline, "reserve", lambda jobs: reserved.append(jobs))
+    monkeypatch.setattr(workers, "reserve", lambda jobs: reserved.append(jobs))
     cold = _run(project, jobs=2)
     assert reserved == [2]
     warm = _run(project, jobs=2)
