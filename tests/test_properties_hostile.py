@@ -141,6 +141,8 @@ KUSTOMIZATION_KEYS = [
 @SETTINGS
 @given(mapping_of(KUSTOMIZATION_KEYS))
 @example({"patches": ["a\x00b"]})
+@example({"patchesStrategicMerge": ["\x00"]})  # a NUL path in the cache key's file list
+@example({"resources": ["0x" + "f" * 5000]})  # a name the system refuses as too long
 def test_random_kustomizations(kustomization: dict[str, Any]) -> None:
     with project({"kustomization.yaml": as_yaml(kustomization), "ok.yaml": CONFIGMAP}):
         run(".", "--no-config")

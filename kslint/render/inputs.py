@@ -42,7 +42,7 @@ def describe(
     for path in sorted(files):
         try:
             data = path.read_bytes()
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a path with a NUL byte
             return None
         digest.update(f"{path}\0{hashlib.sha256(data).hexdigest()}\n".encode())
     return digest.hexdigest()

@@ -30,7 +30,7 @@ _GENERATORS = ("configMapGenerator", "secretGenerator")
 def kustomization_file(directory: Path) -> Path | None:
     for name in KUSTOMIZATION_NAMES:
         candidate = directory / name
-        if candidate.is_file():
+        if _is_file(candidate):
             return candidate
     return None
 
@@ -155,7 +155,7 @@ class KustomizationReader:
         return self.cache[resolved]
 
     def _read(self, directory: Path) -> Kustomization | None:
-        path = kustomization_file(directory) if directory.is_dir() else None
+        path = kustomization_file(directory) if _is_dir(directory) else None
         if path is None:
             return None
         try:
@@ -172,7 +172,7 @@ class KustomizationReader:
         if known is None:
             known = []
             for path in [*kustomization.resources, *kustomization.components]:
-                child = self.at(path) if path.is_dir() else None
+                child = self.at(path) if _is_dir(path) else None
                 if child is not None:
                     known.append(child)
             self._children[kustomization.path] = known
@@ -213,7 +213,7 @@ class KustomizationReader:
         for kustomization in self.closure(root):
             files.add(kustomization.path)
             for path in kustomization.resources:
-                if path.is_file():
+                if _is_file(path):
                     files.add(path)
             for path in [*kustomization.patch_files(), *kustomization.data_files()]:
                 files.add(path)
@@ -228,3 +228,20 @@ class KustomizationReader:
             used.update(child.path for child in self.children(kustomization))
         roots = [k for k in found if k.path not in used and not k.is_component]
         return sorted({k.path: k for k in roots}.values(), key=lambda k: str(k.path))
+
+
+def _is_dir(path: Path) -> bool:
+    """``Path.is_dir``, false for a path the system refuses (too long, a NUL byte)
+    instead of raising: the paths a kustomization names are user input."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    """``Path.is_file``, false for a path the system refuses (as ``_is_dir``)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
