@@ -356,7 +356,7 @@ def load_sources(
     collector is paused while trees are built: they hold no cycles, and collecting during
     allocation-heavy parsing doubles its cost. ``release``: drop each source's bytes
     (``data = b""``) as soon as it is loaded, so a run never holds all the bytes read and
-    all the trees at once."""
+    all the trees at once, and keep its text compressed (``SourceFile.compact``)."""
     result = LoadResult()
     with building_trees():
         for source in sources:
@@ -369,6 +369,7 @@ def load_sources(
                 result.extend(load_source(source, default_namespace, left, max_file_bytes))
             if release:
                 source.data = b""
+                result.files[-1].compact()  # the per-file work is done (SourceFile.compact)
     return result
 
 

@@ -203,15 +203,16 @@ def load_one(
 ) -> FileOutcome:
     """One file's per-file work (in a worker, or in the main process)."""
     result = load_source(source, namespace, limit, file_limit)
-    for file in result.files:  # derived on demand; not worth sending
-        vars(file).pop("lines", None)
-        vars(file).pop("directory", None)
     checks = None
     if schema is not None and result.objects:
         try:
             checks = precheck(result.objects, schema.kubernetes_version, schema.schema_dirs)
         except Exception:  # the main process does it again and reports what is wrong
             checks = None
+    for file in result.files:  # derived on demand; not worth sending
+        vars(file).pop("lines", None)
+        vars(file).pop("directory", None)
+        file.compact()  # the per-file work is done: what reads the text later is rare
     return result, checks
 
 

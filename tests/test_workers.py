@@ -14,6 +14,7 @@ from helpers import run_kslint, write_files
 from kslint import workers
 from kslint.api_schemas import validate
 from kslint.loader import Source, load_sources
+from kslint.objects import SourceFile
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -243,3 +244,56 @@ def test_a_run_that_stops_early_ends_its_workers(
     outcomes.close()
     [pool] = pools
     assert pool.workers and not any(process.is_alive() for process, _ in pool.workers)
+
+
+# A file long enough that its text is kept compressed after loading (SourceFile.compact),
+# with text that is not ASCII above the finding.
+LONG = "".join(
+    f"# Données de l'équipe, ligne {i}: du texte pour remplir le fichier.\n" for i in range(12)
+)
+COMPRESSED = {
+    "a/deploy.yaml": LONG
+    + """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, annotations: {note: "café"}}
+spec:
+  replicas: "two"
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx}]}
+""",
+}
+COMPRESSED["b/deploy.yaml"] = COMPRESSED["a/deploy.yaml"].replace(
+    'replicas: "two"', 'replicas: "two"  # kslint: disable=schema-violation'
+)
+
+
+def test_compacted_texts_read_as_loaded(tmp_path: Path) -> None:
+    root = write_files(tmp_path, COMPRESSED)
+    plain = load_sources(_sources(root))
+    for loaded in (
+        load_sources(_sources(root), release=True),
+        workers.load_parallel(_sources(root), jobs=2)[0],
+    ):
+        assert all(file._zipped is not None for file in loaded.files)  # kept compressed
+        assert [f.text for f in loaded.files] == [f.text for f in plain.files]
+        assert loaded.files[0].lines[12] == "apiVersion: apps/v1"
+    short = SourceFile("short.yaml", "a: 1\n")
+    short.compact()
+    assert short._zipped is None and short.text == "a: 1\n"  # too short to gain
+    changed = load_sources(_sources(root), release=True).files[0]
+    changed.text = "b: 2\n"  # a new text replaces the compressed one
+    assert changed.text == "b: 2\n" and changed.lines == ["b: 2"]
+
+
+def test_excerpts_and_comments_of_compacted_files(tmp_path: Path) -> None:
+    root = write_files(tmp_path, COMPRESSED)
+    one = run_kslint("lint", ".", "--no-cache", "--jobs", "1", cwd=root)
+    assert one.returncode == 1, one.stderr
+    assert "a/deploy.yaml:17:13: error[schema-violation] spec.replicas" in one.stdout
+    assert '   17 |   replicas: "two"\n' in one.stdout  # the excerpt, from the compressed text
+    assert "b/deploy.yaml:17" not in one.stdout  # its comment suppresses the finding
+    two = run_kslint("lint", ".", "--no-cache", "--jobs", "2", cwd=root)
+    assert two.stdout == one.stdout
