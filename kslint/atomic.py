@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 
@@ -24,9 +25,11 @@ def _mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_all(outputs: list[tuple[Path, str]]) -> None:
-    """Write each ``(target, text)`` as UTF-8. Raises ``OSError`` (its ``filename`` the
-    target) when one cannot be written; then none is changed."""
+def write_all(outputs: Sequence[tuple[Path, str | Iterable[str]]]) -> None:
+    """Write each ``(target, text)`` as UTF-8, ``text`` whole or in pieces (a report made
+    as it is written: never held whole). Raises ``OSError`` (its ``filename`` the
+    target) when one cannot be written; then none is changed, also when making the
+    pieces raises."""
     temporary: list[tuple[str, Path]] = []
     try:
         for target, text in outputs:
@@ -37,7 +40,8 @@ def write_all(outputs: list[tuple[Path, str]]) -> None:
                 )
                 temporary.append((name, target))
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(text)
+                    for piece in [text] if isinstance(text, str) else text:
+                        stream.write(piece)
                 os.chmod(name, _mode(target))
             except OSError as exc:
                 exc.filename = str(target)

@@ -19,6 +19,8 @@ import typer
 from kslint import __version__
 
 if TYPE_CHECKING:  # the CLI imports stages lazily: ``--version`` and ``--help`` stay fast
+    from collections.abc import Iterable, Iterator
+
     from kslint.config import Overrides
     from kslint.fix.run import FixRun
     from kslint.pipeline import LintOptions, LintResult
@@ -645,7 +647,7 @@ def _refuse_inputs(targets: list[Path], inputs: list[str], baseline: Path | None
             raise _fail(f"refusing to write {target}: it is {shown}, a manifest this run reads")
 
 
-def _write_all(outputs: list[tuple[Path, str]]) -> None:
+def _write_all(outputs: list[tuple[Path, str | Iterable[str]]]) -> None:
     """Write every report to a temporary name beside its target, then move them all into
     place: an interrupted or failed run leaves every earlier report as it was, never some
     new and some half-written."""
@@ -657,10 +659,12 @@ def _write_all(outputs: list[tuple[Path, str]]) -> None:
         raise _fail(f"cannot write {exc.filename}: {exc.strerror}") from None
 
 
-def _emit(text: str) -> None:
-    """Write to standard output; a full disk or closed pipe is a clear error, not a crash."""
+def _emit(text: str | Iterable[str]) -> None:
+    """Write to standard output (a text, or its pieces as they are made); a full disk or
+    closed pipe is a clear error, not a crash."""
     try:
-        sys.stdout.write(text)
+        for piece in [text] if isinstance(text, str) else text:
+            sys.stdout.write(piece)
         sys.stdout.flush()
     except OSError as exc:
         # Python flushes stdout again at exit: point it at /dev/null so that does not fail.
@@ -761,10 +765,12 @@ def _render_settings(
     )
 
 
-def _render(name: str, result: LintResult, context: ReportContext) -> str:
-    from kslint.report import formats
+def _render(name: str, result: LintResult, context: ReportContext) -> Iterator[str]:
+    """The report, made piece by piece as it is written (``kslint.report.stream``): a
+    report of tens of thousands of findings is never held whole."""
+    from kslint.report import stream
 
-    return formats()[name](result, context)
+    return stream(name, result, context)
 
 
 def _write(target: Path, text: str) -> None:

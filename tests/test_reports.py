@@ -609,3 +609,61 @@ def test_gate_line_names_the_findings_that_failed() -> None:
 
 def test_every_format_is_registered() -> None:
     assert list(formats()) == ["text", "json", "sarif", "junit", "github", "gitlab", "markdown"]
+
+
+# --- Streamed reports ------------------------------------------------------------------
+
+
+def test_streamed_reports_are_the_rendered_ones_in_pieces(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kslint.report import CHUNK_CHARACTERS, stream
+
+    small = lint_here(REPORTS, monkeypatch)
+    many = made_result(
+        [finding(span=Span(line, 7, line, 15), message=f"é {line}") for line in range(1, 3001)]
+    )
+    for result in (small, many, made_result([])):
+        for name, render in formats().items():
+            for context in (ReportContext(), ReportContext(show_suppressed=True, color=True)):
+                pieces = list(stream(name, result, context))
+                assert "".join(pieces) == render(result, context), name
+                # JUnit comes in one piece (ElementTree); Markdown is short by design.
+                if result is many and name not in ("junit", "markdown"):
+                    assert len(pieces) > 1, name
+                    assert max(map(len, pieces[:-1])) < 2 * CHUNK_CHARACTERS, name
+    # The JSON layouts are those of json.dumps (SARIF, GitLab), and one finding per line.
+    for name in ("sarif", "gitlab"):
+        text = "".join(stream(name, many, ReportContext()))
+        assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+    for result in (many, made_result([])):
+        text = "".join(stream("json", result, ReportContext()))
+        document = json.loads(text)
+        found = document.pop("findings")
+        head = json.dumps(document, indent=2, ensure_ascii=False).split("\n", 2)
+        body = ",\n".join("    " + json.dumps(f, ensure_ascii=False) for f in found)
+        body = f"[\n{body}\n  ]" if found else "[]"
+        assert text == "\n".join([*head[:2], f'  "findings": {body},', head[2]]) + "\n"
+
+
+def test_a_report_that_fails_while_streamed_changes_no_file(tmp_path: Path) -> None:
+    from kslint.atomic import write_all
+
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_text("old a", encoding="utf-8")
+    second.write_text("old b", encoding="utf-8")
+
+    def failing() -> Any:
+        yield "new "
+        raise RuntimeError("a bug while rendering")
+
+    with pytest.raises(RuntimeError):
+        write_all([(first, iter(["new a"])), (second, failing())])
+    assert first.read_text(encoding="utf-8") == "old a"
+    assert second.read_text(encoding="utf-8") == "old b"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]
+    write_all([(first, iter(["new ", "a"])), (second, "new b")])
+    assert (first.read_text(encoding="utf-8"), second.read_text(encoding="utf-8")) == (
+        "new a",
+        "new b",
+    )

@@ -1,12 +1,16 @@
 """Report stage: pure functions from a lint result to text. Adding a format never touches
-a rule; each format is one module with a ``render(result, context) -> str``."""
+a rule; each format is one module with a ``render(result, context) -> str``, and may have
+a ``chunks(result, context)`` that yields the same text in pieces: ``stream`` writes a
+report of tens of thousands of findings without holding all of it (and copies of it)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from kslint.findings import Finding, Severity
 from kslint.fingerprint import fingerprint
@@ -102,3 +106,42 @@ def _renderer(module: str) -> Callable[[LintResult, ReportContext], str]:
 
 def formats() -> dict[str, Callable[[LintResult, ReportContext], str]]:
     return {name: _renderer(module) for name, module in _FORMAT_MODULES.items()}
+
+
+CHUNK_CHARACTERS = 1 << 16  # what ``stream`` hands the writer at a time, about
+
+
+def stream(name: str, result: LintResult, context: ReportContext) -> Iterator[str]:
+    """The report in format ``name``, in pieces of about ``CHUNK_CHARACTERS`` (joined:
+    what ``render`` gives), made as they are asked for. A format without ``chunks``
+    comes in one piece."""
+    from importlib import import_module
+
+    module = import_module(f"kslint.report.{_FORMAT_MODULES[name]}")
+    chunks = getattr(module, "chunks", None)
+    if chunks is None:
+        yield module.render(result, context)
+    else:
+        yield from batched(chunks(result, context))
+
+
+def batched(pieces: Iterable[str], size: int = CHUNK_CHARACTERS) -> Iterator[str]:
+    """Small pieces joined into chunks of about ``size`` characters (fewer writes)."""
+    held: list[str] = []
+    length = 0
+    for piece in pieces:
+        held.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(held)
+            held.clear()
+            length = 0
+    if held:
+        yield "".join(held)
+
+
+def indented_json(value: Any) -> Iterator[str]:
+    """``json.dumps(value, indent=2, ensure_ascii=False) + "\\n"`` in pieces (the same
+    encoder: ``indent`` makes ``dumps`` use the pure-Python one, which yields pieces)."""
+    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(value)
+    yield "\n"

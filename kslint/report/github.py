@@ -11,6 +11,7 @@ are the SARIF region's (1-based, end column exclusive, columns in code points).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 from kslint.findings import Finding, Severity
 from kslint.pipeline import LintResult
@@ -55,4 +56,10 @@ def annotation(finding: Finding) -> str:
 
 
 def render(result: LintResult, context: ReportContext) -> str:
-    return "".join(annotation(finding) + "\n" for finding in result.findings)
+    return "".join(chunks(result, context))
+
+
+def chunks(result: LintResult, context: ReportContext) -> Iterator[str]:
+    """The report in pieces, one finding at a time (``kslint.report.stream``)."""
+    for finding in result.findings:
+        yield annotation(finding) + "\n"

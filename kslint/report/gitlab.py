@@ -10,13 +10,13 @@ error that means kslint could not check the input at all (``invalid-yaml``,
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from kslint.findings import Finding, Severity
 from kslint.pipeline import LintResult
-from kslint.report import ReportContext, unique_fingerprints
+from kslint.report import ReportContext, indented_json, unique_fingerprints
 
 SEVERITIES = {Severity.INFO: "info", Severity.WARNING: "minor", Severity.ERROR: "major"}
 BLIND_SPOTS = frozenset({"invalid-yaml", "internal-error"})
@@ -64,6 +64,11 @@ def issue(finding: Finding, fingerprint: str) -> dict[str, Any]:
 
 
 def render(result: LintResult, context: ReportContext) -> str:
+    return "".join(chunks(result, context))
+
+
+def chunks(result: LintResult, context: ReportContext) -> Iterator[str]:
+    """The report in pieces (``kslint.report.stream``)."""
     prints = unique_fingerprints(result.findings)
     issues = [issue(finding, fp) for finding, fp in zip(result.findings, prints, strict=True)]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    yield from indented_json(issues)

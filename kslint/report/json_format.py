@@ -9,6 +9,7 @@ A finding whose rule has fixes that do not apply here says why in ``autofix_refu
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kslint.findings import Finding
@@ -86,11 +87,15 @@ def _autofix(finding: Finding, plans: Plans) -> dict[str, Any]:
 
 
 def render(result: LintResult, context: ReportContext) -> str:
+    return "".join(chunks(result, context))
+
+
+def chunks(result: LintResult, context: ReportContext) -> Iterator[str]:
+    """The report in pieces, one finding at a time (``kslint.report.stream``)."""
     plans = plans_for(result)
     safe, unsafe = plans.fixable()
-    document = {
+    document: dict[str, Any] = {
         "version": VERSION,
-        "findings": [finding_dict(finding, plans) for finding in result.findings],
         "summary": {
             "files": len(result.files),
             "documents": result.documents,
@@ -108,21 +113,20 @@ def render(result: LintResult, context: ReportContext) -> str:
             "validated": result.schema.validated,
             "without_schema": sum(result.schema.without_schema.values()),
         }
-    return _dumps(document)
+    yield from _dumped(document, (finding_dict(finding, plans) for finding in result.findings))
 
 
-def _dumps(document: dict[str, Any]) -> str:
+def _dumped(document: dict[str, Any], findings: Iterable[dict[str, Any]]) -> Iterator[str]:
     """Indented JSON with one finding per line: as readable (and as easy to diff) as
     indenting every field, and the findings go through the C encoder, which ``indent``
     turns off (a report of thousands of findings took longer to write than a cached
-    run took to lint)."""
-    findings = document.pop("findings")
+    run took to lint). ``findings`` go after "version" (the second line of ``head``)."""
     head = json.dumps(document, indent=2, ensure_ascii=False)
-    if not findings:
-        body = "[]"
-    else:
-        lines = ",\n".join("    " + json.dumps(f, ensure_ascii=False) for f in findings)
-        body = "[\n" + lines + "\n  ]"
-    # "findings" goes back where it was: after "version" (the second line of ``head``).
     opening, version, rest = head.split("\n", 2)
-    return "\n".join([opening, version, f'  "findings": {body},', rest]) + "\n"
+    yield f'{opening}\n{version}\n  "findings": '
+    separator = "[\n    "
+    for found in findings:
+        yield separator + json.dumps(found, ensure_ascii=False)
+        separator = ",\n    "
+    yield "[]" if separator == "[\n    " else "\n  ]"
+    yield f",\n{rest}\n"

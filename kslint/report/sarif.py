@@ -14,8 +14,8 @@ the loader does, and the run says so in ``columnKind``.
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,7 +26,7 @@ from kslint.fix.offers import PlacedEdit, Plans, command, plans_for
 from kslint.nodes import Span
 from kslint.pipeline import LintResult
 from kslint.registry import RuleMeta
-from kslint.report import ReportContext, unique_fingerprints
+from kslint.report import ReportContext, indented_json, unique_fingerprints
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -249,4 +249,10 @@ def report(result: LintResult, context: ReportContext, root: Path | None = None)
 
 
 def render(result: LintResult, context: ReportContext) -> str:
-    return json.dumps(report(result, context), indent=2, ensure_ascii=False) + "\n"
+    return "".join(chunks(result, context))
+
+
+def chunks(result: LintResult, context: ReportContext) -> Iterator[str]:
+    """The report in pieces (``kslint.report.stream``): what ``json.dumps`` with an
+    indent writes, never joined into one string."""
+    yield from indented_json(report(result, context))

@@ -6,6 +6,7 @@ before the severity marks a finding ``kslint fix`` fixes, and a closing line cou
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 from rich.console import Console
 from rich.text import Text
@@ -90,6 +91,11 @@ def _suppressed(suppressed: list[Suppression]) -> str:
 
 
 def render(result: LintResult, context: ReportContext) -> str:
+    return "".join(chunks(result, context))
+
+
+def chunks(result: LintResult, context: ReportContext) -> Iterator[str]:
+    """The report in pieces, one finding at a time (``kslint.report.stream``)."""
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -110,6 +116,7 @@ def render(result: LintResult, context: ReportContext) -> str:
         for line in _finding(finding, sources, fixable):
             console.print(line)
         console.print()
+        yield _taken(buffer)
     console.print(Text(summary_line(result), style="bold"))
     fixes = fixable_line(*plans.fixable())
     if fixes is not None:
@@ -117,7 +124,14 @@ def render(result: LintResult, context: ReportContext) -> str:
     gate = gate_line(result, context.fail_on)
     if gate is not None:
         console.print(Text(gate, style="bold red"))
-    text = buffer.getvalue()
+    yield _taken(buffer)
     if context.show_suppressed:
-        text += "\n" + _suppressed(result.suppressed)
+        yield "\n" + _suppressed(result.suppressed)
+
+
+def _taken(buffer: io.StringIO) -> str:
+    """What the console wrote so far, the buffer emptied."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
     return text
