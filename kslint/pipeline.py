@@ -215,6 +215,9 @@ def _load(
     if cache is not None and cache.enabled and sources:
         from kslint import cached_run
 
+        # Cache entries store every node's position: CRD schemas keep theirs.
+        schema = replace(schema, release=False) if schema is not None else None
+
         def each(misses: list[Source]) -> Iterable[FileOutcome]:
             # A file too big for a per-file entry gets no schema pre-check either: kept
             # per object until validation, its results would only take memory.

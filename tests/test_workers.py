@@ -3,6 +3,7 @@ same order; a worker that fails loses no file; the CPUs a run may use."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
@@ -297,3 +298,42 @@ def test_excerpts_and_comments_of_compacted_files(tmp_path: Path) -> None:
     assert "b/deploy.yaml:17" not in one.stdout  # its comment suppresses the finding
     two = run_kslint("lint", ".", "--no-cache", "--jobs", "2", cwd=root)
     assert two.stdout == one.stdout
+
+
+SCHEMA_ERRORS = {
+    "crd.yaml": CRD + "                keep: {type: integer, description: 5}\n",
+    "backup.yaml": """\
+        apiVersion: example.com/v1
+        kind: Backup
+        metadata: {name: nightly}
+        spec: {schedule: 3, keep: 2, extra: true}
+        """,
+}
+SCHEMA_PATH = ("spec", "versions", 0, "schema", "openAPIV3Schema")
+
+
+def test_a_crd_checked_in_a_worker_keeps_its_schemas_without_positions(tmp_path: Path) -> None:
+    root = write_files(tmp_path, SCHEMA_ERRORS)
+    expected = load_sources(_sources(root))
+    assert expected.objects[1].kind == "CustomResourceDefinition"
+    for release in (True, False):
+        schema = workers.SchemaWork(None, release=release)
+        loaded, hints = workers.load_parallel(_sources(root), jobs=2, schema=schema)
+        _same(loaded, expected)
+        [crd] = [obj for obj in loaded.objects if obj.kind == "CustomResourceDefinition"]
+        kept = crd.get(*SCHEMA_PATH)
+        assert (type(kept) is dict) is release  # a plain tree once its work is done
+        assert crd.span(*SCHEMA_PATH) == expected.objects[1].span(*SCHEMA_PATH)
+        # Every finding in the schema (found in the worker) and about the custom
+        # resource (validated with the CRD's schema) is where one process puts it.
+        assert validate(loaded.objects, prechecked=hints) == validate(expected.objects)
+
+
+def test_findings_inside_released_schemas_keep_their_positions(tmp_path: Path) -> None:
+    root = write_files(tmp_path, SCHEMA_ERRORS)
+    common = ("lint", ".", "--no-cache", "--format", "json", "--fail-on", "never")
+    one = run_kslint(*common, "--jobs", "1", cwd=root)
+    two = run_kslint(*common, "--jobs", "2", cwd=root)
+    assert two.stdout == one.stdout and one.returncode == 0, one.stderr
+    found = {(f["file"], f["line"], f["column"]) for f in json.loads(two.stdout)["findings"]}
+    assert {("crd.yaml", 19, 51), ("crd.yaml", 20, 52), ("backup.yaml", 4, 18)} <= found
