@@ -36,10 +36,12 @@ from typing import Any
 from kslint.api_schemas import Prechecked, precheck
 from kslint.findings import Span
 from kslint.loader import (
+    TRIM_BYTES,
     LoadResult,
     Source,
     _over_documents,
     building_trees,
+    give_back,
     load_source,
     load_sources,
 )
@@ -429,6 +431,7 @@ def load_parallel(
     if jobs <= 1 or len(sources) < 2:
         return load_sources(sources, namespace, max_documents, max_file_bytes, release=True), {}
     result, hints = LoadResult(), {}
+    released = 0  # bytes dropped since memory was last given back
     outcomes = load_each(sources, namespace, max_documents, jobs, schema, max_file_bytes)
     for index, (part, checks) in enumerate(outcomes):
         if max_documents is not None and result.documents + part.documents >= max_documents:
@@ -438,7 +441,12 @@ def load_parallel(
             load_in_order(sources[index:], namespace, max_documents, result, max_file_bytes)
             break
         add(result, hints, part, checks)
+        released += len(sources[index].data)
         sources[index].data = b""
+        if released >= TRIM_BYTES:
+            released = give_back()
+    if released >= TRIM_BYTES // 16:  # (a small run: not worth loading ctypes)
+        give_back()
     return result, hints
 
 

@@ -337,3 +337,33 @@ def test_findings_inside_released_schemas_keep_their_positions(tmp_path: Path) -
     assert two.stdout == one.stdout and one.returncode == 0, one.stderr
     found = {(f["file"], f["line"], f["column"]) for f in json.loads(two.stdout)["findings"]}
     assert {("crd.yaml", 19, 51), ("crd.yaml", 20, 52), ("backup.yaml", 4, 18)} <= found
+
+
+def test_the_bytes_dropped_while_loading_are_given_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every TRIM_BYTES dropped, the heap's free pages go back to the system (glibc's
+    # malloc_trim; a no-op elsewhere), once more at the end of a large enough load.
+    from kslint import loader
+
+    root = _tree(tmp_path)
+    calls: list[int] = []
+    monkeypatch.setattr(loader, "_TRIM", lambda: calls.append(1) or 0)
+    monkeypatch.setattr(loader, "TRIM_BYTES", 1000)
+    sources = _sources(root)
+    size = sum(len(source.data) for source in sources)
+    loaded = load_sources(sources, release=True)
+    assert all(source.data == b"" for source in sources)
+    assert size > 10_000 and 5 <= len(calls) <= size // 1000 + 1
+    _same(loaded, load_sources(_sources(root)))
+    calls.clear()
+    monkeypatch.setattr(workers, "TRIM_BYTES", 1000)
+    workers.load_parallel(_sources(root), jobs=2)
+    assert 5 <= len(calls) <= size // 1000 + 1
+    calls.clear()
+    monkeypatch.setattr(loader, "TRIM_BYTES", 10**12)
+    load_sources(_sources(root), release=True)
+    assert not calls  # a small load: nothing worth giving back
+    assert loader.give_back() == 0
+    monkeypatch.setattr(loader, "_TRIM", None)
+    assert loader.give_back() == 0  # the real one (or none where there is no glibc)
