@@ -216,7 +216,7 @@ def _load(
         from kslint import cached_run
 
         # Cache entries store every node's position: CRD schemas keep theirs.
-        schema = replace(schema, release=False) if schema is not None else None
+        kept = replace(schema, release=False) if schema is not None else None
 
         def each(misses: list[Source]) -> Iterable[FileOutcome]:
             # A file too big for a per-file entry gets no schema pre-check either: kept
@@ -224,7 +224,7 @@ def _load(
             big = {i for i, source in enumerate(misses) if cached_run.too_big(len(source.data))}
             cached = [source for i, source in enumerate(misses) if i not in big]
             jobs = jobs_for(options.jobs, cached)
-            found = iter(load_each(cached, options.namespace, limit, jobs, schema, file_limit))
+            found = iter(load_each(cached, options.namespace, limit, jobs, kept, file_limit))
             for index, source in enumerate(misses):
                 if index in big:
                     yield load_one(source, options.namespace, limit, None, file_limit)
@@ -232,9 +232,7 @@ def _load(
                     yield next(found)
 
         limits = (limit, file_limit)
-        found = cached_run.load_cached(
-            cache, sources, options.namespace, limits, schema, each, _text
-        )
+        found = cached_run.load_cached(cache, sources, options.namespace, limits, kept, each, _text)
         if found is not None:
             return found
     return load_parallel(sources, options.namespace, limit, jobs, schema, file_limit)
