@@ -75,9 +75,30 @@ def _secret() -> bytes:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    secret = os.urandom(32).hex().encode()
-    _atomic_write(path, secret, mode=0o600)
+    _create_once(path, os.urandom(32).hex().encode(), mode=0o600)
     return path.read_bytes()
+
+
+def _create_once(path: Path, data: bytes, mode: int) -> None:
+    """Write ``path`` whole unless it exists: written aside, then hard-linked into place
+    (a link is never made over an existing file). Runs starting at once all read the
+    first one's key: replacing it would make entries signed a moment ago look forged."""
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, mode)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another run made it first: its key is the key
+        except OSError:  # no hard links here (some file systems): last writer wins
+            os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def own_entry(name: str) -> Any | None:

@@ -258,3 +258,16 @@ def test_a_warm_run_with_several_kubernetes_versions_says_what_a_cold_run_says(
     assert _entries(root) == entries
     assert (warm.stdout, warm.stderr) == (cold.stdout, cold.stderr)
     assert "1.20" in cold.stdout + cold.stderr
+
+
+def test_the_first_key_made_is_the_key(tmp_path: Path) -> None:
+    """Runs starting at once each make a key; only the first is kept, so no run signs
+    entries with a key another run then replaces (their entries would look forged)."""
+    from kslint.cache import _create_once
+
+    key = tmp_path / "cache.key"
+    _create_once(key, b"first", mode=0o600)
+    _create_once(key, b"second", mode=0o600)
+    assert key.read_bytes() == b"first"
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    assert [p.name for p in tmp_path.iterdir()] == ["cache.key"]  # no temporary left
