@@ -3,6 +3,7 @@ removed API versions, each finding at its exact line and column."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -419,6 +420,40 @@ def test_a_crd_in_the_set_validates_its_custom_resources() -> None:
     assert result.schema is not None
     assert result.schema.validated == 5  # the CRD itself and its four resources
     assert not result.schema.without_schema
+
+
+def test_a_crd_with_an_invalid_schema_validates_nothing() -> None:
+    """The API server refuses a CRD whose schema has a bound that is not a number: the CRD
+    gets its schema-violation, its resources are not checked against it (and nothing
+    crashes comparing a number with a string)."""
+    crd = """\
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: widgets.example.com}
+        spec:
+          group: example.com
+          names: {kind: Widget, plural: widgets}
+          scope: Namespaced
+          versions:
+            - name: v1
+              served: true
+              storage: true
+              schema:
+                openAPIV3Schema:
+                  type: object
+                  properties:
+                    spec:
+                      type: object
+                      properties:
+                        size: {type: integer, minimum: "one"}
+                        name: {type: string, maxLength: [3]}
+        """
+    widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3}\n"
+    result = lint_texts([("crd.yaml", textwrap.dedent(crd)), ("widget.yaml", widget)])
+    assert [(f.file, f.span.line, f.rule) for f in result.findings] == [
+        ("crd.yaml", 19, "schema-violation"),
+        ("crd.yaml", 20, "schema-violation"),
+    ]
 
 
 def test_custom_resources_without_their_crd_are_counted_not_reported() -> None:

@@ -49,6 +49,38 @@ class Unsupported(Exception):
     """The schema needs a keyword (or form) the fast check does not implement."""
 
 
+class InvalidSchema(Exception):
+    """The schema is not one: a bound or a count that is not a number. The API server
+    refuses a CRD whose schema is invalid (its own ``schema-violation`` says where), so
+    nothing is validated against it."""
+
+
+# Keywords whose value must be a number (``exclusiveMinimum`` and ``exclusiveMaximum``:
+# a number, or a flag in draft 4 and OpenAPI 3.0).
+_NUMERIC = (
+    "minimum",
+    "maximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+)
+
+
+def _numeric_keywords(schema: dict[str, Any]) -> None:
+    for key in _NUMERIC:
+        value = schema.get(key)
+        if value is not None and not _is_number(value):
+            raise InvalidSchema(f"{key}: {value!r} is not a number")
+    for key in ("exclusiveMinimum", "exclusiveMaximum"):
+        value = schema.get(key)
+        if value is not None and not (_is_number(value) or isinstance(value, bool)):
+            raise InvalidSchema(f"{key}: {value!r} is neither a number nor a flag")
+
+
 def _true(value: Any) -> bool:
     return True
 
@@ -179,6 +211,7 @@ class Compiler:
             return _false
         if not isinstance(schema, dict):
             raise Unsupported(f"schema {schema!r}")
+        _numeric_keywords(schema)
         unsupported = UNSUPPORTED.intersection(schema)
         if unsupported:
             raise Unsupported(", ".join(sorted(unsupported)))

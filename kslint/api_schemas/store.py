@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kslint.api_schemas.fast_check import Check, Compiler, Unsupported
+from kslint.api_schemas.fast_check import Check, Compiler, InvalidSchema, Unsupported
 from kslint.datafiles import data_dir
 from kslint.errors import UsageError
 
@@ -100,11 +100,15 @@ class Schema:
         self.label = label
         self.registry = registry
         self.check: Check | None = None
+        # Not a valid schema (a CRD the API server refuses): nothing is checked against it.
+        self.invalid = False
         if compiler is not None:
             try:
                 self.check = compiler.compile(root)
             except Unsupported:
                 self.check = None  # validated by jsonschema alone
+            except InvalidSchema:
+                self.invalid = True
         self._validator: Any = None
 
     def validator(self) -> Any:
@@ -128,6 +132,8 @@ class Schema:
         return not any(True for _ in self.errors(instance))
 
     def errors(self, instance: Any) -> list[ValidationError]:
+        if self.invalid:
+            return []
         return list(self.validator().iter_errors(instance))
 
 
