@@ -667,3 +667,31 @@ def test_a_report_that_fails_while_streamed_changes_no_file(tmp_path: Path) -> N
         "new a",
         "new b",
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain", "a bell\x07, a form feed\x0c, a CR\r and ESC\x1b[31m", "tab\tafter 漢字\tand", ""],
+)
+def test_plain_text_lines_are_what_rich_writes(text: str) -> None:
+    """Without colour the text report writes lines itself (rich per line was most of a
+    warm run's time): exactly what rich would write, control codes and tabs included."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from kslint.report.text import _Writer
+
+    writer = _Writer(color=False)
+    writer.line("bold", [("src/a.yaml:1:2: ", ""), (text, "dim"), (" end", "")])
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, no_color=True, color_system=None, highlight=False, soft_wrap=True,
+        width=10_000, emoji=False, markup=False,
+    )  # fmt: skip
+    expected = Text("src/a.yaml:1:2: ", style="bold")
+    expected.append(text, style="dim")
+    expected.append(" end")
+    console.print(expected)
+    assert writer.taken() == buffer.getvalue()

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 
 from rich.console import Console
+from rich.control import strip_control_codes
 from rich.text import Text
 
 from kslint.findings import Finding, Severity, Suppression
@@ -22,7 +23,13 @@ STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 MAX_EXCERPT = 160
 
 
-def _excerpt(finding: Finding, source: SourceFile | None) -> list[Text]:
+# A line of the report: its base style (for the whole line) and its pieces, each with
+# its own style. Written with rich when in colour, else as plain text (rich per line was
+# most of a warm run's time on a report of thousands of findings).
+Line = tuple[str, list[tuple[str, str]]]
+
+
+def _excerpt(finding: Finding, source: SourceFile | None) -> list[Line]:
     if source is None or not 0 < finding.span.line <= len(source.lines):
         return []
     line_number = finding.span.line
@@ -35,9 +42,11 @@ def _excerpt(finding: Finding, source: SourceFile | None) -> list[Text]:
     if len(line) > MAX_EXCERPT:
         line, start, width = _cut(line, start, width)
     gutter = f"{line_number:>5} | "
-    caret = Text(" " * 5 + " | " + " " * start)
-    caret.append("^" * width, style=STYLES.get(finding.severity or Severity.ERROR, ""))
-    return [Text(gutter, style="dim") + Text(line), caret]
+    caret_style = STYLES.get(finding.severity or Severity.ERROR, "")
+    return [
+        ("dim", [(gutter, ""), (line, "")]),
+        ("", [(" " * 5 + " | " + " " * start, ""), ("^" * width, caret_style)]),
+    ]
 
 
 def _cut(line: str, start: int, width: int) -> tuple[str, int, int]:
@@ -51,28 +60,62 @@ def _cut(line: str, start: int, width: int) -> tuple[str, int, int]:
     return shown, caret_start, width
 
 
-def _finding(finding: Finding, sources: dict[str, SourceFile], fixable: bool = False) -> list[Text]:
+def _finding(finding: Finding, sources: dict[str, SourceFile], fixable: bool = False) -> list[Line]:
     severity = finding.severity or Severity.ERROR
-    head = Text(f"{finding.file}:{finding.span.line}:{finding.span.column}: ", style="bold")
+    head = [(f"{finding.file}:{finding.span.line}:{finding.span.column}: ", "")]
     if fixable:
-        head.append("[*] ", style="bold green")
-    head.append(f"{severity}[{finding.rule}]", style=STYLES[severity])
-    head.append(f" {finding.message}")
+        head.append(("[*] ", "bold green"))
+    head.append((f"{severity}[{finding.rule}]", STYLES[severity]))
+    head.append((f" {finding.message}", ""))
     if finding.units and finding.units != (PLAIN,):  # one plain unit: nothing to tell apart
         label = "unit" if len(finding.units) == 1 else "units"
-        head.append(f" [{label}: {', '.join(finding.units)}]", style="dim")
-    lines = [head, *_excerpt(finding, sources.get(finding.file))]
+        head.append((f" [{label}: {', '.join(finding.units)}]", "dim"))
+    lines: list[Line] = [("bold", head), *_excerpt(finding, sources.get(finding.file))]
     for related in finding.related:
-        lines.append(
-            Text(
-                f"      = related: {related.file}:{related.span.line}:{related.span.column}: "
-                f"{related.message}",
-                style="dim",
-            )
-        )
+        where = f"{related.file}:{related.span.line}:{related.span.column}"
+        lines.append(("dim", [(f"      = related: {where}: {related.message}", "")]))
     if finding.fix:
-        lines.append(Text(f"      = fix: {finding.fix}", style="green"))
+        lines.append(("green", [(f"      = fix: {finding.fix}", "")]))
     return lines
+
+
+class _Writer:
+    """Writes report lines to a buffer: through rich in colour, else as the plain text
+    rich would write (control codes it drops dropped; a line with a tab, which rich
+    expands by display width, still through rich)."""
+
+    def __init__(self, color: bool) -> None:
+        self.buffer = io.StringIO()
+        self.color = color
+        self.console = Console(
+            file=self.buffer,
+            force_terminal=color,
+            no_color=not color,
+            color_system="standard" if color else None,
+            highlight=False,
+            soft_wrap=True,
+            width=10_000,
+            emoji=False,
+            markup=False,
+        )
+
+    def line(self, base: str, pieces: list[tuple[str, str]]) -> None:
+        if not self.color:
+            plain = "".join(text for text, _ in pieces)
+            if "\t" not in plain:
+                self.buffer.write(strip_control_codes(plain) + "\n")
+                return
+        text = Text("", style=base)
+        for piece, style in pieces:
+            text.append(piece, style=style or None)
+        self.console.print(text)
+
+    def taken(self) -> str:
+        """What was written so far, the buffer emptied."""
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
 
 
 def _suppressed(suppressed: list[Suppression]) -> str:
@@ -96,42 +139,23 @@ def render(result: LintResult, context: ReportContext) -> str:
 
 def chunks(result: LintResult, context: ReportContext) -> Iterator[str]:
     """The report in pieces, one finding at a time (``kslint.report.stream``)."""
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=context.color,
-        no_color=not context.color,
-        color_system="standard" if context.color else None,
-        highlight=False,
-        soft_wrap=True,
-        width=10_000,
-        emoji=False,
-        markup=False,
-    )
+    out = _Writer(context.color)
     sources = result.sources
     plans = plans_for(result)
     for finding in result.findings:
         offer = plans.offer(finding)
         fixable = offer is not None and offer.safe
-        for line in _finding(finding, sources, fixable):
-            console.print(line)
-        console.print()
-        yield _taken(buffer)
-    console.print(Text(summary_line(result), style="bold"))
+        for base, pieces in _finding(finding, sources, fixable):
+            out.line(base, pieces)
+        out.line("", [])
+        yield out.taken()
+    out.line("bold", [(summary_line(result), "")])
     fixes = fixable_line(*plans.fixable())
     if fixes is not None:
-        console.print(Text(fixes))
+        out.line("", [(fixes, "")])
     gate = gate_line(result, context.fail_on)
     if gate is not None:
-        console.print(Text(gate, style="bold red"))
-    yield _taken(buffer)
+        out.line("bold red", [(gate, "")])
+    yield out.taken()
     if context.show_suppressed:
         yield "\n" + _suppressed(result.suppressed)
-
-
-def _taken(buffer: io.StringIO) -> str:
-    """What the console wrote so far, the buffer emptied."""
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
