@@ -116,6 +116,10 @@ def chunks(result: LintResult, context: ReportContext) -> Iterator[str]:
     yield from _dumped(document, (finding_dict(finding, plans) for finding in result.findings))
 
 
+# One encoder for every finding (``json.dumps`` with options makes a new one per call).
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _dumped(document: dict[str, Any], findings: Iterable[dict[str, Any]]) -> Iterator[str]:
     """Indented JSON with one finding per line: as readable (and as easy to diff) as
     indenting every field, and the findings go through the C encoder, which ``indent``
@@ -126,7 +130,7 @@ def _dumped(document: dict[str, Any], findings: Iterable[dict[str, Any]]) -> Ite
     yield f'{opening}\n{version}\n  "findings": '
     separator = "[\n    "
     for found in findings:
-        yield separator + json.dumps(found, ensure_ascii=False)
+        yield separator + _ENCODE(found)
         separator = ",\n    "
     yield "[]" if separator == "[\n    " else "\n  ]"
     yield f",\n{rest}\n"
