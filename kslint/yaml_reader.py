@@ -576,15 +576,26 @@ def compose_all(
 
     ruamel.yaml.clib's scanner predates libyaml's fix for a colon inside a plain scalar in
     a flow collection (``[{image: mysql:8.4}]``, valid YAML 1.2). When the C parser fails
-    with exactly that error, a file under ``PURE_REPARSE_MAX_BYTES`` is parsed again with
-    ruamel.yaml's pure-Python parser (same nodes, same positions) before it is called
-    invalid; the pure parser is too slow for large hostile files to try it on every one."""
+    with exactly that error, the file is parsed again with the C parser after each such
+    colon is swapped for a stand-in character (``_stand_in``: same width, so every
+    position stays the same), and the colons are put back in the composed values. Only if
+    that fails too is a file under ``PURE_REPARSE_MAX_BYTES`` parsed again with
+    ruamel.yaml's pure-Python parser (same nodes, same positions; ten times slower, too
+    slow for large hostile files to try it on every one) before it is called invalid."""
     if _depth_bound(data) > SAFE_COMPOSE_DEPTH and _max_depth(data) > MAX_DEPTH:
         raise TooDeep(f"The YAML nests deeper than {MAX_DEPTH} levels.")
     try:
         return _compose_with(_Composer(data), file, max_documents)
     except Exception as exc:
-        if not (_flow_colon_error(exc) and len(data) <= PURE_REPARSE_MAX_BYTES):
+        if not _flow_colon_error(exc):
+            raise
+        swapped = _stand_in(data)
+        if swapped is not None:
+            try:
+                return _compose_with(_Composer(swapped[0]), file, max_documents, swapped[1])
+            except Exception:
+                pass  # a colon the stand-in could not take: the pure parser decides
+        if len(data) > PURE_REPARSE_MAX_BYTES:
             raise
         try:
             return _compose_with(_PureComposer(data), file, max_documents)
@@ -595,7 +606,7 @@ def compose_all(
 
 
 # Files up to this size are parsed again with the pure-Python parser after the C
-# scanner's flow-context colon error (see compose_all).
+# scanner's flow-context colon error, when the stand-in colons did not do (compose_all).
 PURE_REPARSE_MAX_BYTES = 1024 * 1024
 
 
@@ -603,6 +614,66 @@ def _flow_colon_error(exc: Exception) -> bool:
     return getattr(exc, "problem", None) == "found unexpected ':'" and "plain scalar" in str(
         getattr(exc, "context", "") or ""
     )
+
+
+# Private-use characters: printable for libyaml, plain scalar content anywhere, one
+# character wide like the colon they stand in for (columns count characters).
+_STAND_INS = tuple(chr(code) for code in range(0xE000, 0xE010))
+# A colon inside a plain scalar: after a character that can end scalar content (not a
+# blank, quote, flow indicator, ``?`` or another colon: a colon there is an indicator),
+# then further colons; each one followed by a non-blank (``:`` + blank is a value
+# indicator, in every context) is swapped.
+_SCALAR_COLONS = r"(?<=[^\s\"'\[\]{{}},?:]):+(?!{blank})"
+_BLANK = r"[\s\x85\u2028\u2029]|$"
+_COLONS_TEXT = re.compile(_SCALAR_COLONS.format(blank=_BLANK))
+_COLONS_BYTES = re.compile(
+    _SCALAR_COLONS.format(blank=r"[\s]|\xc2\x85|\xe2\x80[\xa8\xa9]|$").encode("ascii")
+)
+
+
+def _stand_in(data: bytes | str) -> tuple[bytes | str, str] | None:
+    """``data`` with every colon inside a plain scalar swapped for a character it does not
+    hold, and that character (None when it holds them all).
+
+    A colon followed by a non-blank never ends a plain scalar in YAML 1.2, so swapping it
+    for another scalar character changes no structure: the old scanner then reads the
+    scalars YAML 1.2 (and the pure-Python parser) read. Colons swapped in comments vanish
+    with them; one swapped in a tag or an anchor makes the parse fail (the pure parser then
+    decides). A run of colons ending in a blank keeps its last one (an indicator)."""
+    text = isinstance(data, str)
+    for stand_in in _STAND_INS:
+        mark: bytes | str = stand_in if text else stand_in.encode("utf-8")
+        if mark not in data:  # type: ignore[operator]
+            break
+    else:
+        return None
+    if text:
+        assert isinstance(data, str) and isinstance(mark, str)
+        swapped: bytes | str = _COLONS_TEXT.sub(lambda m: mark * len(m[0]), data)
+    else:
+        assert isinstance(data, bytes) and isinstance(mark, bytes)
+        swapped = _COLONS_BYTES.sub(lambda m: mark * len(m[0]), data)
+    return swapped, stand_in
+
+
+def _put_back(node: Any, stand_in: str) -> None:
+    """The colons ``_stand_in`` swapped, back in every scalar of a composed document
+    (keys included; a node an alias shares is visited once)."""
+    stack, seen = [node], set()
+    while stack:
+        node = stack.pop()
+        if node.id == "scalar":
+            if stand_in in node.value:
+                node.value = node.value.replace(stand_in, ":")
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.id == "mapping":
+            for pair in node.value:
+                stack += pair
+        else:
+            stack += node.value
 
 
 class _PureComposer(Reader, Scanner, Parser, Composer, VersionedResolver):  # type: ignore[misc]
@@ -632,7 +703,7 @@ class _PureComposer(Reader, Scanner, Parser, Composer, VersionedResolver):  # ty
 
 
 def _compose_with(
-    parser: Any, file: SourceFile, max_documents: int | None = None
+    parser: Any, file: SourceFile, max_documents: int | None = None, stand_in: str = ""
 ) -> tuple[list[Any], _Converter]:
     documents: list[Any] = []  # one slot per document: a file may hold 100,000s of them
     converter = _Converter(file)
@@ -640,6 +711,8 @@ def _compose_with(
         node = parser.get_node()
         if node is None:
             continue
+        if stand_in:
+            _put_back(node, stand_in)
         if max_documents is not None and len(documents) >= max_documents:
             converter.stopped_at = _span(node)
             break

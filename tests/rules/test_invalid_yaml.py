@@ -1,17 +1,21 @@
 """invalid-yaml (issue 12): the C scanner's flow-context colon false alarm is parsed again
-with the pure-Python parser; genuinely broken files stay invalid; the fix hint fits the
-cause; a byte-order mark does not shift an encoding error's column."""
+(stand-in colons, else the pure-Python parser) with the same trees and positions; genuinely
+broken files stay invalid; the fix hint fits the cause; a byte-order mark does not shift an
+encoding error's column."""
 
 from __future__ import annotations
 
 import codecs
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import lint_json, write_repo
 
 from kslint import yaml_reader
 from kslint.loader import Source, load_source
+from kslint.nodes import YMap, YSeq
+from kslint.objects import SourceFile
 
 FLOW_POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: db}\nspec:\n  containers: [{name: db, image: mysql:8.4}]\n"
 
@@ -64,11 +68,86 @@ def test_a_broken_file_gets_the_pure_parser_s_error_and_its_fix() -> None:
     assert finding.fix == "Close the flow sequence with `]` (or add the missing `,`)."
 
 
-def test_only_files_under_the_size_cap_are_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_files_under_the_size_cap_go_to_the_pure_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(yaml_reader, "PURE_REPARSE_MAX_BYTES", len(FLOW_POD) - 1)
+    assert not load(FLOW_POD).findings  # the stand-in colons need no pure parse
+    monkeypatch.setattr(yaml_reader, "_stand_in", lambda data: None)
     result = load(FLOW_POD)
     assert [f.rule for f in result.findings] == ["invalid-yaml"]
     assert "found unexpected ':'" in result.findings[0].message
+
+
+def _tree(node: Any) -> Any:
+    """A parsed node with every value, key and span it holds (for comparing parses)."""
+    if isinstance(node, YMap):
+        return [(k, node.key_spans[k], node.value_spans[k], _tree(v)) for k, v in node.items()]
+    if isinstance(node, YSeq):
+        return [(span, _tree(item)) for span, item in zip(node.item_spans, node, strict=True)]
+    return (type(node).__name__, node)
+
+
+def _parse(data: bytes | str) -> Any:
+    documents, converter = yaml_reader.compose_all(SourceFile("m.yaml"), data)
+    spans = [getattr(document, "span", None) for document in documents]
+    return [_tree(d) for d in documents], spans, [(d.message, d.span) for d in converter.duplicates]
+
+
+FLOW_COLONS = [
+    "a: [{name: web, image: nginx:1.27}]\n",
+    "é: x\nb: [{ü: ä:1, c: 'x:y', d: \"p:q\"}]  # see http://x\n",
+    "---\nx: 1\n---\nc: [{name: web, image: nginx:1.27}]\nz: {a: b:c:d, e: [f:g, h:]}\n",
+    "a: {x:y: 1}\nb: [a::b, c:: d]\nc: [--addr=:8080, --x=a:b, http://a.b:80/c]\n",
+    "a: [x:y]\nb: &anchor {k: v:w}\nc: *anchor\n<<: {m: n:o}\n",
+    "a: {k: v:w, k: z:z}\nt: [!!str a:b, !!int 1:30, 8:30]\n",
+    'm: {"a":b, c: d:e}\nn: |\n  x:y\no: [b:c\n  , d:e]\n',
+    "a: [b:c,d:e, -:x, b:#c]  # x:y\r\nd: {b:c}\r\n",
+    "a: [b:c]\nb: \ue000 stays\n",
+]
+
+
+@pytest.mark.parametrize("text", FLOW_COLONS)
+@pytest.mark.parametrize("encoding", ["str", "utf-8", "utf-8-sig"])
+def test_stand_in_colons_parse_as_the_pure_parser_does(
+    text: str, encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Values, keys, spans (1-based lines and columns, in characters) and duplicate keys
+    of the C parser with stand-in colons are those of the pure-Python parser."""
+    data: bytes | str = text if encoding == "str" else text.encode(encoding)
+    pure_used: list[bool] = []
+    pure = yaml_reader._PureComposer
+
+    def spy(data: bytes | str) -> Any:
+        pure_used.append(True)
+        return pure(data)
+
+    monkeypatch.setattr(yaml_reader, "_PureComposer", spy)
+    fast = _parse(data)
+    assert not pure_used
+    monkeypatch.setattr(yaml_reader, "_stand_in", lambda data: None)
+    assert fast == _parse(data)
+    assert pure_used
+
+
+def test_what_the_old_scanner_cannot_read_still_goes_to_the_pure_parser() -> None:
+    # libyaml 0.1 also ends a flow scalar at "?": the pure parser reads YAML 1.2.
+    (document,), _ = yaml_reader.parse_yaml("m.yaml", b"u: [http://a.b:80/c?d=e:f]\n")
+    assert document == {"u": ["http://a.b:80/c?d=e:f"]}
+
+
+def test_a_stand_in_colon_puts_the_finding_where_it_was() -> None:
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: wéb}\nspec:\n  template:\n"
+        "    spec:\n      containers: [{name: wéb, image: nginx:1.27, ports: [{containerPort: 80}]}]\n"
+    )
+    result = load(text)
+    assert not result.findings
+    (obj,) = result.objects
+    assert obj.get("spec", "template", "spec", "containers", 0, "image") == "nginx:1.27"
+    container = ("spec", "template", "spec", "containers", 0)
+    assert obj.span(*container, "image", key=False) == (7, 39, 7, 49)  # é is one column
+    assert obj.span(*container, "ports", key=True)[:2] == (7, 51)
 
 
 @pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
