@@ -341,7 +341,15 @@ def render_stage(sources: list[Source], context: list[Source], options: LintOpti
         # real_path, not Path.resolve: a symlink loop among the changed files is an
         # unreadable input (reported by the loader), not a crash here.
         changed = {Path(real_path(s.path)) for s in sources if s.path != "<stdin>"}
-    renders = render_units(directories, options.render, changed) if directories else Renders()
+    renders = Renders()
+    if directories:
+        # The kustomization files discovery read: the render stage does not read them again.
+        known = {
+            Path(real_path(s.path)): s.data
+            for s in [*sources, *context]
+            if s.path != "<stdin>" and s.error is None and Path(s.path).name in KUSTOMIZATION_NAMES
+        }
+        renders = render_units(directories, options.render, changed, known)
     if templates:
         charts = render_charts(templates, options.render)
         if changed is not None:  # pre-commit: only the charts a changed file belongs to

@@ -602,3 +602,19 @@ def test_a_base_finding_two_overlays_share_is_reported_once_naming_both(tmp_path
             ["overlays/dev", "overlays/prod"],
         )
     ]
+
+
+def test_a_kustomization_the_run_has_read_is_not_read_again(tmp_path: Path) -> None:
+    """The render stage takes the bytes discovery read (by resolved path): the file on
+    disk is not opened again; a directory whose file was not read is read from disk."""
+    from kslint.render.kustomization import KustomizationReader
+
+    root = write_files(tmp_path, {"a/kustomization.yaml": "resources: [disk.yaml]\n"})
+    write_files(root, {"b/kustomization.yaml": "resources: [disk.yaml]\n"})
+    directory = (root / "a").resolve()
+    reader = KustomizationReader({directory / "kustomization.yaml": b"resources: [read.yaml]\n"})
+    known = reader.at(directory)
+    assert known is not None and known.resources == [directory / "read.yaml"]
+    assert known.path == directory / "kustomization.yaml"
+    other = reader.at(root / "b")
+    assert other is not None and other.resources == [(root / "b" / "disk.yaml").resolve()]

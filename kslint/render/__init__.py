@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,10 +95,15 @@ class Renders:
 
 def unit_name(directory: Path, project_root: Path | None) -> str:
     base = (project_root or Path.cwd()).resolve()
+    return _unit_name(directory.resolve(), base, directory)
+
+
+def _unit_name(resolved: Path, base: Path, directory: Path | None = None) -> str:
+    """``unit_name`` of a resolved directory, ``base`` the resolved project root."""
     try:
-        relative = directory.resolve().relative_to(base).as_posix()
+        relative = resolved.relative_to(base).as_posix()
     except ValueError:
-        return display_path(directory).replace("\\", "/")
+        return display_path(directory or resolved).replace("\\", "/")
     return relative or "."
 
 
@@ -106,14 +111,16 @@ def render_units(
     kustomization_dirs: Iterable[Path],
     settings: RenderSettings,
     changed: set[Path] | None = None,
+    known: Mapping[Path, bytes] | None = None,
 ) -> Renders:
     """Render every root among ``kustomization_dirs``; with ``changed`` (pre-commit), only
-    the roots whose render reads one of those files. Raises ``UsageError`` for mode
-    ``always`` without a usable kustomize."""
+    the roots whose render reads one of those files. ``known``: kustomization files the
+    run has read (bytes by resolved path). Raises ``UsageError`` for mode ``always``
+    without a usable kustomize."""
     renders = Renders()
     if settings.mode == "never":
         return renders
-    reader = KustomizationReader()
+    reader = KustomizationReader(known or {})
     roots = reader.roots(kustomization_dirs)
     consumed = {root.path: reader.consumed(root) for root in roots}
     if changed is not None:
@@ -124,11 +131,12 @@ def render_units(
     if isinstance(renderer, tools.Unavailable) and settings.mode == "always":
         raise UsageError(f"render mode is 'always' but kustomize is unavailable: {renderer.reason}")
     helm = tools.helm(settings.helm_command)
+    base = (settings.project_root or Path.cwd()).resolve()  # unit names are relative to it
 
     def plan(root: Kustomization) -> tuple[RenderedUnit, str | None]:
         """The unit, and whether to run kustomize (with which helm, "" for none)."""
         unit = RenderedUnit(
-            unit_name(root.directory, settings.project_root),
+            _unit_name(root.directory, base),  # (a kustomization's path is resolved)
             "kustomize",
             display_path(root.path),
             consumed=consumed[root.path],
@@ -160,18 +168,29 @@ def render_units(
     with tempfile.TemporaryDirectory(prefix="kslint-kustomize-", dir=_scratch()) as temporary:
         workspace = Path(temporary).resolve()
         wrappers = [workspace / f"root{index}" for index in range(len(to_build))]
+        relatives = [
+            kustomize.write_wrapper(root, wrapper)
+            for (root, _), wrapper in zip(to_build, wrappers, strict=True)
+        ]
 
-        def build(index: int) -> tuple[tools.Run, str]:
-            root, helm_program = to_build[index]
+        def build(index: int) -> tools.Run:
+            helm_program = to_build[index][1]
             return kustomize.build(
-                root, renderer, settings.timeout, wrappers[index], helm_program or None
+                renderer, settings.timeout, wrappers[index], helm_program or None
             )
 
         # kustomize runs are independent processes: a few at a time hide their start-up
-        # cost. Their output is parsed here, in this thread (parsing is CPU-bound).
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            runs = list(pool.map(build, range(len(to_build))))
-    built = {root.path: (*runs[index], wrappers[index]) for index, (root, _) in enumerate(to_build)}
+        # cost (the threads only wait for them). Their output is parsed here, in this
+        # thread (parsing is CPU-bound).
+        if len(to_build) == 1:
+            runs = [build(0)]
+        else:
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                runs = list(pool.map(build, range(len(to_build))))
+    built = {
+        root.path: (runs[index], relatives[index], wrappers[index])
+        for index, (root, _) in enumerate(to_build)
+    }
     with building_trees():
         for root, unit, helm_program in plans:
             if helm_program is not None:

@@ -44,6 +44,7 @@ class SourceFiles:
     patch_cache: dict[Path, list[Any]] = field(default_factory=dict)  # render.credits.patches
     _named: dict[Path, dict[tuple[Any, Any], list[YMap]]] = field(default_factory=dict)
     _by_content: dict[bytes, list[Any]] = field(default_factory=dict)
+    _places: dict[tuple[Path, int, NodePath], tuple[Any, Place]] = field(default_factory=dict)
 
     def shown(self, path: Path) -> str:
         shown = self._shown.get(path)
@@ -98,13 +99,19 @@ class SourceFiles:
         return known
 
     def place(self, path: Path, root: Any, node: NodePath) -> Place:
-        """The place of ``node`` in a document already parsed from ``path``."""
+        """The place of ``node`` in a document already parsed from ``path`` (worked out
+        once: the findings of every overlay of a base point at the base's nodes)."""
+        known = self._places.get((path, id(root), node))
+        if known is not None and known[0] is root:  # (the same document, not a new one)
+            return known[1]
         self.parsed(path)
         key = span_of(root, node, key=True)
         value = span_of(root, node, key=False)
         fallback = getattr(root, "span", Span(1, 1, 1, 1))
         has_key = bool(node) and isinstance(node[-1], str)
-        return Place(self.shown(path), key if has_key else None, value or fallback)
+        place = Place(self.shown(path), key if has_key else None, value or fallback)
+        self._places[(path, id(root), node)] = (root, place)
+        return place
 
     def inline(self, k: Kustomization, at: NodePath, text: str) -> list[Any]:
         """The documents of an inline patch, positioned in the kustomization file."""

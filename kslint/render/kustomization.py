@@ -10,7 +10,7 @@ fields, ``kslint.render.credits``). Files are read with the loader's parser and 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -136,8 +136,10 @@ def _list(value: Any) -> list[str]:
 
 @dataclass
 class KustomizationReader:
-    """Reads each kustomization once per run."""
+    """Reads each kustomization once per run. ``known``: the bytes of kustomization files
+    the run has read already (by resolved path), so they are not read again."""
 
+    known: Mapping[Path, bytes] = field(default_factory=dict)
     cache: dict[Path, Kustomization | None] = field(default_factory=dict)
     _children: dict[Path, list[Kustomization]] = field(default_factory=dict)
     _reach: dict[Path, tuple[list[Kustomization], dict[Path, Kustomization | None]]] = field(
@@ -155,16 +157,30 @@ class KustomizationReader:
         return self.cache[resolved]
 
     def _read(self, directory: Path) -> Kustomization | None:
-        path = kustomization_file(directory) if _is_dir(directory) else None
+        """The kustomization of a resolved directory (the first of its names that is a
+        file, as in ``kustomization_file``)."""
+        path = None
+        for name in KUSTOMIZATION_NAMES:
+            candidate = directory / name
+            data = self.known.get(candidate)
+            if data is not None:  # read by this run (a resolved path: no symlink)
+                return self._parse(candidate, candidate, data)
+            if _is_file(candidate):
+                path = candidate
+                break
         if path is None:
             return None
         try:
             data = path.read_bytes()
         except OSError:
             return Kustomization(Path(real_path(path)), None, "")
+        return self._parse(path, Path(real_path(path)), data)
+
+    @staticmethod
+    def _parse(path: Path, resolved: Path, data: bytes) -> Kustomization:
         documents, problems = parse_yaml(display_path(path), data)
         doc = documents[0] if documents and isinstance(documents[0], YMap) else None
-        return Kustomization(Path(real_path(path)), doc, data.decode("utf-8", "replace"), problems)
+        return Kustomization(resolved, doc, data.decode("utf-8", "replace"), problems)
 
     def children(self, kustomization: Kustomization) -> list[Kustomization]:
         """The kustomizations it uses: resource directories, then components."""

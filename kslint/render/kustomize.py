@@ -72,16 +72,10 @@ class Rendered:
     failure: str | None  # kustomize's own message
 
 
-def build(
-    root: Kustomization,
-    renderer: Renderer,
-    timeout: float,
-    wrapper: FsPath,
-    helm: str | None = None,
-) -> tuple[Run, str]:
-    """Run kustomize on ``root`` through a wrapper kustomization written to the empty,
-    resolved directory ``wrapper`` (in a temporary directory: never in the user's tree).
-    Returns the run and the root's path relative to the wrapper. Safe to call in threads."""
+def write_wrapper(root: Kustomization, wrapper: FsPath) -> str:
+    """Write the wrapper kustomization of ``root`` into the empty, resolved directory
+    ``wrapper`` (in a temporary directory: never in the user's tree); returns the root's
+    path relative to the wrapper."""
     wrapper.mkdir()
     relative = os.path.relpath(root.directory, wrapper).replace(os.sep, "/")
     (wrapper / "kustomization.yaml").write_text(
@@ -89,10 +83,15 @@ def build(
         f"resources:\n  - {relative}\nbuildMetadata: [originAnnotations]\n",
         encoding="utf-8",
     )
+    return relative
+
+
+def build(renderer: Renderer, timeout: float, wrapper: FsPath, helm: str | None = None) -> Run:
+    """Run kustomize on a wrapper written by ``write_wrapper``. Safe to call in threads."""
     # helmCharts need helm: kslint names the program (never the repository), and the
     # offline environment keeps chart repositories out of reach.
     extra = ["--enable-helm", "--helm-command", helm] if helm else []
-    return run([*renderer.build, *extra, str(wrapper)], str(wrapper), timeout), relative
+    return run([*renderer.build, *extra, str(wrapper)], str(wrapper), timeout)
 
 
 def load(
@@ -112,10 +111,14 @@ def load(
     loaded = load_source(Source(shown, text), namespace)
     starts = sorted(origins)
     maps = []
+    read: dict[str, Origin] = {}  # the objects of one file share their annotation's text
     for obj in loaded.objects:
         at = bisect.bisect_right(starts, obj.body.span.line) - 1
         cut = origins[starts[at]] if at >= 0 else None
-        origin = parse_origin(cut, wrapper) if cut is not None else _strip_origin(obj, wrapper)
+        if cut is None:
+            origin = _strip_origin(obj, wrapper)
+        else:
+            origin = read.get(cut) or read.setdefault(cut, parse_origin(cut, wrapper))
         maps.append(KustomizeObject(obj, origin, root, reader, files))
     for entry in maps:
         entry.peers = maps
