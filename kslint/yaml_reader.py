@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import codecs
 import re
+from bisect import bisect_left
 from sys import intern
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.cyaml import CParser
@@ -584,21 +585,27 @@ def compose_all(
     slow for large hostile files to try it on every one) before it is called invalid."""
     if _depth_bound(data) > SAFE_COMPOSE_DEPTH and _max_depth(data) > MAX_DEPTH:
         raise TooDeep(f"The YAML nests deeper than {MAX_DEPTH} levels.")
+    documents: list[Any] = []  # one slot per document: a file may hold 100,000s of them
+    converter = _Converter(file)
     try:
-        return _compose_with(_Composer(data), file, max_documents)
+        return _compose_into(_Composer(data), documents, converter, max_documents)
     except Exception as exc:
         if not _flow_colon_error(exc):
             raise
         swapped = _stand_in(data)
         if swapped is not None:
+            # The documents before the one it stopped in are kept (the C parser read them
+            # as the stand-ins would have it): only the rest are converted again.
             try:
-                return _compose_with(_Composer(swapped[0]), file, max_documents, swapped[1])
+                return _compose_into(
+                    _Composer(swapped.data), documents, converter, max_documents, swapped
+                )
             except Exception:
                 pass  # a colon the stand-in could not take: the pure parser decides
         if len(data) > PURE_REPARSE_MAX_BYTES:
             raise
         try:
-            return _compose_with(_PureComposer(data), file, max_documents)
+            return _compose_into(_PureComposer(data), [], _Converter(file), max_documents)
         except RecursionError:
             raise exc from None
         # Otherwise the pure parser agrees the file is broken, and its error names the real
@@ -631,9 +638,19 @@ _COLONS_BYTES = re.compile(
 )
 
 
-def _stand_in(data: bytes | str) -> tuple[bytes | str, str] | None:
+class _StandIn(NamedTuple):
+    """What ``_stand_in`` did: the text it gives the parser, the character that stands in
+    for the colons, and the 0-based lines they are on (None: not known exactly, for a
+    file with line breaks other than ``\\n``)."""
+
+    data: bytes | str
+    mark: str
+    lines: list[int] | None
+
+
+def _stand_in(data: bytes | str) -> _StandIn | None:
     """``data`` with every colon inside a plain scalar swapped for a character it does not
-    hold, and that character (None when it holds them all).
+    hold (None when it holds them all).
 
     A colon followed by a non-blank never ends a plain scalar in YAML 1.2, so swapping it
     for another scalar character changes no structure: the old scanner then reads the
@@ -642,26 +659,47 @@ def _stand_in(data: bytes | str) -> tuple[bytes | str, str] | None:
     decides). A run of colons ending in a blank keeps its last one (an indicator)."""
     text = isinstance(data, str)
     for stand_in in _STAND_INS:
-        mark: bytes | str = stand_in if text else stand_in.encode("utf-8")
+        mark: Any = stand_in if text else stand_in.encode("utf-8")
         if mark not in data:  # type: ignore[operator]
             break
     else:
         return None
-    if text:
-        assert isinstance(data, str) and isinstance(mark, str)
-        swapped: bytes | str = _COLONS_TEXT.sub(lambda m: mark * len(m[0]), data)
-    else:
-        assert isinstance(data, bytes) and isinstance(mark, bytes)
-        swapped = _COLONS_BYTES.sub(lambda m: mark * len(m[0]), data)
-    return swapped, stand_in
+    starts: list[int] = []
+
+    def swap(match: Any) -> Any:
+        starts.append(match.start())
+        return mark * len(match[0])
+
+    pattern: Any = _COLONS_TEXT if text else _COLONS_BYTES
+    swapped = pattern.sub(swap, data)
+    lines: list[int] | None = None
+    if not any(b in data for b in (_OTHER_BREAKS_TEXT if text else _OTHER_BREAKS_BYTES)):
+        newline: Any = "\n" if text else b"\n"
+        lines, line, at = [], 0, 0
+        for start in starts:  # (in order)
+            line += data.count(newline, at, start)
+            lines.append(line)
+            at = start
+    return _StandIn(swapped, stand_in, lines)
 
 
-def _put_back(node: Any, stand_in: str) -> None:
-    """The colons ``_stand_in`` swapped, back in every scalar of a composed document
-    (keys included; a node an alias shares is visited once)."""
+# Line breaks of YAML besides "\n": with them, lines are not counted by "\n" alone.
+_OTHER_BREAKS_TEXT = ("\r", "\x85", "\u2028", "\u2029")
+_OTHER_BREAKS_BYTES = tuple(b.encode("utf-8") for b in _OTHER_BREAKS_TEXT)
+
+
+def _put_back(node: Any, swapped: _StandIn) -> None:
+    """The colons ``_stand_in`` swapped, back in the scalars of a composed document (keys
+    included; a node an alias shares is visited once). Only nodes whose lines hold a
+    swapped colon are visited, when the lines are known."""
+    stand_in, lines = swapped.mark, swapped.lines
     stack, seen = [node], set()
     while stack:
         node = stack.pop()
+        if lines is not None:
+            first = bisect_left(lines, node.start_mark.line)
+            if first == len(lines) or lines[first] > node.end_mark.line:
+                continue  # no swapped colon in this node
         if node.id == "scalar":
             if stand_in in node.value:
                 node.value = node.value.replace(stand_in, ":")
@@ -702,16 +740,24 @@ class _PureComposer(Reader, Scanner, Parser, Composer, VersionedResolver):  # ty
         return _MAP_TAG if kind is MappingNode else _SEQ_TAG
 
 
-def _compose_with(
-    parser: Any, file: SourceFile, max_documents: int | None = None, stand_in: str = ""
+def _compose_into(
+    parser: Any,
+    documents: list[Any],
+    converter: _Converter,
+    max_documents: int | None = None,
+    stand_in: _StandIn | None = None,
 ) -> tuple[list[Any], _Converter]:
-    documents: list[Any] = []  # one slot per document: a file may hold 100,000s of them
-    converter = _Converter(file)
+    """Convert the documents ``parser`` composes into ``documents``, after those already
+    there (their nodes are composed again, and dropped)."""
+    skip = len(documents)
     while parser.check_node():
         node = parser.get_node()
         if node is None:
             continue
-        if stand_in:
+        if skip:
+            skip -= 1
+            continue
+        if stand_in is not None:
             _put_back(node, stand_in)
         if max_documents is not None and len(documents) >= max_documents:
             converter.stopped_at = _span(node)

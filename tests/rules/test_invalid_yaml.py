@@ -104,6 +104,8 @@ FLOW_COLONS = [
     'm: {"a":b, c: d:e}\nn: |\n  x:y\no: [b:c\n  , d:e]\n',
     "a: [b:c,d:e, -:x, b:#c]  # x:y\r\nd: {b:c}\r\n",
     "a: [b:c]\nb: \ue000 stays\n",
+    "a: 1\na: 2\nb: x:y\n---\n---\nc: [d:e]\nc: [f:g]\n---\nh: [i:j]\n",
+    'p: ["x:y\n  z:w", {q: r:s}, t]\nu: [v\n  w:x]\n',
 ]
 
 
