@@ -79,6 +79,23 @@ class Credits:
     removals: list[Removal] = field(default_factory=list)
 
 
+# The fields of a kustomization whose values ``credits`` credits; a kustomization with
+# none of them sets nothing.
+_SETTERS = frozenset(
+    {
+        "patchesStrategicMerge",
+        "patches",
+        "patchesJson6902",
+        "replicas",
+        "images",
+        "commonLabels",
+        "labels",
+        "commonAnnotations",
+        "replacements",
+        "namespace",
+    }
+)
+
 # Finds a rendered object of the render by kind and (pre-transform or rendered) name:
 # a replacement's source.
 SourceLookup = Callable[[str, str], "YMap | None"]
@@ -107,6 +124,9 @@ def credits(
     images: list[tuple[Path, str]] | None = None
     for level in levels:
         k = level.kustomization
+        if not isinstance(k.doc, YMap) or k.doc.keys().isdisjoint(_SETTERS):
+            files.adopt(k)  # (as reading its patches would: its file is one the run read)
+            continue  # it sets nothing (a base that only lists resources)
         for patch in patches(k, files):
             if patch.target is not None:
                 chosen = _targets(patch.target, kind, level, rendered)
@@ -522,12 +542,15 @@ def _label_paths(kind: str, selectors: bool, templates: bool) -> list[Path]:
     return paths
 
 
+_METADATA_FIELDS = ("commonLabels", "commonAnnotations", "labels")
+
+
 def _metadata_fields(
     found: dict[Path, Credit], k: Kustomization, kind: str, rendered: YMap, files: SourceFiles
 ) -> None:
     """``commonLabels``, ``labels`` and ``commonAnnotations``: each pair is credited at
     every label (annotation) map of the object that holds it with that value."""
-    if not isinstance(k.doc, YMap):
+    if not isinstance(k.doc, YMap) or k.doc.keys().isdisjoint(_METADATA_FIELDS):
         return
     annotations = [("metadata", "annotations")]
     annotations += [(*base, "annotations") for base in _TEMPLATES.get(kind, ())]

@@ -16,9 +16,9 @@ import bisect
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from kslint.discover import display_path
 from kslint.findings import Finding, ObjectRef, Related
@@ -33,6 +33,24 @@ from kslint.render.tools import Renderer, Run, run
 
 ORIGIN = "config.kubernetes.io/origin"
 _LOG_PREFIX = re.compile(r'^E\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err=')
+
+
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):
+    """``functools.cached_property`` without its lock: Python 3.11 takes one on every
+    first access, and a run asks each rendered object for several such values."""
+
+    def __init__(self, compute: Any) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+
+    def __get__(self, instance: Any, owner: Any = None) -> _T:
+        if instance is None:
+            return self  # type: ignore[return-value]
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -120,8 +138,9 @@ def load(
         else:
             origin = read.get(cut) or read.setdefault(cut, parse_origin(cut, wrapper))
         maps.append(KustomizeObject(obj, origin, root, reader, files))
+    shared: dict[tuple[str, Origin], Any] = {}
     for entry in maps:
-        entry.peers = maps
+        entry.peers, entry.shared = maps, shared
     start = Span(1, 1, 1, 1)
     fallback = Place(files.adopt(root).path, start, start)
     render_map = RenderMap(shown, list(maps), fallback, {})
@@ -217,12 +236,20 @@ class KustomizeObject:
         self.reader = reader
         self.files = files
         self.peers: list[KustomizeObject] = []  # the render's objects (replacement sources)
+        # What objects of one origin share (their way out), worked out by the first
+        self.shared: dict[tuple[str, Origin], Any] = {}
 
     # -- the way out: origin kustomization to root -------------------------------------
 
-    @cached_property
+    @_once
     def chain(self) -> list[Kustomization]:
         """The kustomizations from the one that reads the origin up to the root."""
+        known = self.shared.get(("chain", self.origin))
+        if known is None:
+            known = self.shared[("chain", self.origin)] = self._chain()
+        return known  # type: ignore[no-any-return]
+
+    def _chain(self) -> list[Kustomization]:
         order, parents = self.reader.parents(self.root)
         holder = None
         for candidate in order:
@@ -241,8 +268,14 @@ class KustomizeObject:
             holder = parents.get(holder.path)
         return chain or [self.root]
 
-    @cached_property
+    @_once
     def _affixes(self) -> tuple[str, str]:
+        known = self.shared.get(("affixes", self.origin))
+        if known is None:
+            known = self.shared[("affixes", self.origin)] = self._affixes_of_chain()
+        return known  # type: ignore[no-any-return]
+
+    def _affixes_of_chain(self) -> tuple[str, str]:
         prefix = suffix = ""
         for k in self.chain:
             doc = k.doc or {}
@@ -250,7 +283,7 @@ class KustomizeObject:
             suffix = suffix + str(doc.get("nameSuffix") or "")
         return prefix, suffix
 
-    @cached_property
+    @_once
     def origin_document(self) -> tuple[str, YMap] | None:
         """The source document of the object (by kind and pre-transform name)."""
         if self.origin.path is None:
@@ -281,7 +314,7 @@ class KustomizeObject:
             return shown, max(named, key=lambda pair: pair[0])[1]
         return (shown, candidates[0]) if len(candidates) == 1 else None
 
-    @cached_property
+    @_once
     def levels(self) -> list[Level]:
         found = self.origin_document
         name = str(walk(found[1], ("metadata", "name"))) if found else self.obj.name
@@ -300,7 +333,7 @@ class KustomizeObject:
             previous = k
         return levels
 
-    @cached_property
+    @_once
     def _credits(self) -> Credits:
         if self.origin.path is None:
             return Credits()
@@ -324,7 +357,7 @@ class KustomizeObject:
         ]
         return found[0] if len(found) == 1 else None
 
-    @cached_property
+    @_once
     def origin_ref(self) -> ObjectRef:
         """The object's identity before kustomize's transforms (the origin document's
         kind, namespace and name): what keys a finding shared by several overlays."""
@@ -344,7 +377,7 @@ class KustomizeObject:
 
     # -- ObjectMap ---------------------------------------------------------------------
 
-    @cached_property
+    @_once
     def _generator(self) -> Place | None:
         """A generated object's generator entry (``configMapGenerator: - name: x``)."""
         if self.origin.configured_in is None:
@@ -434,7 +467,7 @@ class KustomizeObject:
     def settings(self) -> list[Setting]:
         return self._settings
 
-    @cached_property
+    @_once
     def _settings(self) -> list[Setting]:
         found = [
             Setting(

@@ -111,17 +111,17 @@ def _node_at(root: Any, span: Span) -> tuple[Path, bool] | None:
     while stack:
         node, path = stack.pop()
         if isinstance(node, YMap):
+            key_spans, value_spans = node.key_spans, node.value_spans
             for key, value in node.items():
-                if node.key_spans[key] == span:
+                if key_spans[key] == span:
                     return (*path, key), True
-                value_span = node.value_spans[key]
+                value_span = value_spans[key]
                 if value_span == span:
                     return (*path, key), False
                 if isinstance(value, (YMap, YSeq)) and _contains(value_span, span):
                     stack.append((value, (*path, key)))
         elif isinstance(node, YSeq):
-            for index, value in enumerate(node):
-                item_span = node.item_spans[index]
+            for index, (value, item_span) in enumerate(zip(node, node.item_spans, strict=False)):
                 if item_span == span:
                     return (*path, index), False
                 if isinstance(value, (YMap, YSeq)) and _contains(item_span, span):
