@@ -347,7 +347,12 @@ class _Converter:
         positions = [0, start.column + 1, node.end_mark.line - top, node.end_mark.column + 1]
         set_item = dict.__setitem__  # YMap's own would unpack positions on every key
         for key_node, value_node in node.value:
-            if (key_node.ctag is _PLAIN and key_node.value == "<<") or key_node.tag == _MERGE:
+            # (An explicit tag is the rare case: its text is looked at last.)
+            if (
+                (key_node.value == "<<")
+                if key_node.ctag is _PLAIN
+                else (key_node.ctag is not _QUOTED and key_node.tag == _MERGE)
+            ):
                 merges.append(value_node)
                 continue
             if key_node.id != "scalar":

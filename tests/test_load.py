@@ -75,6 +75,17 @@ def test_block_scalars_and_json() -> None:
     assert service.span("metadata", "name", key=False) == Span(4, 24, 4, 27)
 
 
+def test_only_a_plain_or_merge_tagged_double_angle_key_merges() -> None:
+    from kslint.yaml_reader import parse_yaml
+
+    text = b"a: &a {b: 1}\nc: {<<: *a, d: 2}\ne: {!!merge <<: *a}\nf: {'<<': *a}\n"
+    ((document,), problems) = parse_yaml("m.yaml", text)
+    assert not problems
+    assert document["c"] == {"d": 2, "b": 1}
+    assert document["e"] == {"b": 1}
+    assert document["f"] == {"<<": {"b": 1}}  # a quoted key is a key like any other
+
+
 def test_anchors_aliases_and_merge_keys() -> None:
     text = """\
 apiVersion: apps/v1

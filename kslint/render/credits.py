@@ -139,14 +139,17 @@ def credits(
                 _json6902(found, patch.document, rendered, patch.by)
             else:
                 _merge(found, patch.document, rendered, (), patch.by, result.removals)
-        _replicas(found, k, kind, level, rendered, files)
-        if images is None:
-            images = list(_images_of(rendered))
-        _images(found, k, images, files)
+        # (Each field is looked for first: most kustomizations set few of them.)
+        if "replicas" in k.doc:
+            _replicas(found, k, kind, level, rendered, files)
+        if "images" in k.doc:
+            if images is None:
+                images = list(_images_of(rendered))
+            _images(found, k, images, files)
         _metadata_fields(found, k, kind, rendered, files)
-        if source is not None:
+        if source is not None and "replacements" in k.doc:
             _replacements(found, k, kind, level, rendered, files, source)
-        if not origin_has_namespace and isinstance(k.doc, YMap) and "namespace" in k.doc:
+        if not origin_has_namespace and "namespace" in k.doc:
             ns = k.doc["namespace"]
             if ns == walk(rendered, ("metadata", "namespace")):
                 place = files.place(k.path, k.doc, ("namespace",))

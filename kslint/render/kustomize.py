@@ -320,18 +320,37 @@ class KustomizeObject:
         name = str(walk(found[1], ("metadata", "name"))) if found else self.obj.name
         namespace = walk(found[1], ("metadata", "namespace")) if found else None
         levels: list[Level] = []
-        previous: Kustomization | None = None
-        for k in self.chain:
-            for component in self.reader.children(k):
-                if component.is_component and component is not previous:
-                    levels.append(Level(component, name, namespace))
+        for k, renames in self._way:
             levels.append(Level(k, name, namespace))
-            doc = k.doc or {}
-            name = str(doc.get("namePrefix") or "") + name + str(doc.get("nameSuffix") or "")
-            if isinstance(doc.get("namespace"), str):
-                namespace = doc["namespace"]
-            previous = k
+            if renames is not None:
+                prefix, suffix, new_namespace = renames
+                name = prefix + name + suffix
+                namespace = new_namespace if new_namespace is not None else namespace
         return levels
+
+    @property
+    def _way(self) -> list[tuple[Kustomization, tuple[str, str, str | None] | None]]:
+        """The kustomizations an object of this origin passes on its way out (components
+        before the kustomization using them), each with the prefix, suffix and namespace
+        it gives the object (None for a component): shared by the origin's objects."""
+        known = self.shared.get(("way", self.origin))
+        if known is None:
+            known = self.shared[("way", self.origin)] = []
+            previous: Kustomization | None = None
+            for k in self.chain:
+                for component in self.reader.children(k):
+                    if component.is_component and component is not previous:
+                        known.append((component, None))
+                doc = k.doc or {}
+                namespace = doc.get("namespace")
+                renames = (
+                    str(doc.get("namePrefix") or ""),
+                    str(doc.get("nameSuffix") or ""),
+                    namespace if isinstance(namespace, str) else None,
+                )
+                known.append((k, renames))
+                previous = k
+        return known  # type: ignore[no-any-return]
 
     @_once
     def _credits(self) -> Credits:
