@@ -129,18 +129,22 @@ def load(
     loaded = load_source(Source(shown, text), namespace)
     starts = sorted(origins)
     maps = []
-    read: dict[str, Origin] = {}  # the objects of one file share their annotation's text
+    # The objects of one file share their annotation's text, its reading and what is
+    # worked out from it (their way out: ``KustomizeObject.shared``).
+    read: dict[str, tuple[Origin, dict[str, Any]]] = {}
     for obj in loaded.objects:
         at = bisect.bisect_right(starts, obj.body.span.line) - 1
         cut = origins[starts[at]] if at >= 0 else None
         if cut is None:
-            origin = _strip_origin(obj, wrapper)
+            origin, shared = _strip_origin(obj, wrapper), {}
         else:
-            origin = read.get(cut) or read.setdefault(cut, parse_origin(cut, wrapper))
-        maps.append(KustomizeObject(obj, origin, root, reader, files))
-    shared: dict[tuple[str, Origin], Any] = {}
+            known = read.get(cut)
+            if known is None:
+                known = read[cut] = (parse_origin(cut, wrapper), {})
+            origin, shared = known
+        maps.append(KustomizeObject(obj, origin, root, reader, files, shared))
     for entry in maps:
-        entry.peers, entry.shared = maps, shared
+        entry.peers = maps
     start = Span(1, 1, 1, 1)
     fallback = Place(files.adopt(root).path, start, start)
     render_map = RenderMap(shown, list(maps), fallback, {})
@@ -229,6 +233,7 @@ class KustomizeObject:
         root: Kustomization,
         reader: KustomizationReader,
         files: SourceFiles,
+        shared: dict[str, Any] | None = None,
     ) -> None:
         self.obj = obj
         self.origin = origin
@@ -237,16 +242,16 @@ class KustomizeObject:
         self.files = files
         self.peers: list[KustomizeObject] = []  # the render's objects (replacement sources)
         # What objects of one origin share (their way out), worked out by the first
-        self.shared: dict[tuple[str, Origin], Any] = {}
+        self.shared: dict[str, Any] = {} if shared is None else shared
 
     # -- the way out: origin kustomization to root -------------------------------------
 
     @_once
     def chain(self) -> list[Kustomization]:
         """The kustomizations from the one that reads the origin up to the root."""
-        known = self.shared.get(("chain", self.origin))
+        known = self.shared.get("chain")
         if known is None:
-            known = self.shared[("chain", self.origin)] = self._chain()
+            known = self.shared["chain"] = self._chain()
         return known  # type: ignore[no-any-return]
 
     def _chain(self) -> list[Kustomization]:
@@ -270,9 +275,9 @@ class KustomizeObject:
 
     @_once
     def _affixes(self) -> tuple[str, str]:
-        known = self.shared.get(("affixes", self.origin))
+        known = self.shared.get("affixes")
         if known is None:
-            known = self.shared[("affixes", self.origin)] = self._affixes_of_chain()
+            known = self.shared["affixes"] = self._affixes_of_chain()
         return known  # type: ignore[no-any-return]
 
     def _affixes_of_chain(self) -> tuple[str, str]:
@@ -288,7 +293,9 @@ class KustomizeObject:
         """The source document of the object (by kind and pre-transform name)."""
         if self.origin.path is None:
             return None
-        parsed = self.files.parsed(self.origin.path)
+        parsed = self.shared.get("parsed", self)
+        if parsed is self:
+            parsed = self.shared["parsed"] = self.files.parsed(self.origin.path)
         if parsed is None:
             return None
         shown, documents = parsed
@@ -297,7 +304,10 @@ class KustomizeObject:
         if rendered.startswith(prefix) and rendered.endswith(suffix):
             # the common case, one dictionary lookup (a base read by many overlays)
             bare = rendered[len(prefix) : len(rendered) - len(suffix)]
-            exact = self.files.named(self.origin.path).get((kind, bare))
+            named = self.shared.get("named")
+            if named is None:
+                named = self.shared["named"] = self.files.named(self.origin.path)
+            exact = named.get((kind, bare))
             if exact:
                 return shown, exact[0]
         candidates = [doc for doc in documents if isinstance(doc, YMap) and doc.get("kind") == kind]
@@ -333,9 +343,9 @@ class KustomizeObject:
         """The kustomizations an object of this origin passes on its way out (components
         before the kustomization using them), each with the prefix, suffix and namespace
         it gives the object (None for a component): shared by the origin's objects."""
-        known = self.shared.get(("way", self.origin))
+        known = self.shared.get("way")
         if known is None:
-            known = self.shared[("way", self.origin)] = []
+            known = self.shared["way"] = []
             previous: Kustomization | None = None
             for k in self.chain:
                 for component in self.reader.children(k):
