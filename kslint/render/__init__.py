@@ -138,7 +138,7 @@ def render_units(
         unit = RenderedUnit(
             _unit_name(root.directory, base),  # (a kustomization's path is resolved)
             "kustomize",
-            display_path(root.path),
+            renders.files.shown(root.path),  # (display_path, once per file)
             consumed=consumed[root.path],
         )
         closure = reader.closure(root)

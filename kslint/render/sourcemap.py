@@ -178,6 +178,7 @@ def _relied(
     replicas = _REPLICAS_WORD.search(finding.message) is not None
     for entry, _ in dict.fromkeys((e, None) for e, _ in involved):
         paths = [path for other, path in involved if other is entry]
+        deep = [path for path in paths if len(path) >= 2]
         for setting in entry.settings():
             if setting.removed is not None:
                 # What a finding says is missing (a mount's volume) may be what a patch
@@ -187,8 +188,8 @@ def _relied(
                 continue
             if not setting.leaf:
                 continue
-            if not (replicas and setting.path == REPLICAS) and not any(
-                len(path) >= 2 and _overlaps(path, setting.path) for path in paths
+            if not (replicas and setting.path == REPLICAS) and not _overlaps_any(
+                deep, setting.path
             ):
                 continue
             if _same_node(setting.place, finding) or any(
@@ -209,9 +210,13 @@ def _same_node(place: Place, at: Finding | Related) -> bool:
     return at.file == place.file and (at.span.line, at.span.column) in starts
 
 
-def _overlaps(a: Path, b: Path) -> bool:
-    shorter = min(len(a), len(b))
-    return a[:shorter] == b[:shorter]
+def _overlaps_any(paths: list[Path], other: Path) -> bool:
+    """Whether one of ``paths`` is at, above or below ``other``."""
+    for path in paths:
+        shorter = min(len(path), len(other))
+        if path[:shorter] == other[:shorter]:
+            return True
+    return False
 
 
 def _unique(related: list[Related], primary: tuple[str, Span]) -> list[Related]:
