@@ -16,7 +16,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from kslint.findings import Finding, Related
 from kslint.nodes import Path, Span, YMap, YSeq, dotted, walk
@@ -29,9 +29,9 @@ REPLICAS = ("spec", "replicas")
 _REPLICAS_WORD = re.compile(r"\breplicas\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Setting:
-    """A rendered value that a patch or field set (``Credit`` in a render-neutral form)."""
+class Setting(NamedTuple):
+    """A rendered value that a patch or field set (``Credit`` in a render-neutral form;
+    a tuple: a run makes one per credited value of every object findings point into)."""
 
     path: Path
     place: Place
