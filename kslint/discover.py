@@ -62,6 +62,9 @@ class Discovery:
     # Symlinks left out because their target is outside the directory walked.
     outside_links: list[str] = field(default_factory=list)
     read_bytes: int = 0
+    # Kustomizations read and parsed here without a problem, by real path: the render
+    # stage uses these documents instead of parsing the files again.
+    kustomizations: dict[str, Any] = field(default_factory=dict)
 
 
 def real_path(path: Path | str) -> str:
@@ -327,9 +330,12 @@ def _chart_folder(directory: str) -> bool:
     return parent != directory and _chart_folder(parent)
 
 
-def _kustomize_patches(path: Path | str, data: bytes) -> Iterator[str]:
+def _kustomize_patches(
+    path: Path | str, data: bytes, parsed: dict[str, Any] | None = None, real: str = ""
+) -> Iterator[str]:
     """Files a kustomization names as patches (strategic merge or JSON 6902), as real
-    paths."""
+    paths. ``parsed``: where to keep its document (by ``real``, its real path) when it
+    parses without a problem."""
     # Every key that names patch files has "patches" in its name; only a double-quoted
     # key could spell it with escapes, only UTF-16 or UTF-32 text without the ASCII
     # bytes. Most kustomizations name no patch: not parsed.
@@ -339,8 +345,10 @@ def _kustomize_patches(path: Path | str, data: bytes) -> Iterator[str]:
 
     # The loader's own parser and limits: a kustomization is user input like any manifest
     # (and when broken, the loader reports it as such).
-    documents, _ = parse_yaml(str(path), data)
+    documents, problems = parse_yaml(str(path), data)
     config: Any = documents[0] if documents else None
+    if parsed is not None and not problems and len(documents) == 1:
+        parsed[real] = config
     if not isinstance(config, dict):
         return
     entries: list[Any] = []
@@ -487,7 +495,8 @@ def discover(
     patches: set[str] = set()
     for shown, path, data in contents:
         if path is not None and os.path.basename(path) in KUSTOMIZATION_NAMES:
-            named = frozenset(_kustomize_patches(path, data))
+            real = resolved[shown]
+            named = frozenset(_kustomize_patches(path, data, discovery.kustomizations, real))
             patches |= named
             ancestors.read(resolved[shown], named)
     for shown, path, data in contents:

@@ -157,7 +157,8 @@ def _render_inputs(inputs: Inputs, options: LintOptions) -> str | None:
         return ""
     from kslint.render.inputs import describe
 
-    return describe(directories, templates, options.render)
+    known = _read_kustomizations([*inputs.sources, *inputs.context], inputs.kustomizations)
+    return describe(directories, templates, options.render, known)
 
 
 def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
@@ -171,7 +172,7 @@ def lint_rendered(inputs: Inputs, options: LintOptions) -> tuple[LintResult, Ren
     from kslint.workers import SchemaWork, dismiss, jobs_for
 
     sources, context_sources = inputs.sources, inputs.context
-    renders = render_stage(sources, context_sources, options)
+    renders = render_stage(sources, context_sources, options, inputs.kustomizations)
     consumed = renders.consumed  # computed once: a union over every unit
     if consumed:  # linted through their render, not again as plain files
         sources = [s for s in sources if not _consumed(s.path, consumed)]
@@ -265,6 +266,8 @@ class Inputs:
     # of every file read (reports may not be written onto them).
     outside_links: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    # Kustomizations discovery parsed, by real path (``Discovery.kustomizations``).
+    kustomizations: dict[str, Any] = field(default_factory=dict)
 
 
 def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
@@ -305,6 +308,7 @@ def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
             *discovery.patch_fragments,
             *(source.path for source in [*discovery.sources, *context_sources]),
         ],
+        kustomizations=discovery.kustomizations,
     )
 
 
@@ -330,7 +334,12 @@ def _render_roots(sources: list[Source]) -> tuple[list[Path], list[Path]]:
     return directories, [Path(source.path) for source in files if source.chart_template]
 
 
-def render_stage(sources: list[Source], context: list[Source], options: LintOptions) -> Renders:
+def render_stage(
+    sources: list[Source],
+    context: list[Source],
+    options: LintOptions,
+    parsed: Mapping[str, Any] | None = None,
+) -> Renders:
     """Render the root kustomizations among the inputs (pre-commit: those whose render
     reads a given file, found through the project context)."""
     from kslint.render import Renders, render_charts, render_units
@@ -343,12 +352,7 @@ def render_stage(sources: list[Source], context: list[Source], options: LintOpti
         changed = {Path(real_path(s.path)) for s in sources if s.path != "<stdin>"}
     renders = Renders()
     if directories:
-        # The kustomization files discovery read: the render stage does not read them again.
-        known = {
-            Path(real_path(s.path)): s.data
-            for s in [*sources, *context]
-            if s.path != "<stdin>" and s.error is None and Path(s.path).name in KUSTOMIZATION_NAMES
-        }
+        known = _read_kustomizations([*sources, *context], parsed or {})
         renders = render_units(directories, options.render, changed, known)
     if templates:
         charts = render_charts(templates, options.render)
@@ -357,6 +361,22 @@ def render_stage(sources: list[Source], context: list[Source], options: LintOpti
         renders.units += charts.units
         renders.skipped |= charts.skipped
     return renders
+
+
+def _read_kustomizations(
+    sources: list[Source], parsed: Mapping[str, Any]
+) -> dict[Path, tuple[bytes, Any]]:
+    """The kustomization files discovery read (by resolved path), each with the document
+    discovery parsed (None: not parsed there): the render stage and the cache key neither
+    read nor parse them again."""
+    known = {}
+    for source in sources:
+        if source.path == "<stdin>" or source.error is not None:
+            continue
+        if Path(source.path).name in KUSTOMIZATION_NAMES:
+            real = real_path(source.path)
+            known[Path(real)] = (source.data, parsed.get(real))
+    return known
 
 
 def _lint_cached(inputs: Inputs, options: LintOptions, renders: str) -> LintResult:

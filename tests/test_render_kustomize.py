@@ -14,6 +14,10 @@ from typing import Any
 import pytest
 from helpers import lint_json, run_kslint, write_files, write_repo
 
+from kslint.cache import Cache
+from kslint.pipeline import LintOptions, lint
+from kslint.yaml_reader import parse_yaml
+
 pytestmark = pytest.mark.skipif(
     shutil.which("kustomize") is None and shutil.which("kubectl") is None,
     reason="needs kustomize or kubectl (kubectl kustomize)",
@@ -612,9 +616,49 @@ def test_a_kustomization_the_run_has_read_is_not_read_again(tmp_path: Path) -> N
     root = write_files(tmp_path, {"a/kustomization.yaml": "resources: [disk.yaml]\n"})
     write_files(root, {"b/kustomization.yaml": "resources: [disk.yaml]\n"})
     directory = (root / "a").resolve()
-    reader = KustomizationReader({directory / "kustomization.yaml": b"resources: [read.yaml]\n"})
+    read = (b"resources: [read.yaml]\n", None)
+    reader = KustomizationReader({directory / "kustomization.yaml": read})
     known = reader.at(directory)
     assert known is not None and known.resources == [directory / "read.yaml"]
     assert known.path == directory / "kustomization.yaml"
     other = reader.at(root / "b")
     assert other is not None and other.resources == [(root / "b" / "disk.yaml").resolve()]
+    # A document discovery parsed is taken as it is (not parsed again from the bytes).
+    (document,), _ = parse_yaml("k.yaml", b"resources: [parsed.yaml]\n")
+    reader = KustomizationReader({directory / "kustomization.yaml": (read[0], document)})
+    taken = reader.at(directory)
+    assert taken is not None and taken.resources == [directory / "parsed.yaml"]
+
+
+def test_the_render_stage_takes_the_kustomizations_discovery_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discovery parses a kustomization that names patches (to leave the patch files
+    out); the render stage and the cache key take that document."""
+    from kslint.render.kustomization import KustomizationReader
+
+    parsed: list[str] = []
+    real = KustomizationReader._parse
+    monkeypatch.setattr(
+        KustomizationReader,
+        "_parse",
+        staticmethod(
+            lambda path, resolved, data: (
+                parsed.append(path.parent.name) or real(path, resolved, data)
+            )
+        ),
+    )
+    root = write_files(
+        tmp_path,
+        {
+            "base/kustomization.yaml": "resources: [cm.yaml]\n",
+            "base/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+            "prod/kustomization.yaml": "resources: [../base]\npatches: [{path: p.yaml}]\n",
+            "prod/p.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n",
+        },
+    )
+    monkeypatch.chdir(root)
+    result = lint(LintOptions(paths=["."], cache=Cache(root / ".kslint_cache")))
+    assert result.units == ["prod"]
+    assert sorted(parsed) == ["base", "base"]  # the base names no patch: parsed for the
+    # cache key and for the render; prod's document came from discovery both times

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kslint.discover import display_path
 from kslint.errors import UsageError
@@ -111,12 +112,12 @@ def render_units(
     kustomization_dirs: Iterable[Path],
     settings: RenderSettings,
     changed: set[Path] | None = None,
-    known: Mapping[Path, bytes] | None = None,
+    known: Mapping[Path, tuple[bytes, Any]] | None = None,
 ) -> Renders:
     """Render every root among ``kustomization_dirs``; with ``changed`` (pre-commit), only
     the roots whose render reads one of those files. ``known``: kustomization files the
-    run has read (bytes by resolved path). Raises ``UsageError`` for mode ``always``
-    without a usable kustomize."""
+    run has read (by resolved path: the bytes, and the document when already parsed).
+    Raises ``UsageError`` for mode ``always`` without a usable kustomize."""
     renders = Renders()
     if settings.mode == "never":
         return renders

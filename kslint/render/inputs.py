@@ -11,20 +11,25 @@ would read other bytes (or run another kustomize) never gets an older result.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from kslint.render import RenderSettings, helm, tools
 from kslint.render.kustomization import KustomizationReader
 
 
 def describe(
-    kustomization_dirs: Iterable[Path], chart_templates: Iterable[Path], settings: RenderSettings
+    kustomization_dirs: Iterable[Path],
+    chart_templates: Iterable[Path],
+    settings: RenderSettings,
+    known: Mapping[Path, tuple[bytes, Any]] | None = None,
 ) -> str | None:
     """The renders' inputs, or None when one of them cannot be read (the run is then
-    not cached: a file that cannot be read now may be readable by the renderer later)."""
+    not cached: a file that cannot be read now may be readable by the renderer later).
+    ``known``: kustomization files the run has read (``KustomizationReader.known``)."""
     digest = hashlib.sha256(repr(settings).encode())
-    reader = KustomizationReader()
+    reader = KustomizationReader(known or {})
     roots = reader.roots(kustomization_dirs)
     if roots:
         digest.update(tools.program_identity(settings.kustomize_command).encode())

@@ -136,10 +136,11 @@ def _list(value: Any) -> list[str]:
 
 @dataclass
 class KustomizationReader:
-    """Reads each kustomization once per run. ``known``: the bytes of kustomization files
-    the run has read already (by resolved path), so they are not read again."""
+    """Reads each kustomization once per run. ``known``: kustomization files the run has
+    read already (by resolved path: the bytes, and the document when discovery parsed it
+    without a problem), so they are not read, or parsed, again."""
 
-    known: Mapping[Path, bytes] = field(default_factory=dict)
+    known: Mapping[Path, tuple[bytes, Any]] = field(default_factory=dict)
     cache: dict[Path, Kustomization | None] = field(default_factory=dict)
     _children: dict[Path, list[Kustomization]] = field(default_factory=dict)
     _reach: dict[Path, tuple[list[Kustomization], dict[Path, Kustomization | None]]] = field(
@@ -162,8 +163,12 @@ class KustomizationReader:
         path = None
         for name in KUSTOMIZATION_NAMES:
             candidate = directory / name
-            data = self.known.get(candidate)
-            if data is not None:  # read by this run (a resolved path: no symlink)
+            known = self.known.get(candidate)
+            if known is not None:  # read by this run (a resolved path: no symlink)
+                data, document = known
+                if isinstance(document, YMap):
+                    text = data.decode("utf-8", "replace")
+                    return Kustomization(candidate, document, text, [])
                 return self._parse(candidate, candidate, data)
             if _is_file(candidate):
                 path = candidate
