@@ -500,7 +500,7 @@ def lint(
 
         recorded = [*result.findings, *result.baselined]
         written.append((baseline_write, baseline_text(recorded)))
-    _refuse_inputs([target for target, _ in written], result.inputs, baseline)
+    _refuse_inputs([target for target, _ in written], result, baseline)
     _write_all(written)  # written whether or not the gate fails
     if output is None:
         _emit(report)
@@ -631,14 +631,16 @@ def _refuse_shared_targets(
         seen[key] = flag
 
 
-def _refuse_inputs(targets: list[Path], inputs: list[str], baseline: Path | None) -> None:
+def _refuse_inputs(targets: list[Path], result: LintResult, baseline: Path | None) -> None:
     """Never write a report or baseline onto a manifest the run read (exit 2); rewriting
     the ``--baseline`` file (which a run over ``.`` also reads as JSON) stays allowed."""
-    if not targets:  # nothing written to a file (resolving every input path costs time)
+    if not targets:  # nothing written to a file
         return
     from kslint.discover import real_path
 
-    read = {real_path(path): path for path in inputs if path not in ("-", "<stdin>")}
+    read = dict(result.input_reals or {})  # the real paths discovery worked out
+    if result.input_reals is None:
+        read = {real_path(p): p for p in result.inputs if p not in ("-", "<stdin>")}
     if baseline is not None:
         read.pop(real_path(baseline), None)
     for target in targets:

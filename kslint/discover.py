@@ -65,6 +65,9 @@ class Discovery:
     # Kustomizations read and parsed here without a problem, by real path: the render
     # stage uses these documents instead of parsing the files again.
     kustomizations: dict[str, Any] = field(default_factory=dict)
+    # Every file found (read or not), real path -> the path as shown: a report is never
+    # written onto one of them, and resolving each path again took a warm run's time.
+    reals: dict[str, str] = field(default_factory=dict)
 
 
 def real_path(path: Path | str) -> str:
@@ -470,6 +473,8 @@ def discover(
     resolved: dict[str, str] = {}  # shown -> the real path (worked out once per file)
     for shown, path, unreadable, real in found:
         key = resolved[shown] = STDIN if path is None else real or real_path(path)
+        if path is not None:
+            discovery.reals.setdefault(key, shown)
         if key in seen:
             continue
         seen.add(key)
@@ -674,6 +679,8 @@ def with_context(
         spent=discovery.read_bytes,
         require_some=False,
     )
+    for real, shown in extra.reals.items():
+        discovery.reals.setdefault(real, shown)
     fragments = set(extra.patch_fragments)
     moved = [source.path for source in discovery.sources if source.path in fragments]
     if moved:
@@ -692,6 +699,8 @@ def only_context(
     if not paths:
         return []
     extra = discover(paths, exclude)
+    for real, shown in extra.reals.items():
+        discovery.reals.setdefault(real, shown)
     names = {source.path for source in extra.sources}
     discovery.sources = [source for source in discovery.sources if source.path not in names]
     return extra.sources

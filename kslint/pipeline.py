@@ -92,8 +92,10 @@ class LintResult:
     rules: RuleSet = field(default_factory=RuleSet.builtin)
     # Symlinks not followed because their target is outside the directory walked.
     outside_links: list[str] = field(default_factory=list)
-    # Every file the run read, context included: reports may not be written onto them.
+    # Every file the run read, context included: reports may not be written onto them
+    # (``input_reals``: by real path, when known).
     inputs: list[str] = field(default_factory=list)
+    input_reals: dict[str, str] | None = None
     units: list[str] = field(default_factory=list)  # the deployment units linted, by name
     # The renders whose findings were moved to source files (None: a cached result):
     # ``kslint.fix`` plans fixes for such findings in those files.
@@ -201,6 +203,7 @@ def lint_rendered(inputs: Inputs, options: LintOptions) -> tuple[LintResult, Ren
         result.findings = [f for f in result.findings if f.file not in inputs.only]
     result.outside_links = inputs.outside_links
     result.inputs = inputs.paths
+    result.input_reals = inputs.reals
     result.renders = renders
     return result, renders
 
@@ -268,6 +271,7 @@ class Inputs:
     paths: list[str] = field(default_factory=list)
     # Kustomizations discovery parsed, by real path (``Discovery.kustomizations``).
     kustomizations: dict[str, Any] = field(default_factory=dict)
+    reals: dict[str, str] = field(default_factory=dict)  # ``Discovery.reals``
 
 
 def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
@@ -309,6 +313,7 @@ def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
             *(source.path for source in [*discovery.sources, *context_sources]),
         ],
         kustomizations=discovery.kustomizations,
+        reals=discovery.reals,
     )
 
 
@@ -398,7 +403,11 @@ def _lint_cached(inputs: Inputs, options: LintOptions, renders: str) -> LintResu
             try:
                 fields = cached_run.from_entry(entry, inputs.sources, rules, _decoded)
                 return LintResult(
-                    **fields, outside_links=inputs.outside_links, inputs=inputs.paths, cache_key=key
+                    **fields,
+                    outside_links=inputs.outside_links,
+                    inputs=inputs.paths,
+                    input_reals=inputs.reals,
+                    cache_key=key,
                 )
             except (KeyError, TypeError, ValueError, IndexError):
                 pass  # a well-signed entry of another shape: run cold and rewrite it

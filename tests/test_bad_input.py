@@ -465,6 +465,18 @@ def test_outputs_onto_an_input_manifest_are_refused(tmp_path: Path, flags: list[
     assert (tmp_path / "context.yaml").read_text() == CONFIGMAP.replace("ok", "other")
 
 
+def test_an_output_through_a_symlink_onto_a_walked_manifest_is_refused(tmp_path: Path) -> None:
+    """The same cold and warm (the cached run knows the real paths discovery read)."""
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "m.yaml").write_text(CONFIGMAP)
+    os.symlink("deploy/m.yaml", tmp_path / "out.json")
+    for _ in range(2):
+        result = lint(tmp_path, "deploy", "-f", "json", "-o", "out.json")
+        assert result.returncode == 2
+        assert "refusing to write out.json: it is deploy/m.yaml" in result.stderr
+    assert (tmp_path / "deploy" / "m.yaml").read_text() == CONFIGMAP
+
+
 def test_two_outputs_onto_one_path_are_refused(tmp_path: Path) -> None:
     (tmp_path / "m.yaml").write_text(CONFIGMAP)
     result = lint(tmp_path, "m.yaml", "--no-config", "-o", "out.txt", "--report", "json=./out.txt")
