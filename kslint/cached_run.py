@@ -210,9 +210,41 @@ class CachedObject:
     ref: ObjectRef
 
 
-@dataclass
 class CachedGraph:
-    objects: list[CachedObject]
+    """What reports read of a cached run's graph: its objects' files and identities,
+    made from the entry's columns when first asked for (only the JUnit report does)."""
+
+    def __init__(self, runs: list[Any], files: dict[str, SourceFile], table: list[str]) -> None:
+        self._runs: list[Any] | None = runs
+        self._files = files
+        self._table = table
+        self._objects: list[CachedObject] = []
+
+    @property
+    def objects(self) -> list[CachedObject]:
+        if self._runs is not None:
+            self._objects, self._runs = _objects_of(self._runs, self._files, self._table), None
+        return self._objects
+
+
+def _objects_of(
+    runs: list[Any], files: dict[str, SourceFile], table: list[str]
+) -> list[CachedObject]:
+    objects = []
+    for path_index, kinds, namespaces, names, api_versions in runs:
+        path = table[path_index]
+        file = files.get(path) or SourceFile(path)
+        for kind, namespace, name, api_version in zip(
+            kinds, namespaces, names, api_versions, strict=True
+        ):
+            ref = ObjectRef(
+                table[kind],
+                None if namespace is None else table[namespace],
+                name,
+                table[api_version],
+            )
+            objects.append(CachedObject(file, ref))
+    return objects
 
 
 def to_entry(result: LintResult, inputs: set[str] | None = None) -> dict[str, Any] | None:
@@ -233,12 +265,12 @@ def to_entry(result: LintResult, inputs: set[str] | None = None) -> dict[str, An
         else [result.baseline.path, result.baseline.hidden, result.baseline.gone],
         "schema": None if schema is None else _schema_entry(schema),
         "files": [
-            [file.path, bool(file.text), None if file.path in inputs else file.text]
+            [name(file.path), bool(file.text), None if file.path in inputs else file.text]
             for file in result.files
         ],
         "counts": [result.documents, result.objects, result.skipped],
         "units": list(getattr(result, "units", [])),
-        "objects": [] if result.graph is None else _object_runs(result.graph.objects),
+        "objects": [] if result.graph is None else _object_runs(result.graph.objects, name),
         "strings": name.table,
     }
     try:
@@ -248,19 +280,22 @@ def to_entry(result: LintResult, inputs: set[str] | None = None) -> dict[str, An
     return entry if back == result.findings else None
 
 
-def _object_runs(objects: list[Any]) -> list[list[Any]]:
+def _object_runs(objects: list[Any], name: Strings) -> list[list[Any]]:
     """The objects' identities, one run per file in graph order: the path, then a column
     each for kind, namespace, name and apiVersion (a list per object would cost more than
-    the objects' own trees on a file of 100,000s of tiny documents)."""
+    the objects' own trees on a file of 100,000s of tiny documents). Paths, kinds,
+    namespaces and apiVersions repeat: they are written by their index in ``name``."""
     runs: list[list[Any]] = []
+    last = None
     for obj in objects:
-        if not runs or runs[-1][0] != obj.file.path:
-            runs.append([obj.file.path, [], [], [], []])
+        if obj.file.path != last:
+            last = obj.file.path
+            runs.append([name(last), [], [], [], []])
         run = runs[-1]
-        run[1].append(obj.kind)
-        run[2].append(obj.namespace)
+        run[1].append(name(obj.kind))
+        run[2].append(None if obj.namespace is None else name(obj.namespace))
         run[3].append(obj.name)
-        run[4].append(obj.api_version)
+        run[4].append(name(obj.api_version))
     return runs
 
 
@@ -295,33 +330,31 @@ def from_entry(
     ValueError) on an entry of the wrong shape: the caller treats that as a miss."""
     from kslint.baseline import BaselineState
 
+    table = entry["strings"]
+    if not isinstance(table, list):
+        raise TypeError("an entry's strings are a list")
     by_path = {source.path: source for source in sources}
     files: list[SourceFile] = []
-    for path, has_text, text in entry["files"]:
+    for path_index, has_text, text in entry["files"]:
+        path = table[path_index]
         source = by_path.get(path)
         if text is None and has_text and source:
             files.append(DecodedLater(path, source.data, decode))
         else:
             files.append(SourceFile(path, text or ""))
-    file_of = {file.path: file for file in files}
-    objects = [
-        CachedObject(file_of.get(path) or SourceFile(path), ObjectRef(*ref))
-        for path, *columns in entry["objects"]
-        for ref in zip(*columns, strict=True)
-    ]
+    runs = entry["objects"]
+    if not isinstance(runs, list):
+        raise TypeError("an entry's objects are a list")
     schema = entry["schema"]
     baseline = entry["baseline"]
     documents, object_count, skipped = entry["counts"]
-    table = entry["strings"]
-    if not isinstance(table, list):
-        raise TypeError("an entry's strings are a list")
     return dict(
         findings=[_unfinding(f, table) for f in entry["findings"]],
         files=files,
         documents=documents,
         objects=object_count,
         skipped=skipped,
-        graph=CachedGraph(objects),
+        graph=CachedGraph(runs, {file.path: file for file in files}, table),
         suppressed=[Suppression(_unfinding(f, table), r, s) for f, r, s in entry["suppressed"]],
         baseline=None if baseline is None else BaselineState(*baseline),
         baselined=[_unfinding(f, table) for f in entry["baselined"]],

@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import fnmatch
 import functools
+import operator
 import os
 import stat as stat_module
 import sys
@@ -230,7 +231,7 @@ class _Walk:
                 continue
             seen.add(identity)
             try:
-                entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+                entries = sorted(os.scandir(directory), key=_BY_NAME)
             except OSError as exc:
                 self.unreadable.append((directory, _reason(exc)))
                 continue
@@ -280,6 +281,9 @@ class _Walk:
         return entry.name.endswith(MANIFEST_SUFFIXES) and (
             self.path_filter is None or self.path_filter.included(Path(entry.path))
         )
+
+
+_BY_NAME = operator.attrgetter("name")
 
 
 def _below(folder: str) -> str:
