@@ -11,25 +11,31 @@ turns rendered positions into source positions).
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kslint.discover import display_path
-from kslint.errors import UsageError
 from kslint.findings import Finding
-from kslint.loader import LoadResult, building_trees
-from kslint.nodes import Span
+from kslint.loader import LoadResult
 from kslint.objects import K8sObject, SourceFile
-from kslint.render import helm, kustomize, tools
-from kslint.render.files import SourceFiles
-from kslint.render.kustomization import Kustomization, KustomizationReader
-from kslint.render.kustomize import render_failed
-from kslint.render.sourcemap import RenderMap
+from kslint.render import tools
+
+if TYPE_CHECKING:
+    from kslint.render.files import SourceFiles
+    from kslint.render.sourcemap import RenderMap
+    from kslint.render.stage import helm_streams, render_charts, render_units, unit_name
+
+__all__ = [
+    "MODES",
+    "RenderSettings",
+    "RenderedUnit",
+    "Renders",
+    "helm_streams",
+    "render_charts",
+    "render_units",
+    "unit_name",
+]
 
 MODES = ("auto", "always", "never")
 
@@ -81,7 +87,7 @@ class RenderedUnit:
 @dataclass
 class Renders:
     units: list[RenderedUnit] = field(default_factory=list)
-    files: SourceFiles = field(default_factory=SourceFiles)
+    files: SourceFiles = field(default_factory=lambda: _source_files())
     # Files that are neither plain objects nor a unit: library charts' templates.
     skipped: set[Path] = field(default_factory=set)
 
@@ -94,201 +100,18 @@ class Renders:
         return {u.render_map.rendered: u.render_map for u in self.units if u.render_map}
 
 
-def unit_name(directory: Path, project_root: Path | None) -> str:
-    base = (project_root or Path.cwd()).resolve()
-    return _unit_name(directory.resolve(), base, directory)
+def _source_files() -> SourceFiles:
+    from kslint.render.files import SourceFiles
+
+    return SourceFiles()
 
 
-def _unit_name(resolved: Path, base: Path, directory: Path | None = None) -> str:
-    """``unit_name`` of a resolved directory, ``base`` the resolved project root."""
-    try:
-        relative = resolved.relative_to(base).as_posix()
-    except ValueError:
-        return display_path(directory or resolved).replace("\\", "/")
-    return relative or "."
+# The stage's functions live in ``kslint.render.stage``, imported when first named: the
+# settings and result types above are all a run that renders nothing needs.
+_STAGE = frozenset({"helm_streams", "render_charts", "render_units", "unit_name"})
 
 
-def render_units(
-    kustomization_dirs: Iterable[Path],
-    settings: RenderSettings,
-    changed: set[Path] | None = None,
-    known: Mapping[Path, tuple[bytes, Any]] | None = None,
-) -> Renders:
-    """Render every root among ``kustomization_dirs``; with ``changed`` (pre-commit), only
-    the roots whose render reads one of those files. ``known``: kustomization files the
-    run has read (by resolved path: the bytes, and the document when already parsed).
-    Raises ``UsageError`` for mode ``always`` without a usable kustomize."""
-    renders = Renders()
-    if settings.mode == "never":
-        return renders
-    reader = KustomizationReader(known or {})
-    roots = reader.roots(kustomization_dirs)
-    consumed = {root.path: reader.consumed(root) for root in roots}
-    if changed is not None:
-        roots = [root for root in roots if consumed[root.path] & changed]
-    if not roots:
-        return renders
-    renderer = tools.kustomize(settings.kustomize_command)
-    if isinstance(renderer, tools.Unavailable) and settings.mode == "always":
-        raise UsageError(f"render mode is 'always' but kustomize is unavailable: {renderer.reason}")
-    helm = tools.helm(settings.helm_command)
-    base = (settings.project_root or Path.cwd()).resolve()  # unit names are relative to it
-
-    def plan(root: Kustomization) -> tuple[RenderedUnit, str | None]:
-        """The unit, and whether to run kustomize (with which helm, "" for none)."""
-        unit = RenderedUnit(
-            _unit_name(root.directory, base),  # (a kustomization's path is resolved)
-            "kustomize",
-            renders.files.shown(root.path),  # (display_path, once per file)
-            consumed=consumed[root.path],
-        )
-        closure = reader.closure(root)
-        broken = [
-            problem for k in closure for problem in k.problems if problem.rule == "invalid-yaml"
-        ]
-        inflates = any(k.helm_charts for k in closure)
-        if broken:  # kustomize would stop at the same place; kslint says where exactly
-            unit.findings += broken
-        elif isinstance(renderer, tools.Unavailable):
-            unit.findings.append(_not_rendered(root, renderer.reason))
-        elif helm is None and inflates:
-            unit.findings.append(
-                _not_rendered(root, "it inflates helmCharts and helm is not available")
-            )
-        else:
-            return unit, (helm or "") if inflates else ""
-        return unit, None
-
-    plans = [(root, *plan(root)) for root in roots]
-    to_build = [(root, helm_program) for root, _, helm_program in plans if helm_program is not None]
-    if not to_build:
-        renders.units = [unit for _, unit, _ in plans]
-        return renders
-    assert isinstance(renderer, tools.Renderer)
-    # One temporary directory for the run's wrappers (creating one per root costs more).
-    with tempfile.TemporaryDirectory(prefix="kslint-kustomize-", dir=_scratch()) as temporary:
-        workspace = Path(temporary).resolve()
-        wrappers = [workspace / f"root{index}" for index in range(len(to_build))]
-        relatives = [
-            kustomize.write_wrapper(root, wrapper)
-            for (root, _), wrapper in zip(to_build, wrappers, strict=True)
-        ]
-
-        def build(index: int) -> tools.Run:
-            helm_program = to_build[index][1]
-            return kustomize.build(
-                renderer, settings.timeout, wrappers[index], helm_program or None
-            )
-
-        # kustomize runs are independent processes: a few at a time hide their start-up
-        # cost (the threads only wait for them). Their output is parsed here, in this
-        # thread (parsing is CPU-bound).
-        if len(to_build) == 1:
-            runs = [build(0)]
-        else:
-            with ThreadPoolExecutor(max_workers=4) as pool:
-                runs = list(pool.map(build, range(len(to_build))))
-    built = {
-        root.path: (runs[index], relatives[index], wrappers[index])
-        for index, (root, _) in enumerate(to_build)
-    }
-    with building_trees():
-        for root, unit, helm_program in plans:
-            if helm_program is not None:
-                outcome, relative, wrapper = built[root.path]
-                result = kustomize.load(
-                    root, outcome, relative, wrapper, reader, renders.files, settings.namespace
-                )
-                if result.failure is not None:
-                    unit.findings.append(render_failed(root, result.failure))
-                else:
-                    assert result.loaded is not None
-                    unit.loaded, unit.render_map = result.loaded, result.render_map
-            renders.units.append(unit)
-    return renders
-
-
-def _scratch() -> str | None:
-    """Where wrappers go: memory-backed /dev/shm on Linux (files there cost a fraction of
-    a disk's), else the system's temporary directory."""
-    shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
-
-
-def helm_streams(loaded: LoadResult, settings: RenderSettings) -> list[RenderedUnit]:
-    """Objects of Helm streams (``# Source:`` comments) become one unit per top-level
-    chart, mapped to the chart's templates; they are taken out of ``loaded``."""
-    if settings.mode == "never":
-        return []
-    chart_dir = settings.chart_dir or helm.default_chart_dir()
-    templates = helm.Templates()
-    units: list[RenderedUnit] = []
-    for file in loaded.files:
-        if not helm.is_helm_stream(file.text):
-            continue
-        objects = [obj for obj in loaded.objects if obj.file is file]
-        render_map, by_chart = helm.stream_map(file, objects, chart_dir, templates)
-        for chart, members in by_chart.items():
-            unit = RenderedUnit(chart, "helm", file.path, render_map=render_map)
-            unit.loaded.objects = members
-            units.append(unit)
-        taken = {id(obj) for obj in objects}
-        loaded.objects = [obj for obj in loaded.objects if id(obj) not in taken]
-    return units
-
-
-def render_charts(chart_templates: Iterable[Path], settings: RenderSettings) -> Renders:
-    """Top-level application charts (found from their template files) rendered with
-    ``helm template``, or one ``not-rendered`` each when helm is not available."""
-    renders = Renders()
-    if settings.mode == "never":
-        return renders
-    charts = sorted({c for c in map(helm.chart_root, chart_templates) if c is not None})
-    for library in [chart for chart in charts if helm.is_library(chart)]:
-        renders.skipped |= helm.chart_files(library)
-        charts.remove(library)
-    if not charts:
-        return renders
-    program = tools.helm(settings.helm_command)
-    if program is None and settings.mode == "always":
-        raise UsageError("render mode is 'always' but helm is not available")
-    templates = helm.Templates()
-    for chart in charts:
-        unit = RenderedUnit(
-            chart.name, "helm", display_path(chart / "Chart.yaml"), consumed=helm.chart_files(chart)
-        )
-        if program is None:
-            message = (
-                f"Chart {display_path(chart)} was not rendered (helm is not available); "
-                "its templates are not linted."
-            )
-            unit.findings.append(helm.chart_finding("not-rendered", chart, message))
-        else:
-            result = helm.helm_template(
-                program,
-                chart,
-                settings.helm_release,
-                settings.helm_values,
-                settings.helm_set,
-                settings.timeout,
-                settings.namespace,
-            )
-            if result.loaded is None:
-                message = f"helm could not render {display_path(chart)}: {result.failure}"
-                unit.findings.append(helm.chart_finding("render-failed", chart, message))
-            else:
-                file = result.loaded.files[0]
-                render_map, _ = helm.stream_map(file, result.loaded.objects, chart, templates)
-                unit.loaded, unit.render_map = result.loaded, render_map
-        renders.units.append(unit)
-    return renders
-
-
-def _not_rendered(root: Kustomization, reason: str) -> Finding:
-    return Finding(
-        rule="not-rendered",
-        message=f"{display_path(root.directory)} was not rendered ({reason}); "
-        "its files are not linted as objects.",
-        file=display_path(root.path),
-        span=Span(1, 1, 1, 1),
-    )
+def __getattr__(name: str) -> Any:
+    if name in _STAGE:
+        return getattr(importlib.import_module("kslint.render.stage"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
