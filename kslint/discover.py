@@ -246,33 +246,52 @@ class _Walk:
     def _entries(
         self, entries: list[os.DirEntry[str]], top: str, real_prefix: str, shown_prefix: str
     ) -> None:
-        """Take one folder's entries: its manifests, and its subfolders to walk next."""
+        """Take one folder's entries: its manifests, and its subfolders to walk next.
+        (The common case, a file or folder that is not a symlink and no filter, takes no
+        call beyond ``DirEntry``'s own: this loop runs once per entry of the tree.)"""
         self._subdirectories: list[tuple[str, str]] = []
+        filtered = bool(self.exclude) or self.path_filter is not None
         for entry in entries:
-            path = entry.path
-            if not self._wanted(entry):
+            name = entry.name
+            if name.startswith(".") or (filtered and not self._wanted(entry)):
                 continue
-            link = entry.is_symlink()
-            real = real_path(path) if link else real_prefix + entry.name
-            if link and not self.follow_symlinks and not _inside(real, top):
-                self.outside_links.append(path)
+            if not entry.is_symlink():
+                try:
+                    if entry.is_dir():
+                        self._subdirectories.append((entry.path, real_prefix + name))
+                    elif name.endswith(MANIFEST_SUFFIXES) and entry.is_file():
+                        if filtered and not self._manifest(entry):
+                            continue
+                        self.files.append(entry.path)
+                        self.reals.append(real_prefix + name)
+                        self.shown.append(shown_prefix + name)
+                except OSError as exc:
+                    self.unreadable.append((entry.path, _reason(exc)))
                 continue
-            try:
-                if entry.is_dir():
-                    self._subdirectories.append((path, real))
-                elif entry.is_file():
-                    if self._manifest(entry):
-                        self.files.append(path)
-                        self.reals.append(real)
-                        self.shown.append(shown_prefix + entry.name)
-                elif link and entry.name.endswith(MANIFEST_SUFFIXES):
-                    self.unreadable.append((path, _broken_link(path)))
-            except OSError as exc:
-                self.unreadable.append((path, _reason(exc)))
+            self._link(entry, top, shown_prefix)
+
+    def _link(self, entry: os.DirEntry[str], top: str, shown_prefix: str) -> None:
+        """A symlink: followed when its target is inside the walked folder (or with
+        ``follow_symlinks``); a broken one named like a manifest is reported."""
+        path = entry.path
+        real = real_path(path)
+        if not self.follow_symlinks and not _inside(real, top):
+            self.outside_links.append(path)
+            return
+        try:
+            if entry.is_dir():
+                self._subdirectories.append((path, real))
+            elif entry.is_file():
+                if self._manifest(entry):
+                    self.files.append(path)
+                    self.reals.append(real)
+                    self.shown.append(shown_prefix + entry.name)
+            elif entry.name.endswith(MANIFEST_SUFFIXES):
+                self.unreadable.append((path, _broken_link(path)))
+        except OSError as exc:
+            self.unreadable.append((path, _reason(exc)))
 
     def _wanted(self, entry: os.DirEntry[str]) -> bool:
-        if entry.name.startswith("."):
-            return False
         if self.exclude and _excluded(Path(entry.path), self.exclude):
             return False
         return self.path_filter is None or not self.path_filter.excluded(Path(entry.path))
@@ -630,8 +649,10 @@ def _read_upto(descriptor: int, most: int, size: int) -> bytes:
     than ``most``). Plain ``os.read`` calls: a buffered file object per input was a fifth
     of a warm run's discovery time on a big tree."""
     first = os.read(descriptor, min(size + 1, most)) if size else b""
-    if not first and size:
-        return first  # shrank to nothing since it was looked at
+    if size and len(first) in (0, size):
+        # All it held when looked at (or nothing: it shrank since): no second call to
+        # see the end, which was a sixth of a warm run's system calls.
+        return first
     chunks = [first]
     total = len(first)
     while total < most:
