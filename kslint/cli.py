@@ -7,6 +7,7 @@ option, missing path, unknown rule); 3 kslint itself failed (a bug: please repor
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import replace
@@ -1039,8 +1040,8 @@ def main() -> None:
     """Entry point: never lets a traceback reach the user unless --debug asks for it."""
     try:
         app()
-    except SystemExit:
-        raise
+    except SystemExit as exc:
+        _exit_now(exc.code)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:
@@ -1052,3 +1053,22 @@ def main() -> None:
             err=True,
         )
         sys.exit(EXIT_CRASH)
+
+
+def _exit_now(code: object) -> None:
+    """End the process once everything is written, without tearing down the run's
+    objects one by one (as mypy does: freeing a large run's trees and findings took a
+    tenth of a cached run). Every file kslint writes is complete and closed by now and
+    its worker processes have ended; only the standard streams are left to flush."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"): the message on stderr, status 1
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (kslint lint | head): nothing more to write.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)
