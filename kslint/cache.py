@@ -175,6 +175,33 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_digests(datas: list[bytes]) -> list[str]:
+    """``file_digest`` of each, in two threads when there is much to hash: hashlib lets
+    go of the interpreter lock while it hashes, so the second core halves the time a
+    cached run spends hashing a big tree."""
+    total = sum(len(data) for data in datas)
+    if total < PARALLEL_HASH_BYTES:
+        return [file_digest(data) for data in datas]
+    import threading
+
+    # Split by bytes, not by count: the halves take about the same time.
+    half, seen = len(datas), 0
+    for index, data in enumerate(datas):
+        seen += len(data)
+        if seen >= total // 2:
+            half = index + 1
+            break
+    second: list[str] = []
+    helper = threading.Thread(target=lambda: second.extend(map(file_digest, datas[half:])))
+    helper.start()
+    first = [file_digest(data) for data in datas[:half]]
+    helper.join()
+    return first + second
+
+
+PARALLEL_HASH_BYTES = 4 * 1024 * 1024
+
+
 def tree_digest(paths: Iterable[str | Path]) -> str:
     """The names and bytes of every file under ``paths`` (``--schema-dir`` folders)."""
     digest = hashlib.sha256()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from kslint.api_schemas import SchemaReport
-from kslint.cache import build_id, file_digest, tree_digest
+from kslint.cache import build_id, file_digest, file_digests, tree_digest
 from kslint.findings import Finding, ObjectRef, Related, Severity, Suppression
 from kslint.nodes import (
     POSITIONS_HEADER,
@@ -49,10 +49,11 @@ def run_key(
         return None
     digest = hashlib.sha256(f"{build_id()}\0{settings}\0{shape}\n".encode())
     for group, items in (("target", sources), ("context", context)):
-        for source in items:
+        hashes = file_digests([source.data for source in items])
+        for source, file_hash in zip(items, hashes, strict=True):
             digest.update(
                 f"{group}\0{source.path}\0{source.chart_template}\0{source.error}\0"
-                f"{file_digest(source.data)}\n".encode()
+                f"{file_hash}\n".encode()
             )
     return digest.hexdigest()
 
