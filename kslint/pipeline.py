@@ -22,7 +22,7 @@ from kslint.discover import (
     with_context,
 )
 from kslint.findings import Finding, Suppression
-from kslint.loader import LoadResult, Source, load_sources
+from kslint.loader import LoadResult, Source, building_trees, load_sources
 from kslint.objects import K8sObject, SourceFile
 from kslint.ruleset import RuleSet
 from kslint.yaml_reader import decode
@@ -123,7 +123,8 @@ def lint(options: LintOptions, stdin: Any = None) -> LintResult:
 
         reserve(options.jobs)  # workers forked before the inputs are read (kslint.workers)
     try:
-        inputs = read_inputs(options, stdin)
+        with building_trees():  # the inputs read hold no cycles and live to the end
+            inputs = read_inputs(options, stdin)
         if options.cache is not None and options.cache.enabled:
             renders = _render_inputs(inputs, options)
             if renders is not None:
@@ -398,19 +399,17 @@ def _lint_cached(inputs: Inputs, options: LintOptions, renders: str) -> LintResu
         f"{inputs.fragments}\0{sorted(inputs.only)}\0{inputs.outside_links}\0{renders}",
     )
     if key is not None and not options.needs_graph:
-        entry = options.cache.get(cached_run.RUN, key)
-        if entry is not None:
-            try:
-                fields = cached_run.from_entry(entry, inputs.sources, rules, _decoded)
-                return LintResult(
-                    **fields,
-                    outside_links=inputs.outside_links,
-                    inputs=inputs.paths,
-                    input_reals=inputs.reals,
-                    cache_key=key,
-                )
-            except (KeyError, TypeError, ValueError, IndexError):
-                pass  # a well-signed entry of another shape: run cold and rewrite it
+        with building_trees():  # the entry's findings and files: no cycles either
+            entry = options.cache.get(cached_run.RUN, key)
+            fields = _from_entry(entry, inputs, rules)
+        if fields is not None:
+            return LintResult(
+                **fields,
+                outside_links=inputs.outside_links,
+                inputs=inputs.paths,
+                input_reals=inputs.reals,
+                cache_key=key,
+            )
     result = _lint_inputs(inputs, options)
     result.cache_key = key
     if key is not None:
@@ -419,6 +418,19 @@ def _lint_cached(inputs: Inputs, options: LintOptions, renders: str) -> LintResu
             options.cache.put(cached_run.RUN, key, data)
             options.cache.stamp(build_id())
     return result
+
+
+def _from_entry(entry: Any, inputs: Inputs, rules: RuleSet) -> dict[str, Any] | None:
+    """A run entry as ``LintResult`` arguments; None when there is none, or when it is a
+    well-signed entry of another shape (the run is then made cold, and rewrites it)."""
+    if entry is None:
+        return None
+    from kslint import cached_run
+
+    try:
+        return cached_run.from_entry(entry, inputs.sources, rules, _decoded)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
 
 
 def _text(source: Source) -> str:
