@@ -218,9 +218,12 @@ class _Walk:
     def run(self) -> _Walk:
         seen: set[tuple[int, int]] = set()
         top = real_path(self.root)
-        stack = [(os.fspath(self.root), top)]
+        # (folder, its real path, what goes before a name to show a file in it): a
+        # subfolder's shown path is its parent's plus its name (``relpath`` is lexical),
+        # worked out per folder instead of with ``relpath`` per folder.
+        stack = [(os.fspath(self.root), top, _below(_shown_folder(self.root)))]
         while stack:
-            directory, real_directory = stack.pop()
+            directory, real_directory, shown_prefix = stack.pop()
             try:
                 stat = os.stat(directory)
             except OSError as exc:
@@ -239,8 +242,11 @@ class _Walk:
             marks = [entry.name for entry in entries if entry.name in _MARKS and _exists(entry)]
             if marks:
                 self.marks[real_directory] = frozenset(marks)
-            self._entries(entries, top, _below(real_directory), _below(_shown_folder(directory)))
-            stack.extend(reversed(self._subdirectories))
+            self._entries(entries, top, _below(real_directory), shown_prefix)
+            stack.extend(
+                (path, real, shown_prefix + name + os.sep)
+                for path, real, name in reversed(self._subdirectories)
+            )
         return self
 
     def _entries(
@@ -249,7 +255,7 @@ class _Walk:
         """Take one folder's entries: its manifests, and its subfolders to walk next.
         (The common case, a file or folder that is not a symlink and no filter, takes no
         call beyond ``DirEntry``'s own: this loop runs once per entry of the tree.)"""
-        self._subdirectories: list[tuple[str, str]] = []
+        self._subdirectories: list[tuple[str, str, str]] = []
         filtered = bool(self.exclude) or self.path_filter is not None
         for entry in entries:
             name = entry.name
@@ -258,7 +264,7 @@ class _Walk:
             if not entry.is_symlink():
                 try:
                     if entry.is_dir():
-                        self._subdirectories.append((entry.path, real_prefix + name))
+                        self._subdirectories.append((entry.path, real_prefix + name, name))
                     elif name.endswith(MANIFEST_SUFFIXES) and entry.is_file():
                         if filtered and not self._manifest(entry):
                             continue
@@ -280,7 +286,7 @@ class _Walk:
             return
         try:
             if entry.is_dir():
-                self._subdirectories.append((path, real))
+                self._subdirectories.append((path, real, entry.name))
             elif entry.is_file():
                 if self._manifest(entry):
                     self.files.append(path)
@@ -303,6 +309,13 @@ class _Walk:
 
 
 _BY_NAME = operator.attrgetter("name")
+
+
+def _folder_of(real: str) -> str:
+    """``os.path.dirname`` of an absolute, normalised path (a real path), without its
+    general-case work: it runs once or twice per file of the tree."""
+    folder = real.rpartition(os.sep)[0]
+    return folder or os.sep
 
 
 def _below(folder: str) -> str:
@@ -425,7 +438,7 @@ class _AncestorPatches:
 
     def names(self, real: str) -> bool:
         """Whether the file at ``real`` (a real path) is a patch named from above."""
-        return real in self._upward(os.path.dirname(real))
+        return real in self._upward(_folder_of(real))
 
     def _upward(self, directory: str) -> frozenset[str]:
         known = self.upward.get(directory)
@@ -533,7 +546,7 @@ def discover(
             discovery.patch_fragments.append(shown)
             continue
         name = "<stdin>" if path is None else shown
-        chart_template = path is not None and _chart_folder(os.path.dirname(real))
+        chart_template = path is not None and _chart_folder(_folder_of(real))
         discovery.sources.append(Source(name, data, chart_template))
     return discovery
 
