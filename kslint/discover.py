@@ -20,11 +20,12 @@ from __future__ import annotations
 import errno
 import fnmatch
 import functools
+import hashlib
 import operator
 import os
 import stat as stat_module
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -369,17 +370,56 @@ def _chart_folder(directory: str) -> bool:
     return parent != directory and _chart_folder(parent)
 
 
+class PatchMemo:
+    """What kustomizations name as patch files, by the SHA-256 of their bytes: kept in
+    the content cache between runs (``kslint.pipeline``), so a run whose kustomizations
+    have not changed parses none of them to find their patches. ``used``: the entries
+    this run needed (the next one keeps only those)."""
+
+    def __init__(self, known: dict[str, list[str]] | None = None) -> None:
+        self.known = known or {}
+        self.used: dict[str, list[str]] = {}
+        self.changed = False
+
+    def targets(self, data: bytes, parse: Callable[[], list[str]]) -> list[str]:
+        key = hashlib.sha256(data).hexdigest()
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = parse()
+            self.changed = True
+        self.used[key] = found
+        return found
+
+
 def _kustomize_patches(
-    path: Path | str, data: bytes, parsed: dict[str, Any] | None = None, real: str = ""
+    path: Path | str,
+    data: bytes,
+    parsed: dict[str, Any] | None = None,
+    real: str = "",
+    memo: PatchMemo | None = None,
 ) -> Iterator[str]:
     """Files a kustomization names as patches (strategic merge or JSON 6902), as real
     paths. ``parsed``: where to keep its document (by ``real``, its real path) when it
-    parses without a problem."""
+    parses without a problem; ``memo``: what earlier runs found in the same bytes."""
     # Every key that names patch files has "patches" in its name; only a double-quoted
     # key could spell it with escapes, only UTF-16 or UTF-32 text without the ASCII
     # bytes. Most kustomizations name no patch: not parsed.
     if not (b"patches" in data or b"\\" in data or b"\0" in data or data[:1] in b"\xfe\xff"):
         return
+    targets = (
+        _patch_targets(path, data, parsed, real)
+        if memo is None
+        else memo.targets(data, lambda: _patch_targets(path, data, parsed, real))
+    )
+    folder = os.path.dirname(os.fspath(path))
+    for target in targets:
+        yield real_path(os.path.join(folder, target))
+
+
+def _patch_targets(
+    path: Path | str, data: bytes, parsed: dict[str, Any] | None, real: str
+) -> list[str]:
+    """The patch file names a kustomization's bytes hold, as written."""
     from kslint.yaml_reader import parse_yaml
 
     # The loader's own parser and limits: a kustomization is user input like any manifest
@@ -389,19 +429,20 @@ def _kustomize_patches(
     if parsed is not None and not problems and len(documents) == 1:
         parsed[real] = config
     if not isinstance(config, dict):
-        return
+        return []
     entries: list[Any] = []
     for key in ("patchesStrategicMerge", "patches", "patchesJson6902"):
         value = config.get(key)
         if isinstance(value, list):
             entries += value
-    folder = os.path.dirname(os.fspath(path))
+    targets = []
     for entry in entries:
         target = entry.get("path") if isinstance(entry, dict) else entry
         # An inline patch is a YAML string with newlines, not a path; a NUL byte cannot
         # be in a path (the loader reports the kustomization if it matters).
         if isinstance(target, str) and "\n" not in target and "\0" not in target:
-            yield real_path(os.path.join(folder, target))
+            targets.append(str(target))
+    return targets
 
 
 class _AncestorPatches:
@@ -412,7 +453,8 @@ class _AncestorPatches:
     Folders are plain strings (real paths): ``pathlib`` objects per file and folder were
     most of this class's time on a big tree."""
 
-    def __init__(self) -> None:
+    def __init__(self, memo: PatchMemo | None = None) -> None:
+        self.memo = memo
         self.by_directory: dict[str, frozenset[str]] = {}
         # directory -> the patches named from it up to the project root: one lookup per
         # file instead of a walk up its parents (most of discovery's time on a big tree)
@@ -470,7 +512,7 @@ class _AncestorPatches:
                         with open(candidate, "rb") as stream:
                             data = stream.read(MAX_FILE_BYTES + 1)
                         if len(data) <= MAX_FILE_BYTES:
-                            found.update(_kustomize_patches(candidate, data))
+                            found.update(_kustomize_patches(candidate, data, memo=self.memo))
                 except OSError:
                     continue
             known = self.by_directory[directory] = frozenset(found)
@@ -487,16 +529,17 @@ def discover(
     follow_symlinks: bool = False,
     spent: int = 0,
     require_some: bool = True,
+    patch_memo: PatchMemo | None = None,
 ) -> Discovery:
     """Read every input (each once) in a stable order; raise UsageError for a bad path,
     or (``require_some``) when nothing at all could be read. ``spent``: bytes the run
-    read before."""
+    read before; ``patch_memo``: the patch files of kustomizations earlier runs read."""
     forget_real_paths()
     exclude = exclude or []
     limits = limits or Limits()
     discovery = Discovery(read_bytes=spent)
     found: list[_Found] = []
-    ancestors = _AncestorPatches()
+    ancestors = _AncestorPatches(patch_memo)
     for raw in paths:
         if raw == STDIN:
             found.append(_Found(STDIN, None))
@@ -537,7 +580,9 @@ def discover(
     for shown, path, data in contents:
         if path is not None and os.path.basename(path) in KUSTOMIZATION_NAMES:
             real = resolved[shown]
-            named = frozenset(_kustomize_patches(path, data, discovery.kustomizations, real))
+            named = frozenset(
+                _kustomize_patches(path, data, discovery.kustomizations, real, patch_memo)
+            )
             patches |= named
             ancestors.read(resolved[shown], named)
     for shown, path, data in contents:
@@ -701,6 +746,7 @@ def with_context(
     *,
     limits: Limits | None = None,
     follow_symlinks: bool = False,
+    patch_memo: PatchMemo | None = None,
 ) -> list[Source]:
     """The project files to load as context beside ``discovery`` (the files to lint).
 
@@ -716,6 +762,7 @@ def with_context(
         follow_symlinks=follow_symlinks,
         spent=discovery.read_bytes,
         require_some=False,
+        patch_memo=patch_memo,
     )
     for real, shown in extra.reals.items():
         discovery.reals.setdefault(real, shown)

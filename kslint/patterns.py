@@ -14,8 +14,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import re2
-
 # RE2 refuses a pattern whose compiled program would need more memory than this; such
 # patterns (``a{1000}{1000}``) are reported like a syntax error. The default is 8 MiB.
 _MAX_PROGRAM_BYTES = 8 << 20
@@ -27,6 +25,8 @@ class PatternError(ValueError):
 
 @functools.lru_cache(maxsize=4096)
 def _compiled(pattern: str) -> Any:
+    import re2  # when a pattern is first compiled: most runs compile none
+
     options = re2.Options()
     options.log_errors = False  # RE2 would print every refused pattern on stderr
     options.max_mem = _MAX_PROGRAM_BYTES

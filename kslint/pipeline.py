@@ -16,6 +16,7 @@ from kslint.config import Config
 from kslint.discover import (
     KUSTOMIZATION_NAMES,
     Limits,
+    PatchMemo,
     discover,
     only_context,
     real_path,
@@ -280,6 +281,7 @@ def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
     config = options.config
     path_filter = config.path_filter() if config is not None else None
     limits, follow = options.limits, options.follow_symlinks
+    memo = _patch_memo(options.cache)
     discovery = discover(
         options.paths,
         options.exclude,
@@ -287,6 +289,7 @@ def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
         path_filter=path_filter,
         limits=limits,
         follow_symlinks=follow,
+        patch_memo=memo,
     )
     named = [*options.context, *(config.context_files() if config is not None else [])]
     context_sources = only_context(discovery, named, options.exclude)
@@ -301,8 +304,10 @@ def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
             context_filter,
             limits=limits,
             follow_symlinks=follow,
+            patch_memo=memo,
         )
         context_sources += [source for source in project if source.path not in only]
+    _keep_patch_memo(options.cache, memo)
     return Inputs(
         discovery.sources,
         context_sources,
@@ -316,6 +321,39 @@ def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
         kustomizations=discovery.kustomizations,
         reals=discovery.reals,
     )
+
+
+def _patch_memo(cache: Any) -> PatchMemo | None:
+    """What earlier runs found kustomizations name as patches (``PatchMemo``), from the
+    content cache; None when the run has no cache."""
+    if cache is None or not cache.enabled:
+        return None
+    from kslint.cache import build_id
+
+    known = cache.get(PATCHES, _patch_memo_key(build_id()))
+    valid = isinstance(known, dict) and all(
+        isinstance(targets, list) and all(isinstance(t, str) for t in targets)
+        for targets in known.values()
+    )
+    return PatchMemo(known if valid else None)
+
+
+def _keep_patch_memo(cache: Any, memo: PatchMemo | None) -> None:
+    """Store the memo when the run parsed a kustomization (or no longer needs some)."""
+    if memo is None or not (memo.changed or len(memo.used) < len(memo.known)):
+        return
+    from kslint.cache import build_id
+
+    cache.put(PATCHES, _patch_memo_key(build_id()), memo.used)
+
+
+def _patch_memo_key(build: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{build}\0patch files".encode()).hexdigest()
+
+
+PATCHES = "patches"  # the cache kind of the patch memo
 
 
 def _release(sources: Iterable[Source]) -> None:

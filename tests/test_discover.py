@@ -122,3 +122,45 @@ def test_a_kustomization_patch_path_with_a_nul_byte(
     result = lint(LintOptions(paths=["."], render=RenderSettings(mode="never")))
     assert result.findings == []
     assert result.objects == 1
+
+
+def test_patch_files_come_from_the_cache_while_kustomizations_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run with the content cache parses a kustomization to find its patch files only
+    when its bytes are new; what it names still decides which files are fragments."""
+    from kslint import discover as discover_module
+    from kslint.cache import Cache
+
+    parsed: list[str] = []
+    real = discover_module._patch_targets
+    monkeypatch.setattr(
+        discover_module,
+        "_patch_targets",
+        lambda path, *args: parsed.append(str(path)) or real(path, *args),
+    )
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources: [cm.yaml]\npatches: [{path: a.yaml}]\n"
+    )
+    configmap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s}\n"
+    for name in ("cm", "a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(configmap % name)
+
+    def run() -> list[str]:
+        options = LintOptions(
+            paths=["."], render=RenderSettings(mode="never"), cache=Cache(tmp_path / ".c")
+        )
+        result = lint(options)
+        return sorted(file.path for file in result.files)
+
+    assert run() == ["b.yaml", "cm.yaml", "kustomization.yaml"]  # a.yaml: a patch
+    assert len(parsed) == 1
+    (tmp_path / "b.yaml").write_text(configmap % "b2")  # a cold run, same kustomization
+    assert run() == ["b.yaml", "cm.yaml", "kustomization.yaml"]
+    assert len(parsed) == 1  # not parsed again
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources: [cm.yaml]\npatches: [{path: b.yaml}]\n"
+    )
+    assert run() == ["a.yaml", "cm.yaml", "kustomization.yaml"]
+    assert len(parsed) == 2
