@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kslint.errors import UsageError
+from kslint.file_text import MAX_FILE_BYTES, size_text
 from kslint.loader import Source
-from kslint.yaml_reader import MAX_FILE_BYTES, size_text
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")

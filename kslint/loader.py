@@ -15,24 +15,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kslint.findings import Finding, Span
-from kslint.nodes import YMap, YSeq, describe
-from kslint.objects import CLUSTER_SCOPED_KINDS, CORE_KINDS, K8sObject, SourceFile
-from kslint.yaml_reader import (
+from kslint.file_text import (
     FIX_BINARY,
-    FIX_DEPTH,
     FIX_SIZE,
     FIX_UNREADABLE,
     MAX_FILE_BYTES,
-    DocumentError,
-    TooDeep,
-    compose_all,
     decode,
-    document_finding,
     file_finding,
     size_text,
-    yaml_error,
 )
+from kslint.findings import Finding, Span
+from kslint.nodes import YMap, YSeq, describe
+from kslint.objects import CLUSTER_SCOPED_KINDS, CORE_KINDS, K8sObject, SourceFile
 
 # Go template actions as Helm writes them. A file that has one and does not load as plain
 # Kubernetes YAML is an unrendered template, not broken YAML.
@@ -171,6 +165,10 @@ def _parse(
     result: LoadResult,
     max_documents: int | None = None,
 ) -> LoadResult:
+    # The YAML parser (and ruamel.yaml) is imported when a file is first parsed: a run
+    # answered from the content cache parses none.
+    from kslint.yaml_reader import FIX_DEPTH, DocumentError, TooDeep, compose_all, document_finding
+
     try:
         documents, converter = compose_all(file, data, max_documents)
     except TooDeep as exc:
@@ -230,6 +228,8 @@ def _failed(file: SourceFile, exc: Exception, result: LoadResult) -> LoadResult:
         result.findings.append(_template_finding(file, span))
         result.skipped += 1
     else:
+        from kslint.yaml_reader import yaml_error
+
         result.findings.append(yaml_error(file, exc))
     return result
 
@@ -237,6 +237,8 @@ def _failed(file: SourceFile, exc: Exception, result: LoadResult) -> LoadResult:
 def _looks_templated(file: SourceFile, documents: list[Any]) -> bool:
     """Template actions plus a structure no Kubernetes object has (``{{ x }}`` parses as
     a mapping used as a key)."""
+    from kslint.yaml_reader import DocumentError
+
     if not any(isinstance(value, DocumentError) for value in documents):
         return False
     return _first_template_action(file.text) is not None

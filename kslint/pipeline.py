@@ -22,11 +22,11 @@ from kslint.discover import (
     real_path,
     with_context,
 )
+from kslint.file_text import decode
 from kslint.findings import Finding, Suppression
 from kslint.loader import LoadResult, Source, building_trees, load_sources
 from kslint.objects import K8sObject, SourceFile
 from kslint.ruleset import RuleSet
-from kslint.yaml_reader import decode
 
 # The stages that lint are imported by the functions that run them (``_stages``): a run
 # answered from the content cache, which runs none, imports none of them.

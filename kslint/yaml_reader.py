@@ -11,7 +11,6 @@ findings, never as exceptions.
 
 from __future__ import annotations
 
-import codecs
 import re
 from bisect import bisect_left
 from sys import intern
@@ -27,13 +26,13 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scanner import Scanner
 from ruamel.yaml.tag import Tag
 
+from kslint.file_text import FIX_BINARY, decode, file_finding
 from kslint.findings import Finding, Span
 from kslint.nodes import YMap, YSeq, pack_positions
 from kslint.objects import SourceFile
 
 # Limits that keep hostile input from hanging or crashing the run. Real manifests are far
 # below each: the deepest document in the shared corpus nests 35 levels.
-MAX_FILE_BYTES = 32 * 1024 * 1024  # the default of limits.max_file_bytes / --max-file-bytes
 MAX_DEPTH = 200
 MAX_EXPANDED_NODES = 2_000_000  # per document, counting every alias expansion
 # libyaml's composer recurses in C; at this bound of nesting it is known to be safe.
@@ -90,11 +89,6 @@ class _Composer(CParser):  # type: ignore[misc]
 
 
 # Fix hints of ``invalid-yaml`` by cause: the rule's generic hint fits none of them well.
-FIX_BINARY = (
-    "Lint only YAML and JSON files: leave this file out (--exclude, or `exclude:` in the "
-    "configuration)."
-)
-FIX_ENCODING = "Save the file as UTF-8 (re-encode it, e.g. `iconv -f LATIN1 -t UTF-8`)."
 FIX_ALIASES = (
     "Expand fewer aliases: no manifest needs anchors that multiply into millions of nodes "
     "(the billion-laughs pattern)."
@@ -109,8 +103,6 @@ FIX_COLLECTION_KEY = (
     "Quote the key, or fix the indentation that turned a value into a key; if the file "
     "holds template placeholders, render it first."
 )
-FIX_SIZE = "Split the file, or leave it out if it is not a manifest (--exclude)."
-FIX_UNREADABLE = "Check that the file exists and can be read, or leave it out (--exclude)."
 FIX_TABS = "Indent with spaces: YAML does not allow tabs in indentation."
 # YAML syntax errors: the parser's problem text -> what usually fixes it.
 _SYNTAX_FIXES = (
@@ -169,15 +161,6 @@ def syntax_fix(problem: str, character: str = "") -> str:
         if needle in problem:
             return fix
     return FIX_SYNTAX
-
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 class DocumentError(Exception):
@@ -429,58 +412,6 @@ class _Converter:
                         line, column, end_line, end_column = span
                         positions += (line - base, column, end_line - base, end_column)
         return size
-
-
-def decode(data: bytes) -> tuple[str | None, Finding | None, str]:
-    """Decode a file, or explain (with a position) why it is not text."""
-    head = data[:8192]
-    for bom, codec in _BOMS:
-        if head.startswith(bom):
-            try:
-                return data.decode(codec), None, codec
-            except UnicodeDecodeError as exc:
-                return None, _encoding_error(data, exc, codec), codec
-    if b"\x00" in head:
-        return None, None, "binary"
-    try:
-        return data.decode("utf-8"), None, "utf-8"
-    except UnicodeDecodeError as exc:
-        return None, _encoding_error(data, exc, "utf-8"), "utf-8"
-
-
-def _encoding_error(data: bytes, exc: UnicodeDecodeError, codec: str) -> Finding:
-    # utf-8-sig counts from after the byte-order mark, utf-16/32 from the file's start.
-    start = exc.start + (len(codecs.BOM_UTF8) if codec == "utf-8-sig" else 0)
-    # Line and column count characters, as everywhere else (the mark is not one).
-    before = data[:start].decode(codec, "replace")
-    line = before.count("\n") + 1
-    column = len(before) - (before.rfind("\n") + 1) + 1
-    return Finding(
-        rule="invalid-yaml",
-        message=f"The file is not valid {codec.upper().replace('-SIG', '')} text "
-        f"(byte 0x{data[start]:02x} cannot be decoded); save it as UTF-8.",
-        file="",
-        span=Span(line, column, line, column + 1),
-        fix=FIX_ENCODING,
-    )
-
-
-def size_text(count: int) -> str:
-    """A byte count as a limit is stated: ``32 MiB`` when whole mebibytes, else bytes."""
-    if count >= 2**20 and count % 2**20 == 0:
-        return f"{count // 2**20:,} MiB"
-    return f"{count:,} bytes"
-
-
-def file_finding(
-    file: SourceFile,
-    message: str,
-    span: Span,
-    rule: str = "invalid-yaml",
-    fix: str | None = None,
-) -> Finding:
-    """A finding about a whole file; ``fix``: the hint for this cause (None: the rule's)."""
-    return Finding(rule=rule, message=message, file=file.path, span=span, fix=fix)
 
 
 def document_finding(file: SourceFile, error: DocumentError) -> Finding:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from helpers import lint_json, write_repo
 
-from kslint import yaml_reader
+from kslint import file_text, yaml_reader
 from kslint.loader import Source, load_source
 from kslint.nodes import YMap, YSeq
 from kslint.objects import SourceFile
@@ -169,8 +169,8 @@ def test_utf16_encoding_errors_count_characters() -> None:
 @pytest.mark.parametrize(
     ("data", "fix"),
     [
-        (b"\x00\x01\x02binary", yaml_reader.FIX_BINARY),
-        (b"a: caf\xe9\n", yaml_reader.FIX_ENCODING),
+        (b"\x00\x01\x02binary", file_text.FIX_BINARY),
+        (b"a: caf\xe9\n", file_text.FIX_ENCODING),
         (
             "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
             + "".join(
