@@ -111,3 +111,25 @@ def test_another_renderer_is_a_new_entry(tmp_path: Path) -> None:
     other = _lint(root, tmp_path, "--format", "json", "--kustomize-command", str(wrapper))
     assert len(_run_entries(root)) == 2
     assert json.loads(other.stdout) == json.loads(default.stdout)  # rendered the same
+
+
+def test_a_missing_patch_file_is_keyed_as_absent(tmp_path: Path) -> None:
+    """A kustomization naming a file that is not there fails to render, the same way each
+    run: the run is cached (keyed with the file absent), and is cold again once it is."""
+    project = {
+        **PROJECT,
+        "overlays/prod/kustomization.yaml": "resources: [../../base]\npatches: [{path: p.yaml}]\n",
+    }
+    root = write_repo(tmp_path / "project", project)
+    first = _lint(root, tmp_path, "--format", "json")
+    assert "render-failed" in {f["rule"] for f in json.loads(first.stdout)["findings"]}
+    entries = _run_entries(root)
+    assert len(entries) == 1
+    assert _lint(root, tmp_path, "--format", "json").stdout == first.stdout
+    assert _run_entries(root) == entries  # served from the entry
+    (root / "overlays" / "prod" / "p.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db}\nspec: {replicas: 2}\n"
+    )
+    after = json.loads(_lint(root, tmp_path, "--format", "json").stdout)
+    assert "render-failed" not in {f["rule"] for f in after["findings"]}
+    assert len(_run_entries(root)) == 2

@@ -46,8 +46,15 @@ def describe(
         files |= helm.chart_files(chart)
     for path in sorted(files):
         try:
-            data = path.read_bytes()
-        except (OSError, ValueError):  # ValueError: a path with a NUL byte
+            state = hashlib.sha256(path.read_bytes()).hexdigest()
+        except (FileNotFoundError, NotADirectoryError):
+            # Absent: its render fails, and does again until the file is there (when the
+            # key changes). Keyed as absent, so a repository with a broken reference is
+            # still cached.
+            state = "absent"
+        except ValueError:  # a NUL byte: never a file
+            state = "not a path"
+        except OSError:
             return None
-        digest.update(f"{path}\0{hashlib.sha256(data).hexdigest()}\n".encode())
+        digest.update(f"{path}\0{state}\n".encode())
     return digest.hexdigest()
