@@ -28,8 +28,8 @@ from kslint.loader import LoadResult, Source, building_trees, load_sources
 from kslint.objects import K8sObject, SourceFile
 from kslint.ruleset import RuleSet
 
-# The stages that lint are imported by the functions that run them (``_stages``): a run
-# answered from the content cache, which runs none, imports none of them.
+# The stages that lint are imported by the functions that run them: a run answered from
+# the content cache, which runs none, imports none of them.
 if TYPE_CHECKING:
     from kslint.api_schemas import Prechecked, SchemaReport
     from kslint.baseline import Baseline, BaselineState
