@@ -10,8 +10,6 @@ in one process never see each other's policies.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -100,6 +98,9 @@ class _BuiltinChecks(Mapping[str, Check]):
 
 def _python_checks() -> dict[str, Check]:
     """The checks marked with ``@rule`` in the modules of ``kslint.checks``."""
+    import importlib
+    import pkgutil
+
     import kslint.checks as package
 
     found: dict[str, Check] = {}
