@@ -186,21 +186,22 @@ class DecodedLater(SourceFile):
     first asks (an excerpt of a finding's line), not for each of thousands of files."""
 
     def __init__(self, path: str, data: bytes, decode: Any) -> None:
-        self.path = path
+        super().__init__(path)
         # The bytes read (kept here: a later stage may drop the source's).
         self._data: bytes | None = data
         self._decode = decode
-        self._text = ""
 
     @property  # type: ignore[override]
     def text(self) -> str:
         if self._data is not None:
-            self._text, self._data = self._decode(self._data), None
-        return self._text
+            data, self._data = self._data, None
+            SourceFile.text.fset(self, self._decode(data))  # type: ignore[attr-defined]
+        return SourceFile.text.fget(self)  # type: ignore[attr-defined]
 
     @text.setter
     def text(self, value: str) -> None:
-        self._text, self._data = value, None
+        self._data = None
+        SourceFile.text.fset(self, value)  # type: ignore[attr-defined]
 
 
 @dataclass

@@ -281,3 +281,21 @@ def test_digests_in_two_threads_are_the_digests_in_order() -> None:
     assert file_digests(datas) == [file_digest(data) for data in datas]
     assert file_digests(datas[:3]) == [file_digest(data) for data in datas[:3]]
     assert file_digests([]) == []
+
+
+def test_a_cached_file_decodes_its_text_once_and_behaves_as_any_file() -> None:
+    from kslint.cached_run import DecodedLater
+
+    calls: list[bytes] = []
+    text = "a: 1\n" * 200
+
+    def decode(data: bytes) -> str:
+        calls.append(data)
+        return data.decode()
+
+    file = DecodedLater("m.yaml", text.encode(), decode)
+    assert file.lines[1] == "a: 1" and file.text == text and len(calls) == 1
+    file.compact()  # as the loader's files are, once read
+    assert file.text == text and len(calls) == 1
+    file.text = "b: 2\n"
+    assert file.lines == ["b: 2"]  # a new text drops the old lines

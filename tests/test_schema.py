@@ -450,9 +450,10 @@ def test_a_crd_with_an_invalid_schema_validates_nothing() -> None:
         """
     widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3}\n"
     result = lint_texts([("crd.yaml", textwrap.dedent(crd)), ("widget.yaml", widget)])
-    assert [(f.file, f.span.line, f.rule) for f in result.findings] == [
-        ("crd.yaml", 19, "schema-violation"),
-        ("crd.yaml", 20, "schema-violation"),
+    # At the values: `"one"` and `[3]` on the lines of `size` and `name`.
+    assert [(f.file, f.span.line, f.span.column, f.rule) for f in result.findings] == [
+        ("crd.yaml", 19, 48, "schema-violation"),
+        ("crd.yaml", 20, 49, "schema-violation"),
     ]
 
 
