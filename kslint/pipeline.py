@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,8 +162,7 @@ def _render_inputs(inputs: Inputs, options: LintOptions) -> str | None:
         return ""
     from kslint.render.inputs import describe
 
-    known = _read_kustomizations([*inputs.sources, *inputs.context], inputs.kustomizations)
-    return describe(directories, templates, options.render, known)
+    return describe(directories, templates, options.render, inputs.known_kustomizations)
 
 
 def _lint_inputs(inputs: Inputs, options: LintOptions) -> LintResult:
@@ -176,7 +176,7 @@ def lint_rendered(inputs: Inputs, options: LintOptions) -> tuple[LintResult, Ren
     from kslint.workers import SchemaWork, dismiss, jobs_for
 
     sources, context_sources = inputs.sources, inputs.context
-    renders = render_stage(sources, context_sources, options, inputs.kustomizations)
+    renders = render_stage(sources, context_sources, options, inputs.known_kustomizations)
     consumed = renders.consumed  # computed once: a union over every unit
     if consumed:  # linted through their render, not again as plain files
         sources = [s for s in sources if not _consumed(s.path, consumed)]
@@ -274,6 +274,21 @@ class Inputs:
     # Kustomizations discovery parsed, by real path (``Discovery.kustomizations``).
     kustomizations: dict[str, Any] = field(default_factory=dict)
     reals: dict[str, str] = field(default_factory=dict)  # ``Discovery.reals``
+
+    @cached_property
+    def known_kustomizations(self) -> dict[Path, tuple[bytes, Any]]:
+        """The kustomization files discovery read (by resolved path), each with the
+        document discovery parsed (None: not parsed there): the render stage and the
+        cache key neither read nor parse them again. Worked out once, while the bytes
+        are still there (before loading drops them)."""
+        known = {}
+        for source in [*self.sources, *self.context]:
+            if source.path == "<stdin>" or source.error is not None:
+                continue
+            if Path(source.path).name in KUSTOMIZATION_NAMES:
+                real = real_path(source.path)
+                known[Path(real)] = (source.data, self.kustomizations.get(real))
+        return known
 
 
 def read_inputs(options: LintOptions, stdin: Any = None) -> Inputs:
@@ -382,10 +397,11 @@ def render_stage(
     sources: list[Source],
     context: list[Source],
     options: LintOptions,
-    parsed: Mapping[str, Any] | None = None,
+    known: Mapping[Path, tuple[bytes, Any]] | None = None,
 ) -> Renders:
     """Render the root kustomizations among the inputs (pre-commit: those whose render
-    reads a given file, found through the project context)."""
+    reads a given file, found through the project context). ``known``: the kustomization
+    files the run read (``Inputs.known_kustomizations``)."""
     from kslint.render import Renders, render_charts, render_units
 
     directories, templates = _render_roots([*sources, *context])
@@ -396,7 +412,6 @@ def render_stage(
         changed = {Path(real_path(s.path)) for s in sources if s.path != "<stdin>"}
     renders = Renders()
     if directories:
-        known = _read_kustomizations([*sources, *context], parsed or {})
         renders = render_units(directories, options.render, changed, known)
     if templates:
         charts = render_charts(templates, options.render)
@@ -405,22 +420,6 @@ def render_stage(
         renders.units += charts.units
         renders.skipped |= charts.skipped
     return renders
-
-
-def _read_kustomizations(
-    sources: list[Source], parsed: Mapping[str, Any]
-) -> dict[Path, tuple[bytes, Any]]:
-    """The kustomization files discovery read (by resolved path), each with the document
-    discovery parsed (None: not parsed there): the render stage and the cache key neither
-    read nor parse them again."""
-    known = {}
-    for source in sources:
-        if source.path == "<stdin>" or source.error is not None:
-            continue
-        if Path(source.path).name in KUSTOMIZATION_NAMES:
-            real = real_path(source.path)
-            known[Path(real)] = (source.data, parsed.get(real))
-    return known
 
 
 def _lint_cached(inputs: Inputs, options: LintOptions, renders: str) -> LintResult:
