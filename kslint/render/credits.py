@@ -25,7 +25,7 @@ a finding about what is now missing (a mount of a deleted volume) can show it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,10 +124,10 @@ def credits(
     images: list[tuple[Path, str]] | None = None
     for level in levels:
         k = level.kustomization
-        if not isinstance(k.doc, YMap) or k.doc.keys().isdisjoint(_SETTERS):
-            files.adopt(k)  # (as reading its patches would: its file is one the run read)
+        plan = _plan(k, files)
+        if plan is None:
             continue  # it sets nothing (a base that only lists resources)
-        for patch in patches(k, files):
+        for patch in plan.patches:
             if patch.target is not None:
                 chosen = _targets(patch.target, kind, level, rendered)
             else:
@@ -139,23 +139,68 @@ def credits(
                 _json6902(found, patch.document, rendered, patch.by)
             else:
                 _merge(found, patch.document, rendered, (), patch.by, result.removals)
-        # (Each field is looked for first: most kustomizations set few of them.)
-        if "replicas" in k.doc:
-            _replicas(found, k, kind, level, rendered, files)
-        if "images" in k.doc:
+        if plan.replicas and kind in WORKLOAD_KINDS:
+            _replicas(found, plan.replicas.get(level.name, ()), rendered)
+        if plan.images:
             if images is None:
                 images = list(_images_of(rendered))
-            _images(found, k, images, files)
-        _metadata_fields(found, k, kind, rendered, files)
-        if source is not None and "replacements" in k.doc:
+            _images(found, plan.images, images)
+        if plan.metadata:
+            _metadata_fields(found, k, kind, rendered, files)
+        if source is not None and plan.replacements:
             _replacements(found, k, kind, level, rendered, files, source)
-        if not origin_has_namespace and "namespace" in k.doc:
-            ns = k.doc["namespace"]
+        if not origin_has_namespace and plan.namespace is not None:
+            ns, place, what = plan.namespace
             if ns == walk(rendered, ("metadata", "namespace")):
-                place = files.place(k.path, k.doc, ("namespace",))
-                what = f"namespace: in {place.file}"
                 found[("metadata", "namespace")] = Credit(place, what, ns)
     return result
+
+
+@dataclass
+class _Plan:
+    """What one kustomization can set, read once per run (``credits`` asks for every
+    object that passes through it): its patches, and its fields' entries with their
+    places and descriptions ready."""
+
+    patches: list[Patch]
+    replicas: dict[str, list[tuple[Any, Place, str]]]  # name -> count, place, what
+    images: list[_ImageEntry]
+    metadata: bool  # commonLabels, labels or commonAnnotations
+    replacements: bool
+    namespace: tuple[Any, Place, str] | None
+
+
+@dataclass(frozen=True)
+class _ImageEntry:
+    """An ``images:`` entry: the repository it leaves, the tag or digest it sets."""
+
+    expected: str
+    tag: Any
+    digest: Any
+    credit: Credit
+
+
+def _plan(k: Kustomization, files: SourceFiles) -> _Plan | None:
+    """The kustomization's plan (None when it sets nothing), made once per run."""
+    if k.path in files.plans:
+        return files.plans[k.path]  # type: ignore[no-any-return]
+    files.adopt(k)  # (its file is one the run read, whatever it sets)
+    plan = None
+    if isinstance(k.doc, YMap) and not k.doc.keys().isdisjoint(_SETTERS):
+        namespace = None
+        if "namespace" in k.doc:
+            place = files.place(k.path, k.doc, ("namespace",))
+            namespace = (k.doc["namespace"], place, f"namespace: in {place.file}")
+        plan = _Plan(
+            patches(k, files),
+            _replica_entries(k, files),
+            _image_entries(k, files),
+            not k.doc.keys().isdisjoint(_METADATA_FIELDS),
+            "replacements" in k.doc,
+            namespace,
+        )
+    files.plans[k.path] = plan
+    return plan
 
 
 # -- reading patches ---------------------------------------------------------------
@@ -441,23 +486,26 @@ def _pointer_path(pointer: str, rendered: YMap) -> Path | None:
 # -- fields ------------------------------------------------------------------------------
 
 
-def _replicas(
-    found: dict[Path, Credit],
-    k: Kustomization,
-    kind: str,
-    level: Level,
-    rendered: YMap,
-    files: SourceFiles,
-) -> None:
-    if kind not in WORKLOAD_KINDS:
-        return
+def _replica_entries(
+    k: Kustomization, files: SourceFiles
+) -> dict[str, list[tuple[Any, Place, str]]]:
+    found: dict[str, list[tuple[Any, Place, str]]] = {}
     for index, entry in k.entries("replicas"):
-        if not isinstance(entry, YMap) or entry.get("name") != level.name:
-            continue
-        if "count" in entry and _same(entry["count"], walk(rendered, ("spec", "replicas"))):
+        name = entry.get("name") if isinstance(entry, YMap) else None
+        if isinstance(name, str) and "count" in entry:
             place = files.place(k.path, k.doc, ("replicas", index, "count"))
             what = f"replicas: in {place.file}"
-            found[("spec", "replicas")] = Credit(place, what, entry["count"])
+            found.setdefault(name, []).append((entry["count"], place, what))
+    return found
+
+
+def _replicas(
+    found: dict[Path, Credit], entries: Iterable[tuple[Any, Place, str]], rendered: YMap
+) -> None:
+    """The entries that name the object (by its name at that level) and set its count."""
+    for count, place, what in entries:
+        if _same(count, walk(rendered, ("spec", "replicas"))):
+            found[("spec", "replicas")] = Credit(place, what, count)
 
 
 def _images_of(rendered: YMap) -> Iterator[tuple[Path, str]]:
@@ -486,29 +534,36 @@ def _repository(image: str) -> str:
     return name[:colon] if colon > slash else name
 
 
-def _images(
-    found: dict[Path, Credit], k: Kustomization, images: list[tuple[Path, str]], files: SourceFiles
-) -> None:
-    if not images:
-        return
+def _image_entries(k: Kustomization, files: SourceFiles) -> list[_ImageEntry]:
+    found = []
     for index, entry in k.entries("images"):
         if not isinstance(entry, YMap) or not isinstance(entry.get("name"), str):
             continue
-        for path, image in images:
-            new_name, tag, digest = entry.get("newName"), entry.get("newTag"), entry.get("digest")
-            expected = str(new_name) if new_name is not None else entry["name"]
-            if _repository(image) != expected:
+        new_name, tag, digest = entry.get("newName"), entry.get("newTag"), entry.get("digest")
+        expected = str(new_name) if new_name is not None else entry["name"]
+        field = next(
+            (f for f in ("digest", "newTag", "newName") if entry.get(f) is not None), "name"
+        )
+        place = files.place(k.path, k.doc, ("images", index, field))
+        credit = Credit(place, f"images: in {place.file}", entry.get(field))
+        found.append(_ImageEntry(expected, tag, digest, credit))
+    return found
+
+
+def _images(
+    found: dict[Path, Credit], entries: list[_ImageEntry], images: list[tuple[Path, str]]
+) -> None:
+    """Each image an entry leaves as it is now (the last such entry wins)."""
+    for path, image in images:
+        repository = _repository(image)
+        for entry in entries:
+            if repository != entry.expected:
                 continue
-            if tag is not None and not image.endswith(f":{tag}"):
+            if entry.tag is not None and not image.endswith(f":{entry.tag}"):
                 continue
-            if digest is not None and not image.endswith(f"@{digest}"):
+            if entry.digest is not None and not image.endswith(f"@{entry.digest}"):
                 continue
-            field = next(
-                (f for f in ("digest", "newTag", "newName") if entry.get(f) is not None), "name"
-            )
-            place = files.place(k.path, k.doc, ("images", index, field))
-            what = f"images: in {place.file}"
-            found[path] = Credit(place, what, entry.get(field))
+            found[path] = entry.credit
 
 
 # -- labels and annotations ------------------------------------------------------------
@@ -553,8 +608,6 @@ def _metadata_fields(
 ) -> None:
     """``commonLabels``, ``labels`` and ``commonAnnotations``: each pair is credited at
     every label (annotation) map of the object that holds it with that value."""
-    if not isinstance(k.doc, YMap) or k.doc.keys().isdisjoint(_METADATA_FIELDS):
-        return
     annotations = [("metadata", "annotations")]
     annotations += [(*base, "annotations") for base in _TEMPLATES.get(kind, ())]
     fields: list[tuple[Path, list[Path]]] = [

@@ -42,6 +42,7 @@ class SourceFiles:
     _shown: dict[Path, str] = field(default_factory=dict)
     _resolved: dict[Path, Path] = field(default_factory=dict)
     patch_cache: dict[Path, list[Any]] = field(default_factory=dict)  # render.credits.patches
+    plans: dict[Path, Any] = field(default_factory=dict)  # render.credits._plan
     _named: dict[Path, dict[tuple[Any, Any], list[YMap]]] = field(default_factory=dict)
     _by_content: dict[bytes, list[Any]] = field(default_factory=dict)
     _places: dict[tuple[Path, int, NodePath], tuple[Any, Place]] = field(default_factory=dict)

@@ -73,20 +73,22 @@ class RenderMap:
         self.objects.sort(key=lambda m: m.obj.body.span.line)
         self._starts = [m.obj.body.span.line for m in self.objects]
 
-    def find(self, span: Span) -> tuple[ObjectMap | None, Path, bool]:
-        """The object and node a rendered span belongs to, and whether it is a key."""
+    def find(self, span: Span, hint: Path = ()) -> tuple[ObjectMap | None, Path, bool]:
+        """The object and node a rendered span belongs to, and whether it is a key.
+        ``hint``: the node path the finding gave, tried before a search by span."""
         index = bisect.bisect_right(self._starts, span.line) - 1
         for candidate in self.objects[max(index, 0) : index + 2]:
             body = candidate.obj.body
             if _contains(body.span, span):
-                found = _node_at(body, span)
+                found = _at_path(body, hint, span) if hint else None
+                found = found or _node_at(body, span)
                 if found is not None:
                     return candidate, found[0], found[1]
                 return candidate, (), False
         return None, (), False
 
-    def locate(self, span: Span) -> tuple[str, Span, ObjectMap | None, Path]:
-        entry, path, key = self.find(span)
+    def locate(self, span: Span, hint: Path = ()) -> tuple[str, Span, ObjectMap | None, Path]:
+        entry, path, key = self.find(span, hint)
         if entry is None:
             if self.fallback is None:
                 return self.rendered, span, None, ()
@@ -100,6 +102,30 @@ def _contains(outer: Span, inner: Span) -> bool:
         inner.end_line,
         inner.end_column,
     ) <= (outer.end_line, outer.end_column)
+
+
+def _at_path(root: YMap, path: Path, span: Span) -> tuple[Path, bool] | None:
+    """``path`` when its node's key or value is at ``span`` (a finding's own node path:
+    one walk instead of a search of the object)."""
+    node: Any = root
+    for step in path[:-1]:
+        if not _has(node, step):
+            return None
+        node = node[step]
+    last = path[-1]
+    if not _has(node, last):
+        return None
+    if isinstance(node, YMap):
+        if node.key_spans[last] == span:
+            return path, True
+        return (path, False) if node.value_spans[last] == span else None
+    return (path, False) if node.item_spans[last] == span else None
+
+
+def _has(node: Any, step: Any) -> bool:
+    if isinstance(node, YMap):
+        return step in node
+    return isinstance(node, YSeq) and isinstance(step, int) and 0 <= step < len(node)
 
 
 def _node_at(root: Any, span: Span) -> tuple[Path, bool] | None:
@@ -145,7 +171,7 @@ def relocate(findings: Iterable[Finding], maps: dict[str, RenderMap]) -> dict[in
         extra: list[Related] = []
         render_map = maps.get(rendered)
         if render_map is not None:
-            file, span, entry, path = render_map.locate(finding.span)
+            file, span, entry, path = render_map.locate(finding.span, finding.path)
             if entry is not None:
                 involved.append((entry, path))
                 stream = entry.stream(finding.span)
