@@ -7,6 +7,7 @@ met while reading are reported once per field as ``invalid-object``.
 
 from __future__ import annotations
 
+import functools
 import sys
 import traceback
 from collections.abc import Iterable, Mapping
@@ -24,10 +25,15 @@ def run_checks(
     debug: bool = False,
 ) -> list[Finding]:
     findings: list[Finding] = []
+    present = graph.by_kind
     for check in checks:
+        # A run checks one graph per unit: most units hold few of the kinds there are.
+        kinds = [kind for kind in _sorted_kinds(check.kinds) if kind in present]
+        if not kinds:
+            continue
         report = Reporter(check.rule_id)
-        for kind in sorted(check.kinds):
-            for obj in graph.by_kind.get(kind, ()):
+        for kind in kinds:
+            for obj in present[kind]:
                 try:
                     subject = obj if check.raw else graph.model(obj)
                     findings.extend(check.function(subject, graph, report))
@@ -44,6 +50,11 @@ def run_checks(
                     )
     findings += invalid_fields(graph)
     return [apply_defaults(finding, catalog) for finding in findings]
+
+
+@functools.lru_cache(maxsize=1024)
+def _sorted_kinds(kinds: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(kinds))
 
 
 def invalid_fields(graph: Graph) -> list[Finding]:
