@@ -201,7 +201,7 @@ def _relied(
 ) -> Iterator[Related]:
     """Related locations for values set elsewhere that the finding relied on: those at,
     above or below a node it points at, and the replica count when it speaks of replicas."""
-    replicas = _REPLICAS_WORD.search(finding.message) is not None
+    replicas: bool | None = None  # whether the message speaks of replicas (asked once)
     for entry, _ in dict.fromkeys((e, None) for e, _ in involved):
         paths = [path for other, path in involved if other is entry]
         deep = [path for path in paths if len(path) >= 2]
@@ -214,10 +214,13 @@ def _relied(
                 continue
             if not setting.leaf:
                 continue
-            if not (replicas and setting.path == REPLICAS) and not _overlaps_any(
-                deep, setting.path
-            ):
-                continue
+            if not _overlaps_any(deep, setting.path):
+                if setting.path != REPLICAS:
+                    continue
+                if replicas is None:
+                    replicas = _REPLICAS_WORD.search(finding.message) is not None
+                if not replicas:
+                    continue
             if _same_node(setting.place, finding) or any(
                 _same_node(setting.place, r) for r in known
             ):
