@@ -596,8 +596,13 @@ def _carry_origins(renders: Renders) -> None:
     for unit in renders.units:
         for entry in unit.render_map.objects if unit.render_map else ():
             origin = getattr(entry, "origin_ref", None)
-            if origin is not None and origin != entry.obj.ref:
-                entry.obj.origin = origin
+            obj = entry.obj
+            if origin is not None and (origin.name, origin.namespace, origin.kind) != (
+                obj.name,
+                obj.namespace,
+                obj.kind,
+            ):
+                obj.origin = origin
 
 
 def _run_files(
