@@ -22,10 +22,8 @@ from kslint import __version__
 if TYPE_CHECKING:  # the CLI imports stages lazily: ``--version`` and ``--help`` stay fast
     from collections.abc import Iterable, Iterator
 
-    from kslint.config import Overrides
     from kslint.fix.run import FixRun
     from kslint.pipeline import LintOptions, LintResult
-    from kslint.render import RenderSettings
     from kslint.report import ReportContext
     from kslint.ruleset import RuleSet
 
@@ -423,7 +421,6 @@ def lint(
 ) -> None:
     """Lint manifests and report each finding at its file, line and column."""
     from kslint.baseline import baseline_summary
-    from kslint.config import Overrides, split_list
     from kslint.errors import UsageError
     from kslint.findings import Severity
     from kslint.pipeline import lint as run_lint
@@ -433,35 +430,29 @@ def lint(
     if fail_on is not None:
         _check_choice("--fail-on", fail_on, [level.value for level in FailOn])
     _refuse_shared_targets(output, report_files, baseline_write)
-    overrides = Overrides(
-        select=split_list(select) if select else None,
-        ignore=split_list(ignore),
-        severity=tuple(severity or ()),
-        fail_on=fail_on,
-        namespace=namespace,
-        limits=_limits(max_bytes, max_documents, max_file_bytes),
-    )
     options = _lint_options(
-        paths or ["."],
-        exclude or [],
+        paths,
+        exclude,
         config_file,
         no_config,
-        overrides,
-        baseline,
-        policy_dir or [],
-        plugin or [],
-        kubernetes_version,
-        schema_dir or [],
-        debug,
+        select=select,
+        ignore=ignore,
+        severity=severity,
+        fail_on=fail_on,
+        namespace=namespace,
+        limits=(max_bytes, max_documents, max_file_bytes),
+        baseline=baseline,
+        policy_dirs=policy_dir,
+        plugins=plugin,
+        kubernetes_version=kubernetes_version,
+        schema_dirs=schema_dir,
+        debug=debug,
     )
     options.follow_symlinks = follow_symlinks
     options.jobs = jobs
     options.context = [*options.context, *(context or [])]
-    options = replace(
-        options,
-        render=_render_settings(
-            options, render, kustomize_command, helm_command, render_timeout, chart_dir
-        ),
+    options = _with_render_settings(
+        options, render, kustomize_command, helm_command, render_timeout, chart_dir
     )
     if fix or unsafe_fixes:
         _fix_before_lint(options, fix, unsafe_fixes)
@@ -688,33 +679,49 @@ def _note_outside_links(links: list[str]) -> None:
 
 
 def _lint_options(
-    paths: list[str],
-    exclude: list[str],
+    paths: list[str] | None,
+    exclude: list[str] | None,
     config_file: Path | None,
     no_config: bool,
-    overrides: Overrides,
-    baseline: Path | None,
-    policy_dirs: list[Path],
-    plugins: list[str],
-    kubernetes_version: str | None,
-    schema_dirs: list[str],
-    debug: bool,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    severity: list[str] | None = None,
+    fail_on: str | None = None,
+    namespace: str | None = None,
+    limits: tuple[int | None, int | None, int | None] = (None, None, None),
+    baseline: Path | None = None,
+    policy_dirs: list[Path] | None = None,
+    plugins: list[str] | None = None,
+    kubernetes_version: str | None = None,
+    schema_dirs: list[str] | None = None,
+    debug: bool = False,
 ) -> LintOptions:
     """The configuration file with the flags on top, as the pipeline's options; exit 2
-    listing every problem when the configuration, a policy or the baseline is unusable."""
+    listing every problem when the configuration, a policy or the baseline is unusable.
+    The flags are as typer gives them (None when not given); ``limits``: --max-bytes,
+    --max-documents and --max-file-bytes."""
     from kslint.baseline import Baseline
-    from kslint.config import ConfigError, resolve
+    from kslint.config import ConfigError, Overrides, resolve, split_list
     from kslint.errors import UsageError
     from kslint.pipeline import LintOptions
 
+    overrides = Overrides(
+        select=split_list(select) if select else None,
+        ignore=split_list(ignore),
+        severity=tuple(severity or ()),
+        fail_on=fail_on,
+        namespace=namespace,
+        limits=_limits(*limits),
+    )
     try:
         # Policies are loaded with the config, which may name their ids.
         config, rules = resolve(
             config_file,
             no_config=no_config,
             overrides=overrides,
-            policy_dirs=policy_dirs,
-            plugins=plugins,
+            policy_dirs=policy_dirs or [],
+            plugins=plugins or [],
         )
         known = Baseline.read(baseline) if baseline is not None else None
     except ConfigError as exc:
@@ -725,27 +732,27 @@ def _lint_options(
     for note in config.notes:
         typer.echo(f"{note}", err=True)
     return LintOptions(
-        paths=paths,
-        exclude=exclude,
+        paths=paths or ["."],
+        exclude=exclude or [],
         namespace=config.namespace or "default",
         debug=debug,
         config=config,
         rules=rules,
         baseline=known,
         kubernetes_version=kubernetes_version or config.kubernetes_version,
-        schema_dirs=[*map(str, config.schema_dirs), *schema_dirs],
+        schema_dirs=[*map(str, config.schema_dirs), *(schema_dirs or [])],
         limits=config.limits,
     )
 
 
-def _render_settings(
+def _with_render_settings(
     options: LintOptions,
     mode: RenderMode | None,
     kustomize_command: str | None,
     helm_command: str | None,
     timeout: float | None,
     chart_dir: Path | None,
-) -> RenderSettings:
+) -> LintOptions:
     """Flags over the configuration file; the commands only from flags or environment."""
     from kslint.render import RenderSettings
     from kslint.render.tools import DEFAULT_TIMEOUT
@@ -754,7 +761,7 @@ def _render_settings(
     assert config is not None
     if chart_dir is not None and not (chart_dir / "Chart.yaml").is_file():
         raise _fail(f"--chart-dir {chart_dir}: no Chart.yaml there")
-    return RenderSettings(
+    render = RenderSettings(
         mode=mode.value if mode is not None else config.render_mode or "auto",
         kustomize_command=kustomize_command,
         helm_command=helm_command,
@@ -766,6 +773,7 @@ def _render_settings(
         helm_values=config.helm_values,
         helm_set=config.helm_set,
     )
+    return replace(options, render=render)
 
 
 def _render(name: str, result: LintResult, context: ReportContext) -> Iterator[str]:
@@ -836,34 +844,24 @@ def fix_command(
     """Apply the automatic fixes (safe ones; unsafe too with --unsafe-fixes), keeping every
     comment and every byte the fix does not touch. Kustomizations are rendered as for
     lint: a finding in a base or overlay is fixed only where the edit reaches exactly it."""
-    from kslint.config import Overrides, split_list
     from kslint.fix.run import diff as unified_diff
     from kslint.fix.run import report_lines
 
-    overrides = Overrides(
-        select=split_list(select) if select else None,
-        ignore=split_list(ignore),
-        namespace=namespace,
-        limits=_limits(max_bytes, max_documents, max_file_bytes),
-    )
     options = _lint_options(
-        paths or ["."],
-        exclude or [],
+        paths,
+        exclude,
         config_file,
         no_config,
-        overrides,
-        baseline,
-        policy_dir or [],
-        plugin or [],
-        None,
-        [],
-        False,
+        select=select,
+        ignore=ignore,
+        namespace=namespace,
+        limits=(max_bytes, max_documents, max_file_bytes),
+        baseline=baseline,
+        policy_dirs=policy_dir,
+        plugins=plugin,
     )
-    options = replace(
-        options,
-        render=_render_settings(
-            options, render, kustomize_command, helm_command, render_timeout, None
-        ),
+    options = _with_render_settings(
+        options, render, kustomize_command, helm_command, render_timeout, None
     )
     run = _run_fixes(options, unsafe_fixes, write=not diff)
     if diff:
@@ -908,7 +906,6 @@ def graph_command(
 ) -> None:
     """Draw the storage graph (workloads, claims, volumes, classes, governing Services,
     budgets, autoscalers), marking the objects and edges that have findings. Exit 0."""
-    from kslint.config import Overrides
     from kslint.errors import UsageError
     from kslint.pipeline import lint as run_lint
     from kslint.report.graph_export import run_graphs
@@ -917,17 +914,12 @@ def graph_command(
     if format not in RENDERERS:
         raise _fail(f"unknown format {format!r}; choose one of: {', '.join(RENDERERS)}")
     options = _lint_options(
-        paths or ["."],
-        exclude or [],
+        paths,
+        exclude,
         config_file,
         no_config,
-        Overrides(namespace=namespace, limits=_limits(max_bytes, max_documents, max_file_bytes)),
-        None,
-        [],
-        [],
-        None,
-        [],
-        False,
+        namespace=namespace,
+        limits=(max_bytes, max_documents, max_file_bytes),
     )
     options.jobs = jobs
     try:
