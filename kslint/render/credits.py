@@ -349,16 +349,18 @@ def _merge(
                 continue
             if path == ("metadata",) and key in ("name", "namespace"):
                 continue  # they select the target; they set nothing
-            place = Place(by.file, patch.key_spans[key], patch.value_spans[key])
             if key not in rendered:
                 if isinstance(value, dict) and value.get("$patch") == "delete":
+                    place = Place(by.file, patch.key_spans[key], patch.value_spans[key])
                     removals.append(Removal(path, key, _directive(value, place, by), by.what))
                 continue
             here = (*path, key)
             if not isinstance(value, (dict, list)):
                 if _same(value, rendered[key]):
+                    place = Place(by.file, patch.key_spans[key], patch.value_spans[key])
                     found[here] = Credit(place, by.what, value)
                 continue
+            place = Place(by.file, patch.key_spans[key], patch.value_spans[key])
             # ``$patch: replace``: the patch's node replaces the origin's whole node
             found[here] = Credit(place, by.what, value, merged=not _replaces(value))
             _merge(found, value, rendered[key], here, by, removals)

@@ -143,6 +143,7 @@ class KustomizationReader:
     known: Mapping[Path, tuple[bytes, Any]] = field(default_factory=dict)
     cache: dict[Path, Kustomization | None] = field(default_factory=dict)
     _children: dict[Path, list[Kustomization]] = field(default_factory=dict)
+    _files: dict[Path, frozenset[Path]] = field(default_factory=dict)  # ``_own_files``
     _reach: dict[Path, tuple[list[Kustomization], dict[Path, Kustomization | None]]] = field(
         default_factory=dict
     )
@@ -232,13 +233,20 @@ class KustomizationReader:
         """Every local file a render of ``root`` reads."""
         files: set[Path] = set()
         for kustomization in self.closure(root):
-            files.add(kustomization.path)
-            for path in kustomization.resources:
-                if _is_file(path):
-                    files.add(path)
-            for path in [*kustomization.patch_files(), *kustomization.data_files()]:
-                files.add(path)
+            files |= self._own_files(kustomization)
         return files
+
+    def _own_files(self, kustomization: Kustomization) -> frozenset[Path]:
+        """The kustomization file and the local files it names itself, worked out once
+        per run: a base that many overlays use is in the closure of each."""
+        known = self._files.get(kustomization.path)
+        if known is None:
+            files = {kustomization.path}
+            files.update(path for path in kustomization.resources if _is_file(path))
+            files.update(kustomization.patch_files())
+            files.update(kustomization.data_files())
+            known = self._files[kustomization.path] = frozenset(files)
+        return known
 
     def roots(self, directories: Iterable[Path]) -> list[Kustomization]:
         """The kustomizations among ``directories`` that no other one of them uses as a
