@@ -202,8 +202,10 @@ def _relied(
     """Related locations for values set elsewhere that the finding relied on: those at,
     above or below a node it points at, and the replica count when it speaks of replicas."""
     replicas: bool | None = None  # whether the message speaks of replicas (asked once)
-    for entry, _ in dict.fromkeys((e, None) for e, _ in involved):
-        paths = [path for other, path in involved if other is entry]
+    by_entry: dict[ObjectMap, list[Path]] = {}
+    for entry, path in involved:
+        by_entry.setdefault(entry, []).append(path)
+    for entry, paths in by_entry.items():
         deep = [path for path in paths if len(path) >= 2]
         for setting in entry.settings():
             if setting.removed is not None:
