@@ -391,3 +391,31 @@ def test_origin_annotations_are_cut_before_the_output_is_parsed() -> None:
         "configuredBy:\n  apiVersion: builtin\n  kind: ConfigMapGenerator",
         8: "path: ../../base/service.yaml",
     }
+
+
+def test_a_findings_node_path_places_it_where_a_search_by_span_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Relocation tries the node path a rule gave before searching the rendered object by
+    span (``sourcemap._at_path``): the same places and related locations either way."""
+    from kslint.pipeline import LintOptions, lint
+    from kslint.render import sourcemap
+
+    write_repo(tmp_path, {**PROJECT, **REPLACE})
+    monkeypatch.chdir(tmp_path)
+
+    def located() -> list[tuple[str, str, list[str]]]:
+        findings = lint(LintOptions(paths=["."], jobs=1)).findings
+        return [
+            (
+                f.rule,
+                f"{f.file}:{f.span.line}:{f.span.column}",
+                [f"{r.file}:{r.span.line}:{r.span.column} {r.message}" for r in f.related],
+            )
+            for f in findings
+        ]
+
+    hinted = located()
+    monkeypatch.setattr(sourcemap, "_at_path", lambda root, path, span: None)
+    assert located() == hinted
+    assert any(file.startswith("base/") for _, file, _ in hinted)  # findings were moved
