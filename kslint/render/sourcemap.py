@@ -107,25 +107,14 @@ def _contains(outer: Span, inner: Span) -> bool:
 def _at_path(root: YMap, path: Path, span: Span) -> tuple[Path, bool] | None:
     """``path`` when its node's key or value is at ``span`` (a finding's own node path:
     one walk instead of a search of the object)."""
-    node: Any = root
-    for step in path[:-1]:
-        if not _has(node, step):
-            return None
-        node = node[step]
-    last = path[-1]
-    if not _has(node, last):
-        return None
-    if isinstance(node, YMap):
-        if node.key_spans[last] == span:
+    parent, last = walk(root, path[:-1]), path[-1]
+    if isinstance(parent, YMap) and last in parent:
+        if parent.key_spans[last] == span:
             return path, True
-        return (path, False) if node.value_spans[last] == span else None
-    return (path, False) if node.item_spans[last] == span else None
-
-
-def _has(node: Any, step: Any) -> bool:
-    if isinstance(node, YMap):
-        return step in node
-    return isinstance(node, YSeq) and isinstance(step, int) and 0 <= step < len(node)
+        return (path, False) if parent.value_spans[last] == span else None
+    if isinstance(parent, YSeq) and isinstance(last, int) and 0 <= last < len(parent):
+        return (path, False) if parent.item_spans[last] == span else None
+    return None
 
 
 def _node_at(root: Any, span: Span) -> tuple[Path, bool] | None:
