@@ -91,15 +91,25 @@ def real_path(path: Path | str) -> str:
         return os.path.abspath(path)
 
 
-@functools.lru_cache(maxsize=16384)
+# Directories resolved this run, by (working directory, path as given).
+_REAL_DIRECTORIES: dict[tuple[str, str], str] = {}
+
+
 def _real_directory(where: str, directory: str) -> str:
-    return os.path.realpath(os.path.join(where, directory))
+    key = (where, directory)
+    known = _REAL_DIRECTORIES.get(key)
+    if known is None:
+        known = _REAL_DIRECTORIES[key] = os.path.realpath(os.path.join(where, directory))
+        # A resolved folder resolves to itself: files later named under it (a render's
+        # sources, by their kustomization's real folder) are not resolved a second time.
+        _REAL_DIRECTORIES[("", known)] = known
+    return known
 
 
 def forget_real_paths() -> None:
     """Resolve directories afresh (each run starts here: a folder may have become a
     symlink since an earlier run in the same process)."""
-    _real_directory.cache_clear()
+    _REAL_DIRECTORIES.clear()
     _display_directory.cache_clear()
     _chart_folder.cache_clear()
 
