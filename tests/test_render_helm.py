@@ -308,3 +308,76 @@ def test_library_charts_and_subcharts_are_never_rendered_on_their_own(tmp_path: 
     # one for mychart (its subchart included), none for the library or the subchart
     assert [_at(f) for f in found["not-rendered"]] == ["mychart/Chart.yaml:1:1"]
     assert "unrendered-template" not in found  # library templates are only definitions
+
+
+@pytest.mark.parametrize(
+    ("comment", "stream"),
+    [
+        ("# Source: mychart/templates/deployment.yaml", True),
+        ("# Source: mychart/templates/sub/dir/job.yaml", True),
+        ("# Source: mychart/charts/storage/charts/disks/templates/pv.yaml", True),
+        ("# Source: mychart/crds/crontab.yaml", True),
+        ("# Source: mychart/charts/storage/crds/volume.yaml", True),
+        ("# Source: https://kubernetes.io/docs/tutorials/stateful-application/cassandra/", False),
+        ("# Source: https://github.com/org/repo/blob/main/templates/x.yaml", False),
+        ("# Source: docs/examples/db.yaml", False),
+        ("# Source: the upstream example", False),
+        ("#Source: mychart/templates/deployment.yaml", False),
+    ],
+)
+def test_only_helms_own_source_comment_makes_a_stream(comment: str, stream: bool) -> None:
+    from kslint.render.helm import is_helm_stream
+
+    assert is_helm_stream(f"---\n{comment}\napiVersion: v1\nkind: Service\n") is stream
+
+
+def test_a_source_comment_naming_a_url_leaves_the_file_plain(tmp_path: Path) -> None:
+    # Examples copied from the Kubernetes docs often say where they came from. Read as a
+    # Helm stream, the Service document (chart "https:") and the StatefulSet (no comment)
+    # were split into two units, and the StatefulSet lost its Service.
+    root = write_repo(
+        tmp_path,
+        {
+            "cassandra.yaml": """\
+                # Source: https://kubernetes.io/docs/tutorials/stateful-application/cassandra/
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: cassandra
+                spec:
+                  clusterIP: None
+                  selector:
+                    app: cassandra
+                  ports:
+                    - port: 9042
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata:
+                  name: cassandra
+                spec:
+                  serviceName: cassandra
+                  replicas: 1
+                  selector:
+                    matchLabels:
+                      app: cassandra
+                  template:
+                    metadata:
+                      labels:
+                        app: cassandra
+                    spec:
+                      containers:
+                        - name: cassandra
+                          image: cassandra:4.1
+                """,
+        },
+    )
+    report = lint_json(".", cwd=root)
+    rules = {finding["rule"] for finding in report["findings"]}
+    assert "statefulset-service-not-found" not in rules
+    assert {unit for finding in report["findings"] for unit in finding["units"]} == {"plain"}
+    # the StatefulSet is still linted as a plain object (positions in the file itself)
+    [storage] = [
+        f for f in report["findings"] if f["rule"] == "database-without-persistent-storage"
+    ]
+    assert _at(storage) == "cassandra.yaml:29:11"  # the container running cassandra

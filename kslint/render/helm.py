@@ -26,8 +26,12 @@ from kslint.render.files import Place
 from kslint.render.sourcemap import RenderMap, Setting
 from kslint.render.tools import run
 
-SOURCE_PREFIX = "# Source: "
-_SOURCE = re.compile(r"^# Source: (\S[^\r\n]*?)\s*$", re.MULTILINE)
+# Helm's own comment names a file of the chart: CHART/templates/FILE, a subchart's
+# CHART/charts/SUB/templates/FILE (subcharts nest), or CHART/crds/FILE. Anything else after
+# "# Source:" (a URL saying where an example was copied from) is an ordinary comment: a
+# file holding one is a plain file, not a Helm stream.
+_SOURCE_PATH = r"[^\s/:]+/(?:charts/[^\s/]+/)*(?:templates|crds)/[^\r\n]*?"
+_SOURCE = re.compile(rf"^# Source: ({_SOURCE_PATH})\s*$", re.MULTILINE)
 _ITEM = re.compile(r"^(\s*)-(\s+|$)")
 _KIND = re.compile(r"^kind:\s*['\"]?([A-Za-z0-9]+)", re.MULTILINE)
 
@@ -219,8 +223,9 @@ def source_of(obj: K8sObject) -> str | None:
     lines = obj.file.lines
     for index in range(obj.body.span.line - 2, -1, -1):
         line = lines[index] if index < len(lines) else ""
-        if line.startswith(SOURCE_PREFIX):
-            return line[len(SOURCE_PREFIX) :].strip()
+        source = _SOURCE.match(line)
+        if source is not None:
+            return source[1]
         if line.startswith("---"):
             return None
     return None
