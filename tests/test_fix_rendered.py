@@ -247,6 +247,38 @@ def test_a_json_patch_on_the_path_is_not_fixed(tmp_path: Path) -> None:
     assert _snapshot(tmp_path) == before
 
 
+def test_a_patch_by_the_base_name_above_a_rename_is_not_fixed_under(tmp_path: Path) -> None:
+    """kustomize selects a target by the object's original name as well as its current
+    one: the patch above the overlay that adds ``mid-`` still overrides the edit."""
+    write_repo(
+        tmp_path,
+        {
+            **BASE,
+            "base/deploy.yaml": STRATEGY_BASE,
+            "overlays/mid/kustomization.yaml": "resources:\n  - ../../base\nnamePrefix: mid-\n",
+            "overlays/prod/kustomization.yaml": """\
+                resources:
+                  - ../mid
+                patches:
+                  - target: {kind: Deployment, name: db}
+                    patch: |-
+                      - op: add
+                        path: /spec/strategy/rollingUpdate
+                        value: {maxUnavailable: 0}
+                """,
+        },
+    )
+    before = _snapshot(tmp_path)
+    result = run_kslint("fix", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "base/deploy.yaml:8:11: deployment-rwo-rolling-update: not fixed: overridden by the "
+        "inline patch at overlays/prod/kustomization.yaml:8, which sets "
+        "`spec.strategy.rollingUpdate`"
+    ) in result.stdout
+    assert _snapshot(tmp_path) == before
+
+
 def test_a_finding_at_a_patch_line_is_not_fixed(tmp_path: Path) -> None:
     write_repo(
         tmp_path,

@@ -309,25 +309,26 @@ def _patches(entry: KustomizeObject) -> Iterator[Patch]:
     """The patches on the object's way out that may apply to it (a target kslint cannot
     fully read counts as applying)."""
     kind = entry.obj.kind
+    names: set[str] = set()  # every name the object has had (kustomize matches them)
     for level in entry.levels:
+        names.add(level.name)
         for patch in patches(level.kustomization, entry.files):
             if patch.target is None:
-                if patch.kind == kind and patch.name == level.name:
+                if patch.kind == kind and patch.name in names:
                     yield patch
-            elif _may_select(patch.target, kind, level.name):
+            elif _may_select(patch.target, kind, names):
                 yield patch
 
 
-def _may_select(target: dict[str, Any], kind: str, name: str) -> bool:
-    for key, actual in (("kind", kind), ("name", name)):
-        wanted = target.get(key)
-        if wanted is None:
-            continue
-        try:
-            if re.fullmatch(str(wanted), actual) is None:
-                return False
-        except re.error:
-            return True
+def _may_select(target: dict[str, Any], kind: str, names: set[str]) -> bool:
+    wanted_kind, wanted_name = target.get("kind"), target.get("name")
+    try:
+        if wanted_kind is not None and re.fullmatch(str(wanted_kind), kind) is None:
+            return False
+        if wanted_name is not None:
+            return any(re.fullmatch(str(wanted_name), name) for name in names)
+    except re.error:
+        return True
     return True
 
 

@@ -18,6 +18,14 @@ or a file; the target's ``fieldPaths`` are credited when the rendered value ther
 source's rendered value). Names changed by ``namePrefix``, ``nameSuffix`` and
 ``namespace`` keep pointing at the origin's node.
 
+Which objects a patch or field names follows kustomize (checked against kustomize v5.5):
+a ``target`` selects by the object's original or current name and namespace (no
+namespace is ``default``); a strategic merge patch without one names an identity the
+object has had on its way (original, between a kustomization's namespace and its prefix,
+current); a ``replicas:`` entry names any name the object has had, its kustomization's
+own prefix included. Components are usually written against a base's names, under an
+overlay's prefix.
+
 A deleted node has no rendered path: ``Removal`` records the directive that deleted it, so
 a finding about what is now missing (a mount of a deleted volume) can show it.
 """
@@ -122,17 +130,21 @@ def credits(
     result = Credits()
     found = result.values
     images: list[tuple[Path, str]] | None = None
-    for level in levels:
+    # Every (name, namespace) the object has had up to the level at hand.
+    identities: list[tuple[str, str | None]] = []
+    for index, level in enumerate(levels):
+        if index:  # a kustomization sets the namespace before it adds its prefix
+            identities.append((levels[index - 1].name, level.namespace))
+        identities.append((level.name, level.namespace))
         k = level.kustomization
         plan = _plan(k, files)
         if plan is None:
             continue  # it sets nothing (a base that only lists resources)
         for patch in plan.patches:
             if patch.target is not None:
-                chosen = _targets(patch.target, kind, level, rendered)
+                chosen = _targets(patch.target, kind, level, rendered, levels[0])
             else:
-                chosen = patch.kind == kind and patch.name == level.name
-                chosen = chosen and patch.namespace in (None, level.namespace)
+                chosen = patch.kind == kind and _has_been(patch, identities)
             if not chosen:
                 continue
             if isinstance(patch.document, YSeq):
@@ -140,7 +152,11 @@ def credits(
             else:
                 _merge(found, patch.document, rendered, (), patch.by, result.removals)
         if plan.replicas and kind in WORKLOAD_KINDS:
-            _replicas(found, plan.replicas.get(level.name, ()), rendered)
+            # (the entry may name the object after this kustomization's own prefix)
+            renamed = levels[index + 1].name if index + 1 < len(levels) else None
+            names = {name for name, _ in identities} | {renamed or walk(rendered, _NAME)}
+            for name in names & plan.replicas.keys():
+                _replicas(found, plan.replicas[name], rendered)
         if plan.images:
             if images is None:
                 images = list(_images_of(rendered))
@@ -148,7 +164,7 @@ def credits(
         if plan.metadata:
             _metadata_fields(found, k, kind, rendered, files)
         if source is not None and plan.replacements:
-            _replacements(found, k, kind, level, rendered, files, source)
+            _replacements(found, k, kind, (level, levels[0]), rendered, files, source)
         if not origin_has_namespace and plan.namespace is not None:
             ns, place, what = plan.namespace
             if ns == walk(rendered, ("metadata", "namespace")):
@@ -280,16 +296,35 @@ def _patch_documents(
             yield document, Setter(shown, f"the inline patch in {shown}")
 
 
-def _targets(target: Any, kind: str, level: Level, rendered: YMap) -> bool:
-    """Whether a patch ``target`` selects the object (kind and name are regular
-    expressions, as in kustomize); a selector kslint cannot read selects nothing."""
+_NAME = ("metadata", "name")
+
+
+def _has_been(patch: Patch, identities: list[tuple[str, str | None]]) -> bool:
+    """Whether a strategic merge patch without a target names one of the identities the
+    object has had (kustomize compares no namespace as ``default``)."""
+    if patch.namespace is None or patch.namespace == "default":
+        return any(patch.name == name and namespace in _DEFAULT for name, namespace in identities)
+    return (patch.name, patch.namespace) in identities
+
+
+_DEFAULT = (None, "default")
+
+
+def _targets(target: Any, kind: str, level: Level, rendered: YMap, original: Level) -> bool:
+    """Whether a patch ``target`` selects the object at ``level``: kind, and the original
+    or current name and namespace (regular expressions, as in kustomize); a selector kslint
+    cannot read selects nothing."""
     if not isinstance(target, dict):
         return False
-    for key, actual in (("kind", kind), ("name", level.name), ("namespace", level.namespace)):
+    for key, actual in (
+        ("kind", (kind,)),
+        ("name", (level.name, original.name)),
+        ("namespace", (level.namespace or "default", original.namespace or "default")),
+    ):
         wanted = target.get(key)
         if wanted is None:
             continue
-        if actual is None or not _full_match(str(wanted), actual):
+        if not any(_full_match(str(wanted), value) for value in actual):
             return False
     for key, where in (("labelSelector", "labels"), ("annotationSelector", "annotations")):
         selector = target.get(key)
@@ -639,7 +674,7 @@ def _replacements(
     found: dict[Path, Credit],
     k: Kustomization,
     kind: str,
-    level: Level,
+    levels: tuple[Level, Level],  # the level, and the original
     rendered: YMap,
     files: SourceFiles,
     source: SourceLookup,
@@ -662,7 +697,7 @@ def _replacements(
             continue
         value = values[0]
         for t_index, target in enumerate(replacement.get("targets") or ()):
-            if not isinstance(target, YMap) or not _selected(target, kind, level, rendered):
+            if not isinstance(target, YMap) or not _selected(target, kind, levels, rendered):
                 continue
             options = target.get("options")
             if isinstance(options, dict) and options.get("delimiter") is not None:
@@ -698,13 +733,16 @@ def _replacement_entries(
             yield entry, k.path, k.doc, ("replacements", index)
 
 
-def _selected(target: YMap, kind: str, level: Level, rendered: YMap) -> bool:
+def _selected(target: YMap, kind: str, levels: tuple[Level, Level], rendered: YMap) -> bool:
+    """Whether a replacement target selects the object (``levels``: the level it is at,
+    and the original)."""
+    level, original = levels
     select, reject = target.get("select"), target.get("reject")
-    if not isinstance(select, dict) or not _targets(select, kind, level, rendered):
+    if not isinstance(select, dict) or not _targets(select, kind, level, rendered, original):
         return False
     rejects = reject if isinstance(reject, list) else []
     return not any(
-        isinstance(r, dict) and r and _targets(r, kind, level, rendered) for r in rejects
+        isinstance(r, dict) and r and _targets(r, kind, level, rendered, original) for r in rejects
     )
 
 
