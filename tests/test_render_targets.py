@@ -249,3 +249,29 @@ def test_a_patch_without_namespace_is_not_credited_to_a_namesake_elsewhere(
     assert _related(by_file["app/a.yaml"]) == ["app/a.yaml:30:3"]  # its own claim only
     assert "Deployment default/db runs up to 3 replicas" in by_file["app/b.yaml"]["message"]
     assert _related(by_file["app/b.yaml"]) == ["app/b.yaml:28:3", "app/kustomization.yaml:7:14"]
+
+
+def test_a_components_own_prefix_comes_before_the_overlays_fields(tmp_path: Path) -> None:
+    """A component's transformers run before those of the overlay using it: the overlay's
+    ``replicas:`` names the object with the component's prefix."""
+    [finding] = _shared_claim(
+        {
+            "components/ha/kustomization.yaml": """\
+                apiVersion: kustomize.config.k8s.io/v1alpha1
+                kind: Component
+                namePrefix: ha-
+                """,
+            "overlays/prod/kustomization.yaml": """\
+                resources: [../staging]
+                nameSuffix: -v2
+                components: [../../components/ha]
+                replicas:
+                  - name: ha-staging-db
+                    count: 2
+                """,
+        },
+        tmp_path,
+    )
+    assert "Deployment staging/ha-staging-db-v2 runs up to 2 replicas" in finding["message"]
+    assert _at(finding) == "base/db.yaml:21:24"
+    assert _related(finding) == ["base/claim.yaml:6:3", "overlays/prod/kustomization.yaml:6:5"]

@@ -282,10 +282,9 @@ class KustomizeObject:
 
     def _affixes_of_chain(self) -> tuple[str, str]:
         prefix = suffix = ""
-        for k in self.chain:
-            doc = k.doc or {}
-            prefix = str(doc.get("namePrefix") or "") + prefix
-            suffix = suffix + str(doc.get("nameSuffix") or "")
+        for _, (own_prefix, own_suffix, _namespace) in self._way:
+            prefix = own_prefix + prefix
+            suffix = suffix + own_suffix
         return prefix, suffix
 
     @_once
@@ -330,19 +329,17 @@ class KustomizeObject:
         name = str(walk(found[1], ("metadata", "name"))) if found else self.obj.name
         namespace = walk(found[1], ("metadata", "namespace")) if found else None
         levels: list[Level] = []
-        for k, renames in self._way:
+        for k, (prefix, suffix, new_namespace) in self._way:
             levels.append(Level(k, name, namespace))
-            if renames is not None:
-                prefix, suffix, new_namespace = renames
-                name = prefix + name + suffix
-                namespace = new_namespace if new_namespace is not None else namespace
+            name = prefix + name + suffix
+            namespace = new_namespace if new_namespace is not None else namespace
         return levels
 
     @property
-    def _way(self) -> list[tuple[Kustomization, tuple[str, str, str | None] | None]]:
+    def _way(self) -> list[tuple[Kustomization, tuple[str, str, str | None]]]:
         """The kustomizations an object of this origin passes on its way out (components
-        before the kustomization using them), each with the prefix, suffix and namespace
-        it gives the object (None for a component): shared by the origin's objects."""
+        before the kustomization using them: their transformers run first), each with the
+        prefix, suffix and namespace it gives the object: shared by the origin's objects."""
         known = self.shared.get("way")
         if known is None:
             known = self.shared["way"] = []
@@ -350,15 +347,8 @@ class KustomizeObject:
             for k in self.chain:
                 for component in self.reader.children(k):
                     if component.is_component and component is not previous:
-                        known.append((component, None))
-                doc = k.doc or {}
-                namespace = doc.get("namespace")
-                renames = (
-                    str(doc.get("namePrefix") or ""),
-                    str(doc.get("nameSuffix") or ""),
-                    namespace if isinstance(namespace, str) else None,
-                )
-                known.append((k, renames))
+                        known.append((component, _renames(component)))
+                known.append((k, _renames(k)))
                 previous = k
         return known  # type: ignore[no-any-return]
 
@@ -515,6 +505,17 @@ class KustomizeObject:
 
     def stream(self, span: Span) -> Related | None:
         return None
+
+
+def _renames(k: Kustomization) -> tuple[str, str, str | None]:
+    """The prefix, suffix and namespace a kustomization (or component) gives objects."""
+    doc = k.doc or {}
+    namespace = doc.get("namespace")
+    return (
+        str(doc.get("namePrefix") or ""),
+        str(doc.get("nameSuffix") or ""),
+        namespace if isinstance(namespace, str) else None,
+    )
 
 
 def render_failed(root: Kustomization, message: str) -> Finding:
