@@ -374,8 +374,11 @@ def _merge(
     path: Path,
     by: Setter,
     removals: list[Removal],
+    replaced: bool = False,
 ) -> None:
-    """Credit every node of a strategic merge patch that the rendered object holds."""
+    """Credit every node of a strategic merge patch that the rendered object holds.
+    ``replaced``: the node is inside one the patch replaced as a whole (a ``$patch:
+    replace`` mapping, a list without a merge key): nothing under it is merged."""
     if isinstance(patch, YMap) and isinstance(rendered, dict):
         for key, value in patch.items():
             if not isinstance(key, str) or key.startswith(_DIRECTIVE):
@@ -396,9 +399,12 @@ def _merge(
                     found[here] = Credit(place, by.what, value)
                 continue
             place = Place(by.file, patch.key_spans[key], patch.value_spans[key])
-            # ``$patch: replace``: the patch's node replaces the origin's whole node
-            found[here] = Credit(place, by.what, value, merged=not _replaces(value))
-            _merge(found, value, rendered[key], here, by, removals)
+            # ``$patch: replace``, or a list whose items have no merge key (Kubernetes
+            # replaces such lists: volumeClaimTemplates, tolerations, args): the patch's
+            # node replaces the origin's whole node
+            whole = replaced or _replaces(value) or _atomic(value)
+            found[here] = Credit(place, by.what, value, merged=not whole)
+            _merge(found, value, rendered[key], here, by, removals, whole)
     elif isinstance(patch, YSeq) and isinstance(rendered, list):
         for index, item in enumerate(patch):
             if isinstance(item, dict) and item.get("$patch") == "delete":
@@ -412,8 +418,9 @@ def _merge(
                 continue
             place = Place(by.file, None, patch.item_spans[index])
             if isinstance(item, (dict, list)):
-                found[(*path, target)] = Credit(place, by.what, item, merged=not _replaces(item))
-                _merge(found, item, rendered[target], (*path, target), by, removals)
+                whole = replaced or _replaces(item)
+                found[(*path, target)] = Credit(place, by.what, item, merged=not whole)
+                _merge(found, item, rendered[target], (*path, target), by, removals, whole)
             elif _same(item, rendered[target]):
                 found[(*path, target)] = Credit(place, by.what, item)
 
@@ -423,6 +430,19 @@ def _replaces(node: Any) -> bool:
     if isinstance(node, dict):
         return node.get("$patch") == "replace"
     return any(isinstance(item, dict) and item.get("$patch") == "replace" for item in node)
+
+
+def _atomic(node: Any) -> bool:
+    """A list of mappings none of which has a merge key: a strategic merge patch replaces
+    the whole list (lists of scalars are left to the value checks)."""
+    return (
+        isinstance(node, list)
+        and any(isinstance(item, dict) for item in node)
+        and not any(
+            isinstance(item, dict) and (_merge_key_value(item) is not None or "$patch" in item)
+            for item in node
+        )
+    )
 
 
 def _merge_key_value(item: dict[str, Any]) -> Any:

@@ -205,7 +205,12 @@ def _relied(
                 continue
             if not setting.leaf:
                 continue
-            if not _overlaps_any(deep, setting.path):
+            if _overlaps_any(deep, setting.path):
+                if setting.place.file == finding.file:
+                    # The finding points into the patch or kustomization that set it
+                    # already: the nodes around it there say nothing new.
+                    continue
+            else:
                 if setting.path != REPLICAS:
                     continue
                 if replicas is None:

@@ -1,0 +1,119 @@
+"""Nodes a patch replaced as a whole, rendered by the real kustomize: a strategic merge
+patch replaces a list whose items have no merge key (``volumeClaimTemplates``), so what
+the base wrote under it is gone and a finding there points at the patch; a finding that
+already points into a patch shows no related locations for the nodes around it there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from helpers import lint_json, write_repo
+
+BASE = {
+    "base/kustomization.yaml": "resources: [db.yaml, service.yaml]\n",
+    "base/db.yaml": """\
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: db
+        spec:
+          serviceName: db
+          selector:
+            matchLabels: {app: db}
+          template:
+            metadata:
+              labels: {app: db}
+            spec:
+              containers:
+                - name: db
+                  image: postgres:16
+                  volumeMounts:
+                    - name: data
+                      mountPath: /var/lib/postgresql/data
+          volumeClaimTemplates:
+            - metadata:
+                name: data
+              spec:
+                accessModes: [ReadWriteOnce]
+                storageClassName: fast
+                resources:
+                  requests:
+                    storage: 10Gi
+        """,
+    "base/service.yaml": """\
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: db
+        spec:
+          clusterIP: None
+          selector: {app: db}
+          ports: [{port: 5432}]
+        """,
+}
+
+
+def _findings(files: dict[str, str], cwd: Path, rule: str) -> list[dict[str, Any]]:
+    root = write_repo(cwd, {**BASE, **files})
+    return [f for f in lint_json(".", cwd=root)["findings"] if f["rule"] == rule]
+
+
+def _at(item: dict[str, Any]) -> str:
+    return f"{item['file']}:{item['line']}:{item['column']}"
+
+
+def test_a_replaced_claim_template_points_at_the_patch(tmp_path: Path) -> None:
+    """The patch's claim template replaces the base's: its storageClassName is gone, and
+    base/db.yaml still shows `storageClassName: fast`, so the finding must not point there."""
+    [finding] = _findings(
+        {
+            "overlays/prod/kustomization.yaml": """\
+                resources: [../../base]
+                patches:
+                  - path: bigger.yaml
+                """,
+            "overlays/prod/bigger.yaml": """\
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata:
+                  name: db
+                spec:
+                  volumeClaimTemplates:
+                    - metadata:
+                        name: data
+                      spec:
+                        resources:
+                          requests:
+                            storage: 50Gi
+                """,
+        },
+        tmp_path,
+        "pvc-without-storage-class",
+    )
+    assert _at(finding) == "overlays/prod/bigger.yaml:9:7"  # the template's spec:
+    assert finding["related"] == []  # (the nodes around it are that patch's own)
+
+
+def test_a_json_patch_finding_has_no_related_locations_in_its_own_patch(
+    tmp_path: Path,
+) -> None:
+    [finding] = _findings(
+        {
+            "overlays/prod/kustomization.yaml": """\
+                resources: [../../base]
+                patches:
+                  - target: {kind: StatefulSet, name: db}
+                    patch: |-
+                      - op: add
+                        path: /spec/template/spec/volumes
+                        value:
+                          - name: backup
+                            nfs: {server: nfs.local, path: /exports}
+                """,
+        },
+        tmp_path,
+        "pod-inline-persistent-volume",
+    )
+    assert _at(finding) == "overlays/prod/kustomization.yaml:9:13"  # nfs:
+    assert finding["related"] == []
