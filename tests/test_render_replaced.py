@@ -117,3 +117,66 @@ def test_a_json_patch_finding_has_no_related_locations_in_its_own_patch(
     )
     assert _at(finding) == "overlays/prod/kustomization.yaml:9:13"  # nfs:
     assert finding["related"] == []
+
+
+def test_a_replaced_scalar_list_points_at_the_patch(tmp_path: Path) -> None:
+    """The base's claim is ReadWriteMany; the overlay's patch makes it ReadWriteOnce. The
+    related location saying so must be the patch's line, not the base's (which says
+    ReadWriteMany), and only once."""
+    root = write_repo(
+        tmp_path,
+        {
+            "base/kustomization.yaml": "resources: [web.yaml, claim.yaml]\n",
+            "base/web.yaml": """\
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web
+                spec:
+                  replicas: 3
+                  strategy: {type: Recreate}
+                  selector:
+                    matchLabels: {app: web}
+                  template:
+                    metadata:
+                      labels: {app: web}
+                    spec:
+                      containers:
+                        - name: web
+                          image: example/web:1
+                          volumeMounts: [{name: files, mountPath: /srv}]
+                      volumes:
+                        - name: files
+                          persistentVolumeClaim:
+                            claimName: files
+                """,
+            "base/claim.yaml": """\
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata:
+                  name: files
+                spec:
+                  accessModes: [ReadWriteMany]
+                  storageClassName: nfs
+                  resources:
+                    requests:
+                      storage: 1Gi
+                """,
+            "overlays/prod/kustomization.yaml": "resources: [../../base]\npatches:\n  - path: rwo.yaml\n",
+            "overlays/prod/rwo.yaml": """\
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata:
+                  name: files
+                spec:
+                  accessModes:
+                    - ReadWriteOnce
+                """,
+        },
+    )
+    report = lint_json(".", cwd=root)
+    [finding] = [f for f in report["findings"] if f["rule"] == "deployment-shared-rwo-pvc"]
+    assert _at(finding) == "base/web.yaml:21:24"  # claimName: files
+    assert [(_at(r), r["message"]) for r in finding["related"]] == [
+        ("overlays/prod/rwo.yaml:6:3", "PersistentVolumeClaim default/files is ReadWriteOnce")
+    ]

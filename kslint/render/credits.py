@@ -402,7 +402,7 @@ def _merge(
             # ``$patch: replace``, or a list whose items have no merge key (Kubernetes
             # replaces such lists: volumeClaimTemplates, tolerations, args): the patch's
             # node replaces the origin's whole node
-            whole = replaced or _replaces(value) or _atomic(value)
+            whole = replaced or _replaces(value) or _atomic(value, key)
             found[here] = Credit(place, by.what, value, merged=not whole)
             _merge(found, value, rendered[key], here, by, removals, whole)
     elif isinstance(patch, YSeq) and isinstance(rendered, list):
@@ -432,12 +432,13 @@ def _replaces(node: Any) -> bool:
     return any(isinstance(item, dict) and item.get("$patch") == "replace" for item in node)
 
 
-def _atomic(node: Any) -> bool:
-    """A list of mappings none of which has a merge key: a strategic merge patch replaces
-    the whole list (lists of scalars are left to the value checks)."""
+def _atomic(node: Any, key: str) -> bool:
+    """A list a strategic merge patch replaces as a whole: its items have no merge key
+    (mappings without one, scalars: volumeClaimTemplates, tolerations, accessModes, args).
+    ``finalizers`` is the scalar list Kubernetes merges."""
     return (
         isinstance(node, list)
-        and any(isinstance(item, dict) for item in node)
+        and key != "finalizers"
         and not any(
             isinstance(item, dict) and (_merge_key_value(item) is not None or "$patch" in item)
             for item in node

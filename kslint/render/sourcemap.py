@@ -191,6 +191,7 @@ def _relied(
     """Related locations for values set elsewhere that the finding relied on: those at,
     above or below a node it points at, and the replica count when it speaks of replicas."""
     replicas: bool | None = None  # whether the message speaks of replicas (asked once)
+    shown: set[str] | None = None  # the files the finding points into already
     by_entry: dict[ObjectMap, list[Path]] = {}
     for entry, path in involved:
         by_entry.setdefault(entry, []).append(path)
@@ -206,9 +207,12 @@ def _relied(
             if not setting.leaf:
                 continue
             if _overlaps_any(deep, setting.path):
-                if setting.place.file == finding.file:
-                    # The finding points into the patch or kustomization that set it
-                    # already: the nodes around it there say nothing new.
+                if shown is None:
+                    shown = {finding.file, *(item.file for item in known)}
+                if setting.place.file in shown:
+                    # The finding or a related location points into the patch or
+                    # kustomization that set it already: the nodes around it there say
+                    # nothing new.
                     continue
             else:
                 if setting.path != REPLICAS:
