@@ -203,8 +203,9 @@ def scope_copies(findings: Iterable[Finding], copied: set[Identity]) -> None:
 
 def merge(per_unit: Iterable[tuple[str, list[Finding]]]) -> list[Finding]:
     """One finding per rule, identity and source position, naming every unit that
-    produced it; related locations are the union of theirs. A unit that reports one
-    identity twice (two volumes of one name, say) keeps both: occurrences pair up."""
+    produced it; related locations are the union of theirs (one per place, with the
+    first unit's message). A unit that reports one identity twice (two volumes of one
+    name, say) keeps both: occurrences pair up."""
     merged: list[Finding] = []
     slots: dict[tuple[str, str, int, int], list[Finding]] = {}
     for name, findings in per_unit:
@@ -218,7 +219,12 @@ def merge(per_unit: Iterable[tuple[str, list[Finding]]]) -> list[Finding]:
                 kept = slot[index]
                 if name not in kept.units:
                     kept.units = (*kept.units, name)
-                kept.related += [r for r in finding.related if r not in kept.related]
+                # One related location per place: the same claim seen from two
+                # overlays differs only in the name each gives it.
+                places = {(r.file, r.span.line, r.span.column) for r in kept.related}
+                kept.related += [
+                    r for r in finding.related if (r.file, r.span.line, r.span.column) not in places
+                ]
             else:
                 finding.units = (name,)
                 slot.append(finding)

@@ -560,6 +560,62 @@ def test_rendered_units_sharing_a_source_finding_are_merged() -> None:
     assert [file.path for file in result.files] == ["base/app.yaml"]
 
 
+def test_a_merged_finding_has_one_related_location_per_place(tmp_path: Path) -> None:
+    """Two overlays name the base's claim differently (namespaces dev and prod): the
+    merged finding shows the claim's line once, as the first unit saw it."""
+    deployment = """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          replicas: 3
+          strategy: {type: Recreate}
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+                - name: web
+                  image: example/web:1
+                  volumeMounts: [{name: files, mountPath: /srv}]
+              volumes:
+                - name: files
+                  persistentVolumeClaim:
+                    claimName: files
+        """
+    claim = """\
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: files
+        spec:
+          accessModes: [ReadWriteOnce]
+          storageClassName: standard
+          resources:
+            requests:
+              storage: 1Gi
+        """
+    root = write_repo(
+        tmp_path,
+        {
+            "base/kustomization.yaml": "resources: [web.yaml, claim.yaml]\n",
+            "base/web.yaml": deployment,
+            "base/claim.yaml": claim,
+            "overlays/dev/kustomization.yaml": "resources: [../../base]\nnamespace: dev\n",
+            "overlays/prod/kustomization.yaml": "resources: [../../base]\nnamespace: prod\n",
+        },
+    )
+    report = lint_json(".", cwd=root)
+    [finding] = [f for f in report["findings"] if f["rule"] == "deployment-shared-rwo-pvc"]
+    assert finding["units"] == ["overlays/dev", "overlays/prod"]
+    assert [(r["file"], r["line"], r["column"], r["message"]) for r in finding["related"]] == [
+        ("base/claim.yaml", 6, 3, "PersistentVolumeClaim dev/files is ReadWriteOnce")
+    ]
+
+
 # ---------------------------------------------------------------------------------------
 # Every kind of reference resolves to the nearest definition
 
