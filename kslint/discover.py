@@ -36,6 +36,8 @@ from kslint.loader import Source
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+# Kustomization names a walk reads though they have no manifest suffix.
+_BARE_NAMES = frozenset(n for n in KUSTOMIZATION_NAMES if not n.endswith(MANIFEST_SUFFIXES))
 STDIN = "-"
 
 
@@ -276,7 +278,7 @@ class _Walk:
                 try:
                     if entry.is_dir():
                         self._subdirectories.append((entry.path, real_prefix + name, name))
-                    elif name.endswith(MANIFEST_SUFFIXES) and entry.is_file():
+                    elif _manifest_name(name) and entry.is_file():
                         if filtered and not self._manifest(entry):
                             continue
                         self.files.append(entry.path)
@@ -303,7 +305,7 @@ class _Walk:
                     self.files.append(path)
                     self.reals.append(real)
                     self.shown.append(shown_prefix + entry.name)
-            elif entry.name.endswith(MANIFEST_SUFFIXES):
+            elif _manifest_name(entry.name):
                 self.unreadable.append((path, _broken_link(path)))
         except OSError as exc:
             self.unreadable.append((path, _reason(exc)))
@@ -314,9 +316,13 @@ class _Walk:
         return self.path_filter is None or not self.path_filter.excluded(Path(entry.path))
 
     def _manifest(self, entry: os.DirEntry[str]) -> bool:
-        return entry.name.endswith(MANIFEST_SUFFIXES) and (
+        return _manifest_name(entry.name) and (
             self.path_filter is None or self.path_filter.included(Path(entry.path))
         )
+
+
+def _manifest_name(name: str) -> bool:
+    return name.endswith(MANIFEST_SUFFIXES) or name in _BARE_NAMES
 
 
 _BY_NAME = operator.attrgetter("name")

@@ -522,6 +522,30 @@ def test_a_base_given_alone_is_its_own_root(tmp_path: Path) -> None:
     assert _at(finding) == "base/deploy.yaml:17:18"  # postgres:15
 
 
+def test_an_overlay_file_named_kustomization_is_a_root(tmp_path: Path) -> None:
+    """kustomize's third file name has no suffix: the walk still reads it, so the overlay
+    is the root that renders the base (not the base on its own)."""
+    root = write_repo(
+        tmp_path,
+        {
+            **BASE,
+            "overlays/prod/Kustomization": """\
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: [../../base]
+                replicas:
+                  - name: db
+                    count: 3
+                """,
+        },
+    )
+    found = _by_rule(lint_json(".", cwd=root))
+    [finding] = found["deployment-shared-rwo-pvc"]
+    assert finding["units"] == ["overlays/prod"]
+    assert _at(finding) == "base/deploy.yaml:24:24"  # claimName: data
+    assert "overlays/prod/Kustomization:6:5" in [_at(r) for r in finding["related"]]
+
+
 def test_helm_charts_without_helm_are_not_rendered(tmp_path: Path) -> None:
     root = write_repo(
         tmp_path,
