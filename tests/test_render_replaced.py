@@ -180,3 +180,96 @@ def test_a_replaced_scalar_list_points_at_the_patch(tmp_path: Path) -> None:
     assert [(_at(r), r["message"]) for r in finding["related"]] == [
         ("overlays/prod/rwo.yaml:6:3", "PersistentVolumeClaim default/files is ReadWriteOnce")
     ]
+
+
+RECREATE = {
+    "base/kustomization.yaml": "resources: [db.yaml, claim.yaml]\n",
+    "base/db.yaml": """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: db
+        spec:
+          strategy:
+            type: Recreate
+          selector:
+            matchLabels: {app: db}
+          template:
+            metadata:
+              labels: {app: db}
+            spec:
+              containers:
+                - name: db
+                  image: example/app:1
+                  volumeMounts: [{name: data, mountPath: /data}]
+              volumes:
+                - name: data
+                  persistentVolumeClaim:
+                    claimName: data
+        """,
+    "base/claim.yaml": """\
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: data
+        spec:
+          accessModes: [ReadWriteOnce]
+          storageClassName: standard
+          resources:
+            requests:
+              storage: 1Gi
+        """,
+}
+
+
+def _rolling_update(files: dict[str, str], cwd: Path) -> dict[str, Any]:
+    root = write_repo(cwd, {**RECREATE, **files})
+    report = lint_json(".", cwd=root)
+    [finding] = [f for f in report["findings"] if f["rule"] == "deployment-rwo-rolling-update"]
+    # The base still shows `strategy: {type: Recreate}` under the line the finding points
+    # at: the overlay line that removed it must be shown.
+    assert _at(finding) == "base/db.yaml:5:1"  # spec:
+    return finding
+
+
+def test_a_json_remove_of_what_the_base_shows_is_a_related_location(tmp_path: Path) -> None:
+    finding = _rolling_update(
+        {
+            "overlays/prod/kustomization.yaml": """\
+                resources: [../../base]
+                patches:
+                  - target: {kind: Deployment, name: db}
+                    patch: |-
+                      - op: remove
+                        path: /spec/strategy
+                """,
+        },
+        tmp_path,
+    )
+    assert [(_at(r), r["message"]) for r in finding["related"]] == [
+        ("base/claim.yaml:6:3", "PersistentVolumeClaim default/data is ReadWriteOnce"),
+        (
+            "overlays/prod/kustomization.yaml:6:9",  # path: /spec/strategy
+            "strategy in spec of Deployment default/db is deleted by the inline patch in "
+            "overlays/prod/kustomization.yaml",
+        ),
+    ]
+
+
+def test_a_delete_directive_on_a_key_is_a_related_location(tmp_path: Path) -> None:
+    finding = _rolling_update(
+        {
+            "overlays/prod/kustomization.yaml": "resources: [../../base]\npatches:\n  - path: p.yaml\n",
+            "overlays/prod/p.yaml": """\
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: db
+                spec:
+                  strategy:
+                    $patch: delete
+                """,
+        },
+        tmp_path,
+    )
+    assert "overlays/prod/p.yaml:7:5" in [_at(r) for r in finding["related"]]  # $patch: delete

@@ -148,7 +148,7 @@ def credits(
             if not chosen:
                 continue
             if isinstance(patch.document, YSeq):
-                _json6902(found, patch.document, rendered, patch.by)
+                _json6902(found, patch.document, rendered, patch.by, result.removals)
             else:
                 _merge(found, patch.document, rendered, (), patch.by, result.removals)
         if plan.replicas and kind in WORKLOAD_KINDS:
@@ -483,8 +483,13 @@ def _same(patch_value: Any, rendered_value: Any) -> bool:
 # -- JSON 6902 ---------------------------------------------------------------------------
 
 
-def _json6902(found: dict[Path, Credit], ops: YSeq, rendered: YMap, by: Setter) -> None:
+def _json6902(
+    found: dict[Path, Credit], ops: YSeq, rendered: YMap, by: Setter, removals: list[Removal]
+) -> None:
     for op in ops:
+        if isinstance(op, YMap) and op.get("op") == "remove":
+            _json_removal(removals, op, rendered, by)
+            continue
         if not isinstance(op, YMap) or op.get("op") not in ("add", "replace"):
             continue
         pointer = op.get("path")
@@ -500,6 +505,22 @@ def _json6902(found: dict[Path, Credit], ops: YSeq, rendered: YMap, by: Setter) 
         place = Place(by.file, op.key_spans["value"], op.value_spans["value"])
         found[path] = Credit(place, by.what, value)
         _nested(found, value, actual, path, by)
+
+
+def _json_removal(removals: list[Removal], op: YMap, rendered: YMap, by: Setter) -> None:
+    """A ``remove`` of a mapping's key the render no longer holds (a list item removed by
+    index is gone without a name to tell it by)."""
+    pointer = op.get("path")
+    if not isinstance(pointer, str) or not pointer.startswith("/"):
+        return
+    parent_pointer, _, last = pointer.rpartition("/")
+    key = last.replace("~1", "/").replace("~0", "~")
+    parent = _pointer_path(parent_pointer, rendered) if parent_pointer else ()
+    node = rendered if parent == () else walk(rendered, parent) if parent else None
+    if not isinstance(node, dict) or key in node:
+        return  # a list, a path kslint cannot follow, or a key a later step put back
+    place = Place(by.file, op.key_spans["path"], op.value_spans["path"])
+    removals.append(Removal(parent, key, place, by.what))
 
 
 def _nested(found: dict[Path, Credit], value: Any, actual: Any, path: Path, by: Setter) -> None:

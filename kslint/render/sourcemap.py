@@ -200,8 +200,11 @@ def _relied(
         for setting in entry.settings():
             if setting.removed is not None:
                 # What a finding says is missing (a mount's volume) may be what a patch
-                # deleted: the node it points at names the deleted item.
-                if any(_names(entry, path, setting.removed) for path in paths):
+                # deleted: the node it points at names the deleted item, or is the
+                # mapping or list it was deleted from (the base there still shows it).
+                if setting.path in paths or any(
+                    _names(entry, path, setting.removed) for path in paths
+                ):
                     yield Related(setting.place.file, setting.place.span(True), setting.message)
                 continue
             if not setting.leaf:
