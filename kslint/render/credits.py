@@ -26,8 +26,9 @@ current); a ``replicas:`` entry names any name the object has had, its kustomiza
 own prefix included. Components are usually written against a base's names, under an
 overlay's prefix.
 
-A deleted node has no rendered path: ``Removal`` records the directive that deleted it, so
-a finding about what is now missing (a mount of a deleted volume) can show it.
+A deleted node has no rendered path: ``Removal`` records the directive that deleted it (a
+``$patch: delete``, a JSON 6902 ``remove`` of a key), so a finding about what is now missing
+(a mount of a deleted volume, a strategy) can show it.
 """
 
 from __future__ import annotations
