@@ -411,10 +411,13 @@ def render_stage(
         # unreadable input (reported by the loader), not a crash here.
         changed = {Path(real_path(s.path)) for s in sources if s.path != "<stdin>"}
     renders = Renders()
+    # A render's output is an input: the run's limits apply, after what discovery read.
+    spent = sum(len(source.data) for source in [*sources, *context])
+    settings = replace(options.render, limits=options.limits, spent=spent)
     if directories:
-        renders = render_units(directories, options.render, changed, known)
+        renders = render_units(directories, settings, changed, known)
     if templates:
-        charts = render_charts(templates, options.render)
+        charts = render_charts(templates, settings)
         if changed is not None:  # pre-commit: only the charts a changed file belongs to
             charts.units = [unit for unit in charts.units if unit.consumed & changed]
         renders.units += charts.units

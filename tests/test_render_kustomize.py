@@ -7,6 +7,7 @@ kustomize installed here (``kustomize`` or ``kubectl kustomize``) and asserts ex
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -385,6 +386,50 @@ def test_a_render_over_the_time_limit_is_stopped(tmp_path: Path) -> None:
     )
     [finding] = found["render-failed"]
     assert "longer than 0.5 s" in finding["message"]
+
+
+def _big_renders(tmp_path: Path, overlays: int) -> Path:
+    """A base whose ConfigMap holds 200,000 bytes (generated from a data file, which is
+    not a manifest: discovery does not read it), and ``overlays`` overlays of it."""
+    files = {
+        "base/kustomization.yaml": "configMapGenerator:\n  - name: blob\n    files: [blob.txt]\n",
+        "base/blob.txt": "x" * 200_000 + "\n",
+    }
+    for index in range(overlays):
+        files[f"overlays/env{index}/kustomization.yaml"] = (
+            f"resources: [../../base]\nnamePrefix: env{index}-\n"
+        )
+    return write_files(tmp_path, files)
+
+
+def test_a_render_over_the_limit_of_one_input_is_stopped(tmp_path: Path) -> None:
+    """A repository must not make kslint hold a render bigger than it would read as one
+    file: kustomize is stopped, and the unit says why."""
+    root = _big_renders(tmp_path, 1)
+    found = _by_rule(lint_json("--max-file-bytes", "100000", ".", cwd=root))
+    [finding] = found["render-failed"]
+    assert _at(finding) == "overlays/env0/kustomization.yaml:1:1"
+    assert finding["message"] == (
+        "kustomize could not render overlays/env0: its output is over the 100,000 bytes "
+        "limit of one input (--max-file-bytes, or limits.max_file_bytes in the "
+        "configuration, raises it)"
+    )
+
+
+def test_renders_count_against_the_runs_byte_budget(tmp_path: Path) -> None:
+    """Each render is about 200 KB: the first fits in a 300 KB budget, the second does not
+    and is reported; the run still ends with a report."""
+    root = _big_renders(tmp_path, 2)
+    result = run_kslint("lint", "--format", "json", "--max-bytes", "300000", ".", cwd=root)
+    assert result.returncode == 1, result.stderr
+    found = _by_rule(json.loads(result.stdout))
+    [finding] = found["render-failed"]
+    assert _at(finding) == "overlays/env1/kustomization.yaml:1:1"
+    assert finding["message"] == (
+        "kustomize could not render overlays/env1: its output was not loaded: the run "
+        "already read 300,000 bytes, its limit (--max-bytes, or limits.max_bytes in the "
+        "configuration, raises it)"
+    )
 
 
 def test_render_mode_never_from_the_configuration(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kslint.discover import Limits
 from kslint.findings import Finding
 from kslint.loader import LoadResult
 from kslint.objects import K8sObject, SourceFile
@@ -55,6 +56,10 @@ class RenderSettings:
     helm_release: str | None = None
     helm_values: tuple[str, ...] = ()
     helm_set: tuple[str, ...] = ()
+    # The run's limits (``kslint.discover.Limits``; None: the defaults): a render's output
+    # is an input like a file, and what discovery read (``spent``) counts too.
+    limits: Limits | None = None
+    spent: int = 0
 
 
 @dataclass

@@ -300,20 +300,24 @@ def helm_template(
     settings: tuple[str, ...],
     timeout: float,
     namespace: str,
+    max_output: int | None = None,
 ) -> ChartRender:
-    """``helm template`` of one chart, offline, without post-renderers or plugins."""
+    """``helm template`` of one chart, offline, without post-renderers or plugins.
+    ``max_output``: the bytes of output past which helm is stopped."""
     argv = [helm, "template", release or chart.name, str(chart), "--namespace", namespace]
     for name in values:
         argv += ["--values", str(chart / name)]
     for setting in settings:
         argv += ["--set", setting]
-    outcome = run(argv, str(chart), timeout)
+    outcome = run(argv, str(chart), timeout, max_output)
     if not outcome.ok:
         lines = [line.strip() for line in outcome.message.splitlines() if line.strip()]
         message = " ".join(lines).removeprefix("Error: ") or "helm failed without a message"
         return ChartRender(None, message)
     shown = f"<helm template {display_path(chart)}>"
-    return ChartRender(load_source(Source(shown, outcome.stdout), namespace), None)
+    return ChartRender(
+        load_source(Source(shown, outcome.stdout), namespace, None, max_output), None
+    )
 
 
 def chart_finding(rule: str, chart: FsPath, message: str) -> Finding:

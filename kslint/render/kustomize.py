@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path as FsPath
 from typing import Any, Generic, TypeVar
 
-from kslint.discover import display_path
+from kslint.discover import Limits, display_path
 from kslint.findings import Finding, ObjectRef, Related
 from kslint.loader import LoadResult, Source, load_source
 from kslint.nodes import Path, Span, YMap, dotted, walk
@@ -104,12 +104,19 @@ def write_wrapper(root: Kustomization, wrapper: FsPath) -> str:
     return relative
 
 
-def build(renderer: Renderer, timeout: float, wrapper: FsPath, helm: str | None = None) -> Run:
-    """Run kustomize on a wrapper written by ``write_wrapper``. Safe to call in threads."""
+def build(
+    renderer: Renderer,
+    timeout: float,
+    wrapper: FsPath,
+    helm: str | None = None,
+    max_output: int | None = None,
+) -> Run:
+    """Run kustomize on a wrapper written by ``write_wrapper``. Safe to call in threads.
+    ``max_output``: the bytes of output past which it is stopped."""
     # helmCharts need helm: kslint names the program (never the repository), and the
     # offline environment keeps chart repositories out of reach.
     extra = ["--enable-helm", "--helm-command", helm] if helm else []
-    return run([*renderer.build, *extra, str(wrapper)], str(wrapper), timeout)
+    return run([*renderer.build, *extra, str(wrapper)], str(wrapper), timeout, max_output)
 
 
 def load(
@@ -120,13 +127,16 @@ def load(
     reader: KustomizationReader,
     files: SourceFiles,
     namespace: str,
+    limits: Limits | None = None,
 ) -> Rendered:
-    """The objects of a render, their origins stripped and mapped (or the failure)."""
+    """The objects of a render, their origins stripped and mapped (or the failure).
+    ``limits``: the run's, for its documents and bytes (None: the defaults)."""
     if not outcome.ok:
         return Rendered(None, None, _message(outcome.message, root, relative))
     shown = f"<kustomize build {display_path(root.directory)}>"
     text, origins = cut_origins(outcome.stdout)
-    loaded = load_source(Source(shown, text), namespace)
+    documents, file_bytes = (limits.max_documents, limits.max_file_bytes) if limits else (None,) * 2
+    loaded = load_source(Source(shown, text), namespace, documents, file_bytes)
     starts = sorted(origins)
     maps = []
     # The objects of one file share their annotation's text, its reading and what is

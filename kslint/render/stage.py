@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from kslint.discover import display_path
+from kslint.discover import Limits, display_path
 from kslint.errors import UsageError
 from kslint.findings import Finding
 from kslint.loader import LoadResult, building_trees
@@ -63,6 +63,7 @@ def render_units(
         raise UsageError(f"render mode is 'always' but kustomize is unavailable: {renderer.reason}")
     helm = tools.helm(settings.helm_command)
     base = (settings.project_root or Path.cwd()).resolve()  # unit names are relative to it
+    limits = settings.limits or Limits()
 
     def plan(root: Kustomization) -> tuple[RenderedUnit, str | None]:
         """The unit, and whether to run kustomize (with which helm, "" for none)."""
@@ -107,7 +108,11 @@ def render_units(
         def build(index: int) -> tools.Run:
             helm_program = to_build[index][1]
             return kustomize.build(
-                renderer, settings.timeout, wrappers[index], helm_program or None
+                renderer,
+                settings.timeout,
+                wrappers[index],
+                helm_program or None,
+                limits.max_file_bytes,
             )
 
         # kustomize runs are independent processes: a few at a time hide their start-up
@@ -122,20 +127,39 @@ def render_units(
         root.path: (runs[index], relatives[index], wrappers[index])
         for index, (root, _) in enumerate(to_build)
     }
+    del runs  # (each output is let go once loaded)
+    budget = limits.max_bytes - settings.spent  # renders are inputs: the run's byte budget
     with building_trees():
         for root, unit, helm_program in plans:
             if helm_program is not None:
-                outcome, relative, wrapper = built[root.path]
-                result = kustomize.load(
-                    root, outcome, relative, wrapper, reader, renders.files, settings.namespace
-                )
-                if result.failure is not None:
-                    unit.findings.append(render_failed(root, result.failure))
-                else:
-                    assert result.loaded is not None
-                    unit.loaded, unit.render_map = result.loaded, result.render_map
+                outcome, relative, wrapper = built.pop(root.path)
+                too_much = outcome.ok and len(outcome.stdout) > budget
+                failure = _over_budget(limits) if too_much else None
+                if failure is None:
+                    budget -= len(outcome.stdout)
+                    result = kustomize.load(
+                        root,
+                        outcome,
+                        relative,
+                        wrapper,
+                        reader,
+                        renders.files,
+                        settings.namespace,
+                        limits,
+                    )
+                    unit.loaded = result.loaded or unit.loaded
+                    unit.render_map, failure = result.render_map, result.failure
+                if failure is not None:
+                    unit.findings.append(render_failed(root, failure))
             renders.units.append(unit)
     return renders
+
+
+def _over_budget(limits: Limits) -> str:
+    return (
+        f"its output was not loaded: the run already read {limits.max_bytes:,} bytes, its "
+        "limit (--max-bytes, or limits.max_bytes in the configuration, raises it)"
+    )
 
 
 def _scratch() -> str | None:
@@ -202,6 +226,7 @@ def render_charts(chart_templates: Iterable[Path], settings: RenderSettings) -> 
                 settings.helm_set,
                 settings.timeout,
                 settings.namespace,
+                (settings.limits or Limits()).max_file_bytes,
             )
             if result.loaded is None:
                 message = f"helm could not render {display_path(chart)}: {result.failure}"

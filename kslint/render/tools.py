@@ -15,9 +15,14 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
+import threading
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
+
+from kslint.file_text import size_text
 
 KUSTOMIZE_ENV = "KSLINT_KUSTOMIZE"
 HELM_ENV = "KSLINT_HELM"
@@ -143,16 +148,84 @@ class Run:
     message: str
 
 
-def run(argv: list[str], cwd: str, timeout: float) -> Run:
-    """Run a renderer offline; a failure's message is the tool's own (first error line)."""
+# What kslint keeps of a renderer's standard error: its message is a line or a few.
+_MAX_MESSAGE = 64 * 1024
+_CHUNK = 1 << 16
+
+
+def run(argv: list[str], cwd: str, timeout: float, max_output: int | None = None) -> Run:
+    """Run a renderer offline; a failure's message is the tool's own (first error line).
+    ``max_output``: the bytes of output past which the renderer is stopped (a repository
+    must not make kslint hold a render bigger than it would read as one file)."""
     try:
-        done = subprocess.run(
-            argv, cwd=cwd, capture_output=True, timeout=timeout, env=offline_environment()
+        process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=offline_environment(),
+            # Its own process group: stopping it stops what it started too (git, helm),
+            # which would otherwise hold the output pipe open.
+            start_new_session=os.name == "posix",
         )
-    except subprocess.TimeoutExpired:
-        return Run(False, b"", f"the render took longer than {timeout:g} s and was stopped")
     except OSError as exc:
         return Run(False, b"", f"cannot run {argv[0]}: {exc.strerror}")
-    if done.returncode != 0:
-        return Run(False, done.stdout, done.stderr.decode("utf-8", "replace"))
-    return Run(True, done.stdout, "")
+    stopped: list[str] = []  # why kslint stopped it (the first reason)
+
+    def stop(why: str) -> None:
+        if not stopped:
+            stopped.append(why)
+            _kill(process)
+
+    timer = threading.Timer(
+        timeout, stop, (f"the render took longer than {timeout:g} s and was stopped",)
+    )
+    message = bytearray()
+    # Standard error is read beside standard output: a tool that fills one pipe while
+    # kslint waits on the other would never finish.
+    reader = threading.Thread(target=_keep_start, args=(process.stderr, message), daemon=True)
+    timer.start()
+    reader.start()
+    output = bytearray()
+    try:
+        assert process.stdout is not None
+        for chunk in iter(lambda: process.stdout.read(_CHUNK), b""):  # type: ignore[union-attr]
+            output += chunk
+            if max_output is not None and len(output) > max_output:
+                stop(
+                    f"its output is over the {size_text(max_output)} limit of one input "
+                    "(--max-file-bytes, or limits.max_file_bytes in the configuration, "
+                    "raises it)"
+                )
+                break
+        process.wait()  # (the timer still stops a tool that closed its output and hangs)
+    finally:
+        timer.cancel()
+        if process.poll() is None:  # only when reading failed
+            _kill(process)
+            process.wait()
+        reader.join()
+        process.stdout.close()  # type: ignore[union-attr]
+        process.stderr.close()  # type: ignore[union-attr]
+    if stopped:
+        return Run(False, b"", stopped[0])
+    if process.returncode != 0:
+        return Run(False, bytes(output), message.decode("utf-8", "replace"))
+    return Run(True, bytes(output), "")
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    if os.name == "posix":
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+            return
+        except OSError:
+            pass  # already gone
+    process.kill()
+
+
+def _keep_start(stream: Any, kept: bytearray) -> None:
+    """Read ``stream`` to its end, keeping its first ``_MAX_MESSAGE`` bytes."""
+    for chunk in iter(lambda: stream.read(_CHUNK), b""):
+        if len(kept) < _MAX_MESSAGE:
+            kept += chunk[: _MAX_MESSAGE - len(kept)]
