@@ -195,10 +195,12 @@ def main() -> None:
         recorded: dict[str, tools.Run] = {}
         real_run = tools.run
 
-        def recording(argv: list[str], cwd: str, timeout: float) -> tools.Run:
+        def recording(
+            argv: list[str], cwd: str, timeout: float, max_output: int | None = None
+        ) -> tools.Run:
             key = os.path.basename(cwd)
             if key not in recorded:
-                recorded[key] = real_run(argv, cwd, timeout)
+                recorded[key] = real_run(argv, cwd, timeout, max_output)
             return recorded[key]
 
         tools.run = recording  # type: ignore[assignment]
