@@ -417,7 +417,7 @@ def render_stage(
     if directories:
         renders = render_units(directories, settings, changed, known)
     if templates:
-        charts = render_charts(templates, settings)
+        charts = render_charts(templates, replace(settings, spent=spent + renders.read_bytes))
         if changed is not None:  # pre-commit: only the charts a changed file belongs to
             charts.units = [unit for unit in charts.units if unit.consumed & changed]
         renders.units += charts.units

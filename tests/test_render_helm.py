@@ -274,6 +274,58 @@ def test_a_helm_error_is_render_failed_on_the_chart(tmp_path: Path) -> None:
     assert finding["message"].endswith("execution error: image.tag is required")
 
 
+def _chart_with_stream(tmp_path: Path, stream: str) -> tuple[Path, str]:
+    """The chart, and a stand-in helm that prints ``stream``."""
+    root = write_repo(tmp_path / "repo", CHART)
+    (tmp_path / "stream.yaml").write_text(stream)
+    fake = tmp_path / "bin" / "helm"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\ncat "{tmp_path}/stream.yaml"\n')
+    fake.chmod(0o755)
+    return root, str(fake)
+
+
+def test_helm_output_over_the_limit_of_one_input_is_stopped(tmp_path: Path) -> None:
+    root, fake = _chart_with_stream(tmp_path, STREAM + "# " + "x" * 5000 + "\n")
+    result = run_kslint(
+        "lint",
+        "--format",
+        "json",
+        "--max-file-bytes",
+        "4000",
+        ".",
+        cwd=root,
+        env={"KSLINT_HELM": fake},
+    )
+    [finding] = _by_rule(json.loads(result.stdout))["render-failed"]
+    assert _at(finding) == "mychart/Chart.yaml:1:1"
+    assert finding["message"] == (
+        "helm could not render mychart: its output is over the 4,000 bytes limit of one "
+        "input (--max-file-bytes, or limits.max_file_bytes in the configuration, raises it)"
+    )
+
+
+def test_helm_output_counts_against_the_runs_byte_budget(tmp_path: Path) -> None:
+    root, fake = _chart_with_stream(tmp_path, STREAM + "# " + "x" * 20_000 + "\n")
+    result = run_kslint(
+        "lint",
+        "--format",
+        "json",
+        "--max-bytes",
+        "10000",
+        ".",
+        cwd=root,
+        env={"KSLINT_HELM": fake},
+    )
+    found = _by_rule(json.loads(result.stdout))
+    [finding] = found["render-failed"]
+    assert finding["message"].startswith(
+        "helm could not render mychart: its output was not loaded: the run already read "
+        "10,000 bytes, its limit"
+    )
+    assert "deployment-shared-rwo-pvc" not in found  # (its objects were not loaded)
+
+
 @pytest.mark.skipif(shutil.which("helm") is None, reason="helm is not installed here")
 def test_real_helm_renders_the_chart(tmp_path: Path) -> None:
     root = write_repo(tmp_path, CHART)

@@ -95,6 +95,7 @@ class Renders:
     files: SourceFiles = field(default_factory=lambda: _source_files())
     # Files that are neither plain objects nor a unit: library charts' templates.
     skipped: set[Path] = field(default_factory=set)
+    read_bytes: int = 0  # the renders' output loaded (the run's byte budget counts it)
 
     @property
     def consumed(self) -> set[Path]:

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path as FsPath
 
-from kslint.discover import display_path
+from kslint.discover import Limits, display_path
 from kslint.findings import Finding, Related
 from kslint.loader import LoadResult, Source, load_source
 from kslint.nodes import Path, Span
 from kslint.objects import K8sObject, SourceFile
 from kslint.render.files import Place
 from kslint.render.sourcemap import RenderMap, Setting
-from kslint.render.tools import run
+from kslint.render.tools import over_budget, run
 
 # Helm's own comment names a file of the chart: CHART/templates/FILE, a subchart's
 # CHART/charts/SUB/templates/FILE (subcharts nest), or CHART/crds/FILE. Anything else after
@@ -290,6 +290,7 @@ def chart_files(chart: FsPath) -> set[FsPath]:
 class ChartRender:
     loaded: LoadResult | None
     failure: str | None
+    size: int = 0  # the bytes of output loaded
 
 
 def helm_template(
@@ -300,24 +301,28 @@ def helm_template(
     settings: tuple[str, ...],
     timeout: float,
     namespace: str,
-    max_output: int | None = None,
+    limits: Limits | None = None,
+    budget: int | None = None,
 ) -> ChartRender:
     """``helm template`` of one chart, offline, without post-renderers or plugins.
-    ``max_output``: the bytes of output past which helm is stopped."""
+    ``limits``: the run's (None: the defaults); ``budget``: the bytes it may still load."""
+    limits = limits or Limits()
     argv = [helm, "template", release or chart.name, str(chart), "--namespace", namespace]
     for name in values:
         argv += ["--values", str(chart / name)]
     for setting in settings:
         argv += ["--set", setting]
-    outcome = run(argv, str(chart), timeout, max_output)
+    outcome = run(argv, str(chart), timeout, limits.max_file_bytes)
     if not outcome.ok:
         lines = [line.strip() for line in outcome.message.splitlines() if line.strip()]
         message = " ".join(lines).removeprefix("Error: ") or "helm failed without a message"
         return ChartRender(None, message)
+    if budget is not None and len(outcome.stdout) > budget:
+        return ChartRender(None, over_budget(limits.max_bytes))
     shown = f"<helm template {display_path(chart)}>"
-    return ChartRender(
-        load_source(Source(shown, outcome.stdout), namespace, None, max_output), None
-    )
+    source = Source(shown, outcome.stdout)
+    loaded = load_source(source, namespace, limits.max_documents, limits.max_file_bytes)
+    return ChartRender(loaded, None, len(outcome.stdout))
 
 
 def chart_finding(rule: str, chart: FsPath, message: str) -> Finding:

@@ -134,9 +134,10 @@ def render_units(
             if helm_program is not None:
                 outcome, relative, wrapper = built.pop(root.path)
                 too_much = outcome.ok and len(outcome.stdout) > budget
-                failure = _over_budget(limits) if too_much else None
+                failure = tools.over_budget(limits.max_bytes) if too_much else None
                 if failure is None:
                     budget -= len(outcome.stdout)
+                    renders.read_bytes += len(outcome.stdout)
                     result = kustomize.load(
                         root,
                         outcome,
@@ -153,13 +154,6 @@ def render_units(
                     unit.findings.append(render_failed(root, failure))
             renders.units.append(unit)
     return renders
-
-
-def _over_budget(limits: Limits) -> str:
-    return (
-        f"its output was not loaded: the run already read {limits.max_bytes:,} bytes, its "
-        "limit (--max-bytes, or limits.max_bytes in the configuration, raises it)"
-    )
 
 
 def _scratch() -> str | None:
@@ -207,6 +201,8 @@ def render_charts(chart_templates: Iterable[Path], settings: RenderSettings) -> 
     if program is None and settings.mode == "always":
         raise UsageError("render mode is 'always' but helm is not available")
     templates = helm.Templates()
+    limits = settings.limits or Limits()
+    budget = limits.max_bytes - settings.spent  # charts are inputs: the run's byte budget
     for chart in charts:
         unit = RenderedUnit(
             chart.name, "helm", display_path(chart / "Chart.yaml"), consumed=helm.chart_files(chart)
@@ -226,8 +222,11 @@ def render_charts(chart_templates: Iterable[Path], settings: RenderSettings) -> 
                 settings.helm_set,
                 settings.timeout,
                 settings.namespace,
-                (settings.limits or Limits()).max_file_bytes,
+                limits,
+                budget,
             )
+            budget -= result.size
+            renders.read_bytes += result.size
             if result.loaded is None:
                 message = f"helm could not render {display_path(chart)}: {result.failure}"
                 unit.findings.append(helm.chart_finding("render-failed", chart, message))

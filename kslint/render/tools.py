@@ -214,6 +214,14 @@ def run(argv: list[str], cwd: str, timeout: float, max_output: int | None = None
     return Run(True, bytes(output), "")
 
 
+def over_budget(max_bytes: int) -> str:
+    """Why a render's output is not loaded: the run's byte budget is spent."""
+    return (
+        f"its output was not loaded: the run already read {max_bytes:,} bytes, its limit "
+        "(--max-bytes, or limits.max_bytes in the configuration, raises it)"
+    )
+
+
 def _kill(process: subprocess.Popen[bytes]) -> None:
     if os.name == "posix":
         try:
