@@ -92,3 +92,52 @@ def test_a_namespace_the_origin_sets_itself_is_not_credited(tmp_path: Path) -> N
 
 def test_a_kustomization_that_sets_nothing_credits_nothing(tmp_path: Path) -> None:
     assert _credited(tmp_path, "resources:\n  - ../base\n") == {}
+
+
+MOUNTS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          volumeMounts:
+            - name: config
+              mountPath: /etc/a
+              subPath: a
+            - name: config
+              mountPath: /etc/b
+              subPath: b2
+"""
+
+
+def test_volume_mounts_merge_by_mount_path(tmp_path: Path) -> None:
+    """Two mounts of one volume: the patch changes the subPath of the one at /etc/b.
+    Kubernetes merges volumeMounts by mountPath, so the credit goes to the second
+    rendered mount, not to the first one named ``config``."""
+    overlay = """\
+patches:
+  - patch: |-
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        template:
+          spec:
+            containers:
+              - name: web
+                volumeMounts:
+                  - name: config
+                    mountPath: /etc/b
+                    subPath: b2
+"""
+    path = tmp_path / "kustomization.yaml"
+    path.write_text(overlay)
+    k = Kustomization(path, _doc(overlay), overlay)
+    found = credits([Level(k, "web", None)], "Deployment", _doc(MOUNTS), SourceFiles(), False)
+    mounts = ("spec", "template", "spec", "containers", 0, "volumeMounts")
+    credited = {p[len(mounts) :] for p in found.values if p[: len(mounts)] == mounts}
+    assert credited == {(), (1,), (1, "mountPath"), (1, "subPath"), (1, "name")}

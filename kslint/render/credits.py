@@ -44,7 +44,22 @@ from kslint.render.kustomization import Kustomization
 
 WORKLOAD_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
 # List items a strategic merge patch merges by these keys (Kubernetes' patchMergeKey).
-_MERGE_KEYS = ("name", "mountPath", "containerPort", "port", "devicePath", "ip", "topologyKey")
+# Lists Kubernetes merges by a key other than ``name`` (their patchMergeKey), by field.
+_FIELD_MERGE_KEYS = {
+    "volumeMounts": ("mountPath",),
+    "volumeDevices": ("devicePath",),
+    "hostAliases": ("ip",),
+    "topologySpreadConstraints": ("topologyKey",),
+    "ports": ("containerPort", "port"),  # a container's, a Service's
+}
+_BY_NAME = ("name",)
+
+
+def merge_keys(field: Any) -> tuple[str, ...]:
+    """The keys the items of a list at ``field`` merge by (``name`` for most)."""
+    return _FIELD_MERGE_KEYS.get(field, _BY_NAME) if isinstance(field, str) else _BY_NAME
+
+
 _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 _DIRECTIVE = "$"
 
@@ -407,14 +422,18 @@ def _merge(
             found[here] = Credit(place, by.what, value, merged=not whole)
             _merge(found, value, rendered[key], here, by, removals, whole)
     elif isinstance(patch, YSeq) and isinstance(rendered, list):
+        field = path[-1] if path else None
         for index, item in enumerate(patch):
             if isinstance(item, dict) and item.get("$patch") == "delete":
-                name = _merge_key_value(item)
-                if name is not None and _list_index(item, rendered, index, len(patch)) is None:
+                name = _merge_key_value(item, field)
+                if (
+                    name is not None
+                    and _list_index(item, field, rendered, index, len(patch)) is None
+                ):
                     place = Place(by.file, None, patch.item_spans[index])
                     removals.append(Removal(path, name, _directive(item, place, by), by.what))
                 continue
-            target = _list_index(item, rendered, index, len(patch))
+            target = _list_index(item, field, rendered, index, len(patch))
             if target is None:
                 continue
             place = Place(by.file, None, patch.item_spans[index])
@@ -441,14 +460,14 @@ def _atomic(node: Any, key: str) -> bool:
         isinstance(node, list)
         and key != "finalizers"
         and not any(
-            isinstance(item, dict) and (_merge_key_value(item) is not None or "$patch" in item)
+            isinstance(item, dict) and (_merge_key_value(item, key) is not None or "$patch" in item)
             for item in node
         )
     )
 
 
-def _merge_key_value(item: dict[str, Any]) -> Any:
-    return next((item[key] for key in _MERGE_KEYS if key in item), None)
+def _merge_key_value(item: dict[str, Any], field: Any) -> Any:
+    return next((item[key] for key in merge_keys(field) if key in item), None)
 
 
 def _directive(node: Any, fallback: Place, by: Setter) -> Place:
@@ -458,11 +477,13 @@ def _directive(node: Any, fallback: Place, by: Setter) -> Place:
     return fallback
 
 
-def _list_index(item: Any, rendered: list[Any], index: int, patch_length: int) -> int | None:
+def _list_index(
+    item: Any, field: Any, rendered: list[Any], index: int, patch_length: int
+) -> int | None:
     """Where a patch's list item is in the rendered list: by merge key, or by position
     when the patch replaces the whole list (same length)."""
     if isinstance(item, dict):
-        for key in _MERGE_KEYS:
+        for key in merge_keys(field):
             if key in item:
                 for position, candidate in enumerate(rendered):
                     if isinstance(candidate, dict) and candidate.get(key) == item[key]:

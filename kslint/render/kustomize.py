@@ -25,7 +25,7 @@ from kslint.findings import Finding, ObjectRef, Related
 from kslint.loader import LoadResult, Source, load_source
 from kslint.nodes import Path, Span, YMap, dotted, walk
 from kslint.objects import K8sObject
-from kslint.render.credits import Credit, Credits, Level, credits
+from kslint.render.credits import Credit, Credits, Level, credits, merge_keys
 from kslint.render.files import Place, SourceFiles
 from kslint.render.kustomization import Kustomization, KustomizationReader
 from kslint.render.sourcemap import RenderMap, Setting, describe_setting
@@ -460,10 +460,11 @@ class KustomizeObject:
 
     def _origin_path(self, doc: YMap, path: Path) -> Path | None:
         """The longest prefix of ``path`` that exists in the origin document, with list
-        indexes translated (items with a ``name`` are matched by name)."""
+        indexes translated (items with a merge key, mostly ``name``, are matched by it)."""
         node: Any = doc
         rendered: Any = self.obj.body
         steps: list[Any] = []
+        field: Any = None
         for step in path:
             if isinstance(step, int):
                 item = (
@@ -472,12 +473,16 @@ class KustomizeObject:
                 if not isinstance(node, list):
                     break
                 index = step if step < len(node) else None
-                if isinstance(item, dict) and "name" in item:
+                key = next(
+                    (k for k in merge_keys(field) if isinstance(item, dict) and k in item), None
+                )
+                if key is not None:
+                    assert isinstance(item, dict)
                     index = next(
                         (
                             i
                             for i, o in enumerate(node)
-                            if isinstance(o, dict) and o.get("name") == item["name"]
+                            if isinstance(o, dict) and o.get(key) == item[key]
                         ),
                         None,
                     )
@@ -486,6 +491,7 @@ class KustomizeObject:
                 steps.append(index)
                 node, rendered = node[index], item
             else:
+                field = step
                 if not isinstance(node, dict) or step not in node:
                     break
                 steps.append(step)
