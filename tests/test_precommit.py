@@ -195,3 +195,35 @@ def test_the_fix_hook_fixes_and_fails_then_passes(
     code, output = _try_repo(project, hook_repo, "kslint-fix")
     assert code == 0, output
     assert re.search(r"kslint fix\.+Passed", output), output
+
+
+@pytest.mark.skipif(
+    shutil.which("kustomize") is None and shutil.which("kubectl") is None,
+    reason="needs kustomize or kubectl (kubectl kustomize)",
+)
+def test_a_changed_file_named_kustomization_runs_the_hook(
+    tmp_path: Path, hook_repo: tuple[Path, dict[str, str]]
+) -> None:
+    """kustomize's suffixless file name carries no file type: the hook still takes it,
+    re-renders its overlay, and fails on what the change caused in the base."""
+    _, env = hook_repo
+    project = tmp_path / "project"
+    (project / "base").mkdir(parents=True)
+    (project / "overlays" / "prod").mkdir(parents=True)
+    _git(project, "init", "-q", env=env)
+    (project / ".kslint.yaml").write_text(CONFIG)
+    (project / "base" / "kustomization.yaml").write_text("resources: [web.yaml, claim.yaml]\n")
+    (project / "base" / "web.yaml").write_text(GOOD)
+    (project / "base" / "claim.yaml").write_text(CLAIM)
+    overlay = project / "overlays" / "prod" / "Kustomization"
+    overlay.write_text("resources: [../../base]\n")
+    _git(project, "add", "-A", env=env)
+    _git(project, "commit", "-q", "-m", "base and overlay", env=env)
+
+    overlay.write_text("resources: [../../base]\nreplicas:\n  - name: web\n    count: 3\n")
+    _git(project, "add", "overlays/prod/Kustomization", env=env)
+    code, output = _try_repo(project, hook_repo)
+    assert code == 1, output
+    assert re.search(r"kslint\.+Failed", output), output
+    assert "base/web.yaml:22:24: error[deployment-shared-rwo-pvc]" in output  # claimName
+    assert "related: overlays/prod/Kustomization:4:5" in output
