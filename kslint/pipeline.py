@@ -413,7 +413,11 @@ def render_stage(
     renders = Renders()
     # A render's output is an input: the run's limits apply, after what discovery read.
     spent = sum(len(source.data) for source in [*sources, *context])
-    settings = replace(options.render, limits=options.limits, spent=spent)
+    from kslint.api_schemas.kinds import builtin_groups
+
+    settings = replace(
+        options.render, limits=options.limits, spent=spent, schema_groups=builtin_groups()
+    )
     if directories:
         renders = render_units(directories, settings, changed, known)
     if templates:

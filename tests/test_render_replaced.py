@@ -273,3 +273,51 @@ def test_a_delete_directive_on_a_key_is_a_related_location(tmp_path: Path) -> No
         tmp_path,
     )
     assert "overlays/prod/p.yaml:7:5" in [_at(r) for r in finding["related"]]  # $patch: delete
+
+
+def test_a_patched_list_of_a_custom_resource_is_replaced_whole(tmp_path: Path) -> None:
+    """kustomize knows no schema for custom resources: a strategic merge patch replaces
+    their lists. The overlay scales the ECK nodeSet and, by replacing the list, drops its
+    volumeClaimTemplates: the finding points at the overlay's nodeSet, not at the base's
+    (which still shows its claim template with a class)."""
+    root = write_repo(
+        tmp_path,
+        {
+            "base/kustomization.yaml": "resources: [es.yaml]\n",
+            "base/es.yaml": """\
+                apiVersion: elasticsearch.k8s.elastic.co/v1
+                kind: Elasticsearch
+                metadata:
+                  name: logs
+                spec:
+                  version: 8.15.0
+                  nodeSets:
+                    - name: default
+                      count: 1
+                      volumeClaimTemplates:
+                        - metadata:
+                            name: elasticsearch-data
+                          spec:
+                            accessModes: [ReadWriteOnce]
+                            storageClassName: fast
+                            resources:
+                              requests:
+                                storage: 50Gi
+                """,
+            "overlays/prod/kustomization.yaml": "resources: [../../base]\npatches:\n  - path: scale.yaml\n",
+            "overlays/prod/scale.yaml": """\
+                apiVersion: elasticsearch.k8s.elastic.co/v1
+                kind: Elasticsearch
+                metadata:
+                  name: logs
+                spec:
+                  nodeSets:
+                    - name: default
+                      count: 3
+                """,
+        },
+    )
+    report = lint_json(".", cwd=root)
+    [finding] = [f for f in report["findings"] if f["rule"] == "operator-storage-without-class"]
+    assert "has no volumeClaimTemplates" in finding["message"]
+    assert _at(finding) == "overlays/prod/scale.yaml:7:7"  # - name: default

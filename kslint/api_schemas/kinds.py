@@ -55,6 +55,11 @@ def _known() -> tuple[frozenset[tuple[str, str]], frozenset[str], dict[str, list
     return frozenset(pairs), groups, dict(serving)
 
 
+def builtin_groups() -> frozenset[str]:
+    """The core group and every group of the bundled Kubernetes schemas."""
+    return _known()[1] | {""}
+
+
 def builtin_group(group: str) -> bool:
     """The core group, or a group of the bundled schemas or the API-removal table: every
     dotless one Kubernetes has (``apps``, ``batch``, ``policy``, ``extensions``) and the

@@ -60,6 +60,10 @@ class RenderSettings:
     # is an input like a file, and what discovery read (``spent``) counts too.
     limits: Limits | None = None
     spent: int = 0
+    # API groups whose kinds kustomize knows the schema of: a strategic merge patch merges
+    # their lists by key, and replaces the lists of every other kind (custom resources).
+    # None: every kind merges.
+    schema_groups: frozenset[str] | None = None
 
 
 @dataclass

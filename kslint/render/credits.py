@@ -141,8 +141,11 @@ def credits(
     files: SourceFiles,
     origin_has_namespace: bool,
     source: SourceLookup | None = None,
+    merges_lists: bool = True,
 ) -> Credits:
-    """Every rendered path a patch or field sets, with the outermost setter."""
+    """Every rendered path a patch or field sets, with the outermost setter.
+    ``merges_lists``: kustomize knows the kind's schema and merges its lists by key (for a
+    custom resource it replaces them, as a JSON merge patch does)."""
     result = Credits()
     found = result.values
     images: list[tuple[Path, str]] | None = None
@@ -166,7 +169,7 @@ def credits(
             if isinstance(patch.document, YSeq):
                 _json6902(found, patch.document, rendered, patch.by, result.removals)
             else:
-                _merge(found, patch.document, rendered, (), patch.by, result.removals)
+                _merge(found, patch.document, rendered, (), patch.by, result.removals, merges_lists)
         if plan.replicas and kind in WORKLOAD_KINDS:
             # (the entry may name the object after this kustomization's own prefix)
             renamed = levels[index + 1].name if index + 1 < len(levels) else None
@@ -390,11 +393,13 @@ def _merge(
     path: Path,
     by: Setter,
     removals: list[Removal],
+    merges_lists: bool = True,
     replaced: bool = False,
 ) -> None:
     """Credit every node of a strategic merge patch that the rendered object holds.
-    ``replaced``: the node is inside one the patch replaced as a whole (a ``$patch:
-    replace`` mapping, a list without a merge key): nothing under it is merged."""
+    ``merges_lists``: see ``credits``; ``replaced``: the node is inside one the patch
+    replaced as a whole (a ``$patch: replace`` mapping, a list without a merge key):
+    nothing under it is merged."""
     if isinstance(patch, YMap) and isinstance(rendered, dict):
         for key, value in patch.items():
             if not isinstance(key, str) or key.startswith(_DIRECTIVE):
@@ -419,8 +424,9 @@ def _merge(
             # replaces such lists: volumeClaimTemplates, tolerations, args): the patch's
             # node replaces the origin's whole node
             whole = replaced or _replaces(value) or _atomic(value, key)
+            whole = whole or (not merges_lists and isinstance(value, list))
             found[here] = Credit(place, by.what, value, merged=not whole)
-            _merge(found, value, rendered[key], here, by, removals, whole)
+            _merge(found, value, rendered[key], here, by, removals, merges_lists, whole)
     elif isinstance(patch, YSeq) and isinstance(rendered, list):
         field = path[-1] if path else None
         for index, item in enumerate(patch):
@@ -440,7 +446,16 @@ def _merge(
             if isinstance(item, (dict, list)):
                 whole = replaced or _replaces(item)
                 found[(*path, target)] = Credit(place, by.what, item, merged=not whole)
-                _merge(found, item, rendered[target], (*path, target), by, removals, whole)
+                _merge(
+                    found,
+                    item,
+                    rendered[target],
+                    (*path, target),
+                    by,
+                    removals,
+                    merges_lists,
+                    whole,
+                )
             elif _same(item, rendered[target]):
                 found[(*path, target)] = Credit(place, by.what, item)
 

@@ -128,9 +128,11 @@ def load(
     files: SourceFiles,
     namespace: str,
     limits: Limits | None = None,
+    schema_groups: frozenset[str] | None = None,
 ) -> Rendered:
     """The objects of a render, their origins stripped and mapped (or the failure).
-    ``limits``: the run's, for its documents and bytes (None: the defaults)."""
+    ``limits``: the run's, for its documents and bytes (None: the defaults);
+    ``schema_groups``: ``RenderSettings.schema_groups``."""
     if not outcome.ok:
         return Rendered(None, None, _message(outcome.message, root, relative))
     shown = f"<kustomize build {display_path(root.directory)}>"
@@ -152,7 +154,9 @@ def load(
             if known is None:
                 known = read[cut] = (parse_origin(cut, wrapper), {})
             origin, shared = known
-        maps.append(KustomizeObject(obj, origin, root, reader, files, shared))
+        entry = KustomizeObject(obj, origin, root, reader, files, shared)
+        entry.merges_lists = schema_groups is None or _group(obj.api_version) in schema_groups
+        maps.append(entry)
     for entry in maps:
         entry.peers = maps
     start = Span(1, 1, 1, 1)
@@ -251,6 +255,8 @@ class KustomizeObject:
         self.reader = reader
         self.files = files
         self.peers: list[KustomizeObject] = []  # the render's objects (replacement sources)
+        # Whether kustomize merges its lists by key (a kind it knows the schema of)
+        self.merges_lists = True
         # What objects of one origin share (their way out), worked out by the first
         self.shared: dict[str, Any] = {} if shared is None else shared
 
@@ -369,7 +375,13 @@ class KustomizeObject:
         found = self.origin_document
         has_namespace = found is not None and walk(found[1], ("metadata", "namespace")) is not None
         return credits(
-            self.levels, self.obj.kind, self.obj.body, self.files, has_namespace, self._source
+            self.levels,
+            self.obj.kind,
+            self.obj.body,
+            self.files,
+            has_namespace,
+            self._source,
+            self.merges_lists,
         )
 
     @property
@@ -521,6 +533,10 @@ class KustomizeObject:
 
     def stream(self, span: Span) -> Related | None:
         return None
+
+
+def _group(api_version: str) -> str:
+    return api_version.rpartition("/")[0]
 
 
 def _renames(k: Kustomization) -> tuple[str, str, str | None]:

@@ -147,6 +147,7 @@ def render_units(
                         renders.files,
                         settings.namespace,
                         limits,
+                        settings.schema_groups,
                     )
                     unit.loaded = result.loaded or unit.loaded
                     unit.render_map, failure = result.render_map, result.failure
