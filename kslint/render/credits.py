@@ -43,7 +43,6 @@ from kslint.render.files import Place, SourceFiles
 from kslint.render.kustomization import Kustomization
 
 WORKLOAD_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
-# List items a strategic merge patch merges by these keys (Kubernetes' patchMergeKey).
 # Lists Kubernetes merges by a key other than ``name`` (their patchMergeKey), by field.
 _FIELD_MERGE_KEYS = {
     "volumeMounts": ("mountPath",),
@@ -318,15 +317,15 @@ def _patch_documents(
 _NAME = ("metadata", "name")
 
 
+_DEFAULT = (None, "default")
+
+
 def _has_been(patch: Patch, identities: list[tuple[str, str | None]]) -> bool:
     """Whether a strategic merge patch without a target names one of the identities the
     object has had (kustomize compares no namespace as ``default``)."""
-    if patch.namespace is None or patch.namespace == "default":
+    if patch.namespace in _DEFAULT:
         return any(patch.name == name and namespace in _DEFAULT for name, namespace in identities)
     return (patch.name, patch.namespace) in identities
-
-
-_DEFAULT = (None, "default")
 
 
 def _targets(target: Any, kind: str, level: Level, rendered: YMap, original: Level) -> bool:
@@ -470,9 +469,10 @@ def _replaces(node: Any) -> bool:
 def _atomic(node: Any, key: str) -> bool:
     """A list a strategic merge patch replaces as a whole: its items have no merge key
     (mappings without one, scalars: volumeClaimTemplates, tolerations, accessModes, args).
-    ``finalizers`` is the scalar list Kubernetes merges."""
+    ``finalizers`` is the scalar list Kubernetes merges; an empty list tells nothing."""
     return (
         isinstance(node, list)
+        and bool(node)
         and key != "finalizers"
         and not any(
             isinstance(item, dict) and (_merge_key_value(item, key) is not None or "$patch" in item)

@@ -154,9 +154,8 @@ def load(
             if known is None:
                 known = read[cut] = (parse_origin(cut, wrapper), {})
             origin, shared = known
-        entry = KustomizeObject(obj, origin, root, reader, files, shared)
-        entry.merges_lists = schema_groups is None or _group(obj.api_version) in schema_groups
-        maps.append(entry)
+        merges_lists = schema_groups is None or _group(obj.api_version) in schema_groups
+        maps.append(KustomizeObject(obj, origin, root, reader, files, shared, merges_lists))
     for entry in maps:
         entry.peers = maps
     start = Span(1, 1, 1, 1)
@@ -248,6 +247,7 @@ class KustomizeObject:
         reader: KustomizationReader,
         files: SourceFiles,
         shared: dict[str, Any] | None = None,
+        merges_lists: bool = True,
     ) -> None:
         self.obj = obj
         self.origin = origin
@@ -256,7 +256,7 @@ class KustomizeObject:
         self.files = files
         self.peers: list[KustomizeObject] = []  # the render's objects (replacement sources)
         # Whether kustomize merges its lists by key (a kind it knows the schema of)
-        self.merges_lists = True
+        self.merges_lists = merges_lists
         # What objects of one origin share (their way out), worked out by the first
         self.shared: dict[str, Any] = {} if shared is None else shared
 
