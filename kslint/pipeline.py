@@ -402,6 +402,7 @@ def render_stage(
     """Render the root kustomizations among the inputs (pre-commit: those whose render
     reads a given file, found through the project context). ``known``: the kustomization
     files the run read (``Inputs.known_kustomizations``)."""
+    from kslint.api_schemas.kinds import builtin_groups
     from kslint.render import Renders, render_charts, render_units
 
     directories, templates = _render_roots([*sources, *context])
@@ -413,8 +414,6 @@ def render_stage(
     renders = Renders()
     # A render's output is an input: the run's limits apply, after what discovery read.
     spent = sum(len(source.data) for source in [*sources, *context])
-    from kslint.api_schemas.kinds import builtin_groups
-
     settings = replace(
         options.render, limits=options.limits, spent=spent, schema_groups=builtin_groups()
     )

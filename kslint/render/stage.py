@@ -149,7 +149,8 @@ def render_units(
                         limits,
                         settings.schema_groups,
                     )
-                    unit.loaded = result.loaded or unit.loaded
+                    if result.loaded is not None:
+                        unit.loaded = result.loaded
                     unit.render_map, failure = result.render_map, result.failure
                 if failure is not None:
                     unit.findings.append(render_failed(root, failure))
