@@ -173,7 +173,7 @@ def run(argv: list[str], cwd: str, timeout: float, max_output: int | None = None
     stopped: list[str] = []  # why kslint stopped it (the first reason)
 
     def stop(why: str) -> None:
-        if not stopped:
+        if not stopped and process.poll() is None:  # (not one that has just ended)
             stopped.append(why)
             _kill(process)
 
