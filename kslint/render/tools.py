@@ -173,13 +173,15 @@ def run(argv: list[str], cwd: str, timeout: float, max_output: int | None = None
     stopped: list[str] = []  # why kslint stopped it (the first reason)
 
     def stop(why: str) -> None:
-        if not stopped and process.poll() is None:  # (not one that has just ended)
+        if not stopped:
             stopped.append(why)
             _kill(process)
 
-    timer = threading.Timer(
-        timeout, stop, (f"the render took longer than {timeout:g} s and was stopped",)
-    )
+    def time_out() -> None:
+        if process.poll() is None:  # (not one that has just ended)
+            stop(f"the render took longer than {timeout:g} s and was stopped")
+
+    timer = threading.Timer(timeout, time_out)
     message = bytearray()
     # Standard error is read beside standard output: a tool that fills one pipe while
     # kslint waits on the other would never finish.
