@@ -1,7 +1,9 @@
-"""Nodes a patch replaced as a whole, rendered by the real kustomize: a strategic merge
-patch replaces a list whose items have no merge key (``volumeClaimTemplates``), so what
-the base wrote under it is gone and a finding there points at the patch; a finding that
-already points into a patch shows no related locations for the nodes around it there."""
+"""Nodes a patch replaced or deleted, rendered by the real kustomize. A strategic merge
+patch replaces a list whose items have no merge key (``volumeClaimTemplates``,
+``accessModes``) and every list of a custom resource, so what the base wrote there is gone
+and a finding there points at the patch; a finding that already points into a patch shows
+no related locations for the nodes around it there; a key a JSON 6902 ``remove`` or a
+``$patch: delete`` took out shows where the finding points at the mapping that held it."""
 
 from __future__ import annotations
 
