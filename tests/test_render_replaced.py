@@ -121,49 +121,61 @@ def test_a_json_patch_finding_has_no_related_locations_in_its_own_patch(
     assert finding["related"] == []
 
 
+RWX = {
+    "base/kustomization.yaml": "resources: [web.yaml, claim.yaml]\n",
+    "base/web.yaml": """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          replicas: 3
+          strategy: {type: Recreate}
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+                - name: web
+                  image: example/web:1
+                  volumeMounts: [{name: files, mountPath: /srv}]
+              volumes:
+                - name: files
+                  persistentVolumeClaim:
+                    claimName: files
+        """,
+    "base/claim.yaml": """\
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: files
+        spec:
+          accessModes: [ReadWriteMany]
+          storageClassName: nfs
+          resources:
+            requests:
+              storage: 1Gi
+        """,
+}
+
+
+def _made_rwo(files: dict[str, str], cwd: Path) -> list[tuple[str, str]]:
+    """The related locations of the shared-claim finding, once an overlay makes the base's
+    ReadWriteMany claim ReadWriteOnce."""
+    root = write_repo(cwd, {**RWX, **files})
+    report = lint_json(".", cwd=root)
+    [finding] = [f for f in report["findings"] if f["rule"] == "deployment-shared-rwo-pvc"]
+    assert _at(finding) == "base/web.yaml:21:24"  # claimName: files
+    return [(_at(r), r["message"]) for r in finding["related"]]
+
+
 def test_a_replaced_scalar_list_points_at_the_patch(tmp_path: Path) -> None:
-    """The base's claim is ReadWriteMany; the overlay's patch makes it ReadWriteOnce. The
-    related location saying so must be the patch's line, not the base's (which says
-    ReadWriteMany), and only once."""
-    root = write_repo(
-        tmp_path,
+    """The related location saying the claim is ReadWriteOnce must be the patch's line,
+    not the base's (which says ReadWriteMany), and only once."""
+    related = _made_rwo(
         {
-            "base/kustomization.yaml": "resources: [web.yaml, claim.yaml]\n",
-            "base/web.yaml": """\
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata:
-                  name: web
-                spec:
-                  replicas: 3
-                  strategy: {type: Recreate}
-                  selector:
-                    matchLabels: {app: web}
-                  template:
-                    metadata:
-                      labels: {app: web}
-                    spec:
-                      containers:
-                        - name: web
-                          image: example/web:1
-                          volumeMounts: [{name: files, mountPath: /srv}]
-                      volumes:
-                        - name: files
-                          persistentVolumeClaim:
-                            claimName: files
-                """,
-            "base/claim.yaml": """\
-                apiVersion: v1
-                kind: PersistentVolumeClaim
-                metadata:
-                  name: files
-                spec:
-                  accessModes: [ReadWriteMany]
-                  storageClassName: nfs
-                  resources:
-                    requests:
-                      storage: 1Gi
-                """,
             "overlays/prod/kustomization.yaml": "resources: [../../base]\npatches:\n  - path: rwo.yaml\n",
             "overlays/prod/rwo.yaml": """\
                 apiVersion: v1
@@ -175,12 +187,33 @@ def test_a_replaced_scalar_list_points_at_the_patch(tmp_path: Path) -> None:
                     - ReadWriteOnce
                 """,
         },
+        tmp_path,
     )
-    report = lint_json(".", cwd=root)
-    [finding] = [f for f in report["findings"] if f["rule"] == "deployment-shared-rwo-pvc"]
-    assert _at(finding) == "base/web.yaml:21:24"  # claimName: files
-    assert [(_at(r), r["message"]) for r in finding["related"]] == [
+    assert related == [
         ("overlays/prod/rwo.yaml:6:3", "PersistentVolumeClaim default/files is ReadWriteOnce")
+    ]
+
+
+def test_a_list_whose_every_item_a_json_patch_set_points_at_the_patch(tmp_path: Path) -> None:
+    related = _made_rwo(
+        {
+            "overlays/prod/kustomization.yaml": """\
+                resources: [../../base]
+                patches:
+                  - target: {kind: PersistentVolumeClaim, name: files}
+                    patch: |-
+                      - op: replace
+                        path: /spec/accessModes/0
+                        value: ReadWriteOnce
+                """,
+        },
+        tmp_path,
+    )
+    assert related == [
+        (
+            "overlays/prod/kustomization.yaml:7:9",  # value: ReadWriteOnce
+            "PersistentVolumeClaim default/files is ReadWriteOnce",
+        )
     ]
 
 

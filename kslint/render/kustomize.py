@@ -451,6 +451,9 @@ class KustomizeObject:
             return self.files.place(self.root.path, self.root.doc, ("resources",))
         shown, doc = found
         credits = self.credits
+        replaced = _items_all_set(self.obj.body, path, credits)
+        if replaced is not None:
+            return replaced
         origin_path = self._origin_path(doc, path)
         for end in range(len(path), -1, -1):
             prefix = path[:end]
@@ -533,6 +536,25 @@ class KustomizeObject:
 
     def stream(self, span: Span) -> Related | None:
         return None
+
+
+def _items_all_set(body: YMap, path: Path, credits: dict[Path, Credit]) -> Place | None:
+    """The first item's place, for a rendered list whose every item a patch or field set
+    (a JSON 6902 op on ``/spec/accessModes/0``): the origin's list at that path shows
+    what the render no longer holds."""
+    first = credits.get((*path, 0)) if path else None
+    if first is None or first.merged:
+        return None  # (the common case, answered without a walk)
+    own = credits.get(path)
+    if own is not None and not own.merged:
+        return None  # (its own credit says where it is)
+    node = walk(body, path)
+    if not isinstance(node, list) or not node:
+        return None
+    items = [credits.get((*path, index)) for index in range(1, len(node))]
+    if any(item is None or item.merged for item in items):
+        return None
+    return Place(first.place.file, None, first.place.span(True))
 
 
 def _group(api_version: str) -> str:
