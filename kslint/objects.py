@@ -131,9 +131,13 @@ class SourceFile:
 Identity = tuple[str, str, str | None, str]
 
 
+def group_of(api_version: str) -> str:
+    """The API group of an apiVersion ("" for the core group's ``v1``)."""
+    return api_version.rpartition("/")[0]
+
+
 def identity_of(api_version: str, kind: str, namespace: str | None, name: str) -> Identity:
-    group = api_version.rpartition("/")[0] if "/" in api_version else ""
-    return (group, kind, namespace, name)
+    return (group_of(api_version), kind, namespace, name)
 
 
 # What ``K8sObject.problems`` reads as while an object has none (most objects): read-only,

@@ -41,7 +41,6 @@ from kslint.api_schemas.store import (
     SchemaDir,
     SchemaError,
     bundled_versions,
-    group_of,
     kubernetes,
     served,
 )
@@ -55,7 +54,7 @@ from kslint.api_schemas.versions import (
 )
 from kslint.api_schemas.violations import findings_for
 from kslint.findings import Finding
-from kslint.objects import K8sObject
+from kslint.objects import K8sObject, group_of
 from kslint.patterns import PatternError
 
 __all__ = [

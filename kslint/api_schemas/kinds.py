@@ -18,9 +18,9 @@ from collections import defaultdict
 from functools import cache
 
 from kslint.api_schemas.deprecations import table
-from kslint.api_schemas.store import _kinds, bundled_versions, group_of, version_key
+from kslint.api_schemas.store import _kinds, bundled_versions, version_key
 from kslint.findings import Finding
-from kslint.objects import K8sObject
+from kslint.objects import K8sObject, group_of
 from kslint.suggest import closest
 
 # OpenShift kinds that its legacy (pre-4.x) API served under ``v1``; copied manifests still

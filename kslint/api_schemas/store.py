@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kslint.api_schemas.fast_check import Check, Compiler, InvalidSchema, Unsupported
 from kslint.datafiles import data_dir
 from kslint.errors import UsageError
+from kslint.objects import group_of
 
 if TYPE_CHECKING:  # jsonschema is imported when an object fails its fast check: most
     # runs never need it, and importing it costs a small run a sixth of its time.
@@ -79,10 +80,6 @@ def source() -> dict[str, str]:
 
 def served(version: str, api_version: str, kind: str) -> bool:
     return kind in _kinds(version).get(api_version, {})
-
-
-def group_of(api_version: str) -> str:
-    return api_version.rpartition("/")[0]
 
 
 class Schema:

@@ -21,7 +21,7 @@ from kslint.findings import Finding, Related, Severity
 from kslint.graph import Graph
 from kslint.model import Workload
 from kslint.nodes import Path, dotted, walk
-from kslint.objects import K8sObject
+from kslint.objects import K8sObject, group_of
 from kslint.policies.edges import EDGES, Edge, Node, follow, with_labels
 from kslint.policies.schema import (
     POLICY_STEPS,
@@ -153,7 +153,7 @@ class Match:
 
 def api_group(obj: K8sObject) -> str:
     """The group of the object's apiVersion ("" for the core group)."""
-    return obj.api_version.rpartition("/")[0]
+    return group_of(obj.api_version)
 
 
 def replica_count(obj: K8sObject, graph: Graph) -> int | None:

@@ -18,7 +18,7 @@ from kslint.graph import Graph
 from kslint.model import Workload
 from kslint.nearest import in_reach
 from kslint.nodes import Path, span_of
-from kslint.objects import POD_TEMPLATE_KINDS, K8sObject
+from kslint.objects import POD_TEMPLATE_KINDS, K8sObject, group_of
 
 CLAIM_TEMPLATE = "VolumeClaimTemplate"  # the node kind of a StatefulSet claim template
 WORKLOADS = frozenset(POD_TEMPLATE_KINDS)
@@ -174,7 +174,7 @@ def _root(node: Node) -> Path:
 
 
 def _group(obj: K8sObject) -> str:
-    return obj.api_version.rpartition("/")[0]
+    return group_of(obj.api_version)
 
 
 def _peers(node: Node, graph: Graph, labels: tuple[str, ...] = ()) -> list[Step]:

@@ -24,7 +24,7 @@ from kslint.discover import Limits, display_path
 from kslint.findings import Finding, ObjectRef, Related
 from kslint.loader import LoadResult, Source, load_source
 from kslint.nodes import Path, Span, YMap, dotted, walk
-from kslint.objects import K8sObject
+from kslint.objects import K8sObject, group_of
 from kslint.render.credits import Credit, Credits, Level, credits, merge_keys
 from kslint.render.files import Place, SourceFiles
 from kslint.render.kustomization import Kustomization, KustomizationReader
@@ -154,7 +154,7 @@ def load(
             if known is None:
                 known = read[cut] = (parse_origin(cut, wrapper), {})
             origin, shared = known
-        merges_lists = schema_groups is None or _group(obj.api_version) in schema_groups
+        merges_lists = schema_groups is None or group_of(obj.api_version) in schema_groups
         maps.append(KustomizeObject(obj, origin, root, reader, files, shared, merges_lists))
     for entry in maps:
         entry.peers = maps
@@ -555,10 +555,6 @@ def _items_all_set(body: YMap, path: Path, credits: dict[Path, Credit]) -> Place
     if any(item is None or item.merged for item in items):
         return None
     return Place(first.place.file, None, first.place.span(True))
-
-
-def _group(api_version: str) -> str:
-    return api_version.rpartition("/")[0]
 
 
 def _renames(k: Kustomization) -> tuple[str, str, str | None]:
